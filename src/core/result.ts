@@ -1,0 +1,116 @@
+// The result of a run: what the core produces, the CLI prints and the panels chart. The JSON
+// written by `numa-lab run --format json` is exactly `RunResult`. Sizes are kB (as meminfo
+// prints them), times ms since the start of the run, counters as /proc/vmstat counts them
+// (pages for pg*/pswp*/numa_*, events otherwise).
+
+export interface RunResult {
+  scenario: string;
+  seed: number;
+  /** Tool version that produced the file, so saved results can be told apart. */
+  version: string;
+  variants: VariantResult[];
+  /** Sweeps of the scenario, so a panel can chart a metric against the swept knob. */
+  sweeps: { knob: string; values: (number | string | boolean)[]; variants: string[] }[];
+}
+
+export interface VariantResult {
+  name: string;
+  summary: Summary;
+  series: Series;
+  events: SimEvent[];
+}
+
+export interface Summary {
+  avg_access_ns: number;
+  remote_access_ratio: number;
+  /** Cumulative /proc/vmstat counters at the end of the run. */
+  vmstat: Record<string, number>;
+  /** nodeN/meminfo at the end of the run. */
+  nodes: NodeMeminfo[];
+  workloads: WorkloadSummary[];
+  cgroups: { name: string; memory_current: number; memory_current_max: number }[];
+  expectations: { text: string; passed: boolean; detail: string }[];
+  /** Wall-clock time the simulation of this variant took, ms (not part of determinism checks). */
+  wall_ms?: number;
+}
+
+export interface NodeMeminfo {
+  node: number;
+  MemTotal: number;
+  MemFree: number;
+  FilePages: number;
+  AnonPages: number;
+  AnonHugePages: number;
+  Active: number;
+  Inactive: number;
+}
+
+export interface WorkloadSummary {
+  name: string;
+  avg_access_ns: number;
+  remote_access_ratio: number;
+  accesses: number;
+  /** Resident memory by node id, kB. */
+  resident_kB_by_node: Record<string, number>;
+  /** Stall time charged to the workload, ms, by cause (fault, compaction, reclaim, swapin, migration). */
+  stall_ms: Record<string, number>;
+}
+
+export interface Series {
+  t_ms: number[];
+  nodes: NodeSeries[];
+  /** memory.current per cgroup, bytes. */
+  cgroups: { name: string; memory_current: number[] }[];
+  /** Per-workload resident kB per node, for the "split per workload" view. */
+  workloads: { name: string; node: number; resident_kB: number[] }[];
+  /** Cumulative vmstat counters sampled at each t_ms (a chosen subset: the key counters). */
+  vmstat: Record<string, number[]>;
+}
+
+export interface NodeSeries {
+  node: number;
+  MemFree: number[];
+  FilePages: number[];
+  AnonPages: number[];
+  AnonHugePages: number[];
+  Active: number[];
+  Inactive: number[];
+}
+
+export type EventKind =
+  | 'kswapd_wake'
+  | 'kswapd_sleep'
+  | 'direct_reclaim'
+  | 'node_reclaim'
+  | 'compact_success'
+  | 'compact_fail'
+  | 'swap_out'
+  | 'swap_in'
+  | 'demotion'
+  | 'promotion'
+  | 'numa_migrate'
+  | 'thp_split'
+  | 'deferred_split_queue'
+  | 'oom_kill';
+
+export interface SimEvent {
+  t_ms: number;
+  kind: EventKind;
+  node: number;
+  pages: number;
+  /** Why it happened, in kernel terms: "alloc below low watermark", "memory.max", ... */
+  cause: string;
+  /** The workload it was charged to, if any. */
+  workload?: string;
+  /** Duration of a stall or of a kswapd run, ms. */
+  duration_ms?: number;
+}
+
+/** Progress reported by a running simulation, for the editor's progress bar and live panel. */
+export interface Progress {
+  variant: string;
+  variantIndex: number;
+  variantCount: number;
+  simulated_ms: number;
+  duration_ms: number;
+}

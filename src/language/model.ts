@@ -1,0 +1,162 @@
+// The resolved scenario: what the checker hands to the simulation core. Every default is filled
+// in from the schema, every variant override is applied, every unit is converted to a base unit
+// (bytes, nanoseconds, bytes per second, events per second). One `Scenario` per variant.
+//
+// Nothing here knows about syntax or source positions: the core depends on this file only.
+
+export type KnobValue = number | string | boolean;
+
+/** Knob values by full schema name, e.g. `vm.zone_reclaim_mode` -> 1. Always complete. */
+export type KnobSettings = Record<string, KnobValue>;
+
+export interface NodeSpec {
+  id: number;
+  memoryBytes: number;
+  /** CPU ids on this node; empty for a CPU-less node (PMEM, CXL). */
+  cpus: number[];
+  /** Memory tier: 0 is the fastest. Defaults to 0 for nodes with CPUs, 1 for CPU-less nodes. */
+  tier: number;
+  /** Idle load-to-use latency from a CPU on its nearest node, in ns. */
+  latencyNs: number;
+  /** Peak bandwidth of the node's memory, bytes per second. */
+  bandwidthBytesPerSec: number;
+}
+
+export interface SwapSpec {
+  sizeBytes: number;
+  /** Latency of one 4 KiB swap-in (major fault service time), ns. */
+  latencyNs: number;
+  /** Sustained write bandwidth for swap-out, bytes per second. */
+  bandwidthBytesPerSec: number;
+}
+
+export interface Machine {
+  /** Preset the machine was built from, if any. */
+  preset?: string;
+  nodes: NodeSpec[];
+  /** SLIT distances, distance[from][to], 10 on the diagonal. */
+  distance: number[][];
+  /** Idle access latency from a CPU on node `from` to memory on node `to`, ns. Always complete
+   *  (derived from node latency and SLIT distance where the scenario gives no matrix). */
+  latencyNs: number[][];
+  swap: SwapSpec | null;
+}
+
+export type MempolicyMode =
+  | 'local'
+  | 'preferred'
+  | 'bind'
+  | 'interleave'
+  | 'weighted-interleave'
+  | 'preferred-many';
+
+export interface Mempolicy {
+  mode: MempolicyMode;
+  /** The policy's nodemask; empty for `local`. */
+  nodes: number[];
+  /** Per-node weights for weighted interleave, parallel to `nodes`; all 1 otherwise. */
+  weights: number[];
+}
+
+export interface Cgroup {
+  name: string;
+  /** memory.max, memory.high, memory.low in bytes; null when unset ("max" / 0). */
+  max: number | null;
+  high: number | null;
+  low: number | null;
+}
+
+export type AccessPattern =
+  | { kind: 'uniform' }
+  | { kind: 'zipf'; exponent: number }
+  /** A hot set of `bytes` that takes `hotFraction` of accesses; it moves to a new place in
+   *  the region every `moveEveryNs` (null: never). */
+  | { kind: 'hotset'; bytes: number; hotFraction: number; moveEveryNs: number | null }
+  | { kind: 'sequential' };
+
+export type Phase =
+  | { kind: 'alloc'; atNs: number; region: string; bytes: number; hugepage: boolean; rateBytesPerSec: number | null }
+  | { kind: 'file'; atNs: number; op: 'read' | 'write'; file: string; bytes: number; rateBytesPerSec: number | null }
+  | {
+      kind: 'access';
+      atNs: number;
+      /** An anonymous region or a file of this workload. */
+      region: string;
+      pattern: AccessPattern;
+      accessesPerSec: number;
+      writeFraction: number;
+      /** null: until the workload exits or the run ends. */
+      durationNs: number | null;
+    }
+  | {
+      kind: 'dontneed';
+      atNs: number;
+      region: string;
+      /** MADV_DONTNEED `bytes` starting at `offsetBytes`; when `perBytes` is set, the first
+       *  `bytes` of every `perBytes` chunk of the whole region (e.g. 1 MiB of each 2 MiB). */
+      offsetBytes: number;
+      bytes: number;
+      perBytes: number | null;
+    }
+  | { kind: 'free'; atNs: number; region: string }
+  | { kind: 'exit'; atNs: number };
+
+export interface Workload {
+  name: string;
+  /** CPUs it runs on; set from `node = N` as that node's CPUs. */
+  cpus: number[];
+  mempolicy: Mempolicy;
+  cgroup: string | null;
+  /** Phases in time order. */
+  phases: Phase[];
+}
+
+export interface RunSettings {
+  durationNs: number;
+  sampleNs: number;
+  seed: number;
+}
+
+export type Comparison = '<' | '<=' | '>' | '>=' | '==' | '!=';
+
+export type Operand =
+  /** A metric of one variant's result: a summary metric (`avg_access_ns`,
+   *  `remote_access_ratio`), a /proc/vmstat counter, `workload.NAME.avg_access_ns` or
+   *  `nodeN.FIELD` (a meminfo field at the end of the run). */
+  | { kind: 'metric'; variant: string; metric: string }
+  | { kind: 'number'; value: number };
+
+export interface Expectation {
+  /** The source text, as the user wrote it, for reports. */
+  text: string;
+  left: Operand;
+  op: Comparison;
+  right: Operand;
+}
+
+export interface Scenario {
+  title: string;
+  /** Name of the variant this scenario is ("base" when the file declares none). */
+  variant: string;
+  machine: Machine;
+  knobs: KnobSettings;
+  cgroups: Cgroup[];
+  workloads: Workload[];
+  run: RunSettings;
+}
+
+/** Everything one `.numa` file asks for: one resolved scenario per variant (sweep points are
+ *  variants too) and the expectations over them. */
+export interface ScenarioSet {
+  title: string;
+  variants: Scenario[];
+  sweeps: SweepSpec[];
+  expectations: Expectation[];
+}
+
+export interface SweepSpec {
+  knob: string;
+  values: KnobValue[];
+  /** Variant names generated for each value, in order. */
+  variantNames: string[];
+}

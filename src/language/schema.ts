@@ -1,0 +1,239 @@
+// One schema of every knob the language accepts. The checker validates against it, hover and
+// completion read it, and the README's language reference is generated from it, so the three
+// cannot drift apart. Names are the kernel's: sysctl names (`vm.*`, `kernel.*`) and the sysfs
+// paths under /sys/kernel/mm (`transparent_hugepage.*`, `numa.*`). Behaviours that are patch
+// sets or kernel versions rather than knobs live under `model.*`; cost figures under `cost.*`.
+
+export type KnobType =
+  | { kind: 'int'; min: number; max: number }
+  | { kind: 'number'; min: number; max: number }
+  | { kind: 'enum'; values: string[] }
+  | { kind: 'bool' }
+  /** A quantity; the value is stored in the base unit of its dimension. */
+  | { kind: 'quantity'; dimension: Dimension; min: number; max: number };
+
+export type Dimension = 'size' | 'time' | 'rate' | 'bandwidth';
+
+export interface Knob {
+  name: string;
+  type: KnobType;
+  /** Default in the base unit (bytes, ns, per second, bytes per second) or enum/bool value. */
+  default: number | string | boolean;
+  /** How the value is written and shown: a unit for quantities and plain numbers ("kB", "ms", "%"). */
+  unit: string;
+  /** One line: what it means. */
+  doc: string;
+  /** The kernel's own name: the sysctl or sysfs file, or the commit/version for `model.*`. */
+  kernelName: string;
+}
+
+const NS = 1;
+const US = 1_000 * NS;
+const MS = 1_000_000 * NS;
+const S = 1_000_000_000 * NS;
+
+const int = (min: number, max: number): KnobType => ({ kind: 'int', min, max });
+const oneOf = (...values: string[]): KnobType => ({ kind: 'enum', values });
+const time = (min: number, max: number): KnobType => ({ kind: 'quantity', dimension: 'time', min, max });
+
+export const KNOBS: readonly Knob[] = [
+  // --- vm.* sysctls -------------------------------------------------------------------------
+  {
+    name: 'vm.zone_reclaim_mode', type: int(0, 7), default: 0, unit: 'bitmask',
+    doc: 'Reclaim on the local node before falling back to a remote one: 1 reclaim page cache, 2 also write dirty pages, 4 also unmap and swap.',
+    kernelName: '/proc/sys/vm/zone_reclaim_mode',
+  },
+  {
+    name: 'vm.min_unmapped_ratio', type: int(0, 100), default: 1, unit: '%',
+    doc: 'Node reclaim runs only while the node\'s unmapped page cache exceeds this share of its pages.',
+    kernelName: '/proc/sys/vm/min_unmapped_ratio',
+  },
+  {
+    name: 'vm.watermark_scale_factor', type: int(1, 3000), default: 10, unit: '1/10000',
+    doc: 'Gap between the min, low, high and promo watermarks as a fraction of the node\'s memory (10 = 0.1%).',
+    kernelName: '/proc/sys/vm/watermark_scale_factor',
+  },
+  {
+    name: 'vm.min_free_kbytes', type: int(0, 1 << 30), default: 0, unit: 'kB',
+    doc: 'Memory kept free for atomic allocations; sets the min watermark. 0 means computed as the kernel does (sqrt(16 x lowmem kB), raised for THP).',
+    kernelName: '/proc/sys/vm/min_free_kbytes',
+  },
+  {
+    name: 'vm.swappiness', type: int(0, 200), default: 60, unit: '',
+    doc: 'Relative cost of reclaiming anonymous memory (swap) against page cache: 0 avoids swap, 200 treats them alike.',
+    kernelName: '/proc/sys/vm/swappiness',
+  },
+  // --- kernel.numa_balancing* ---------------------------------------------------------------
+  {
+    name: 'kernel.numa_balancing', type: int(0, 3), default: 0, unit: 'mode',
+    doc: 'Automatic NUMA balancing: 0 off, 1 migrate misplaced pages to the accessing CPU\'s node, 2 memory tiering (promote hot slow-tier pages), 3 both.',
+    kernelName: '/proc/sys/kernel/numa_balancing',
+  },
+  {
+    name: 'kernel.numa_balancing_scan_delay_ms', type: time(0, 3600 * S), default: 1000 * MS, unit: 'ms',
+    doc: 'Delay after a task starts before its address space is first scanned.',
+    kernelName: '/sys/kernel/debug/sched/numa_balancing/scan_delay_ms',
+  },
+  {
+    name: 'kernel.numa_balancing_scan_period_min_ms', type: time(1 * MS, 3600 * S), default: 1000 * MS, unit: 'ms',
+    doc: 'Shortest time between two scans of a task\'s address space.',
+    kernelName: '/sys/kernel/debug/sched/numa_balancing/scan_period_min_ms',
+  },
+  {
+    name: 'kernel.numa_balancing_scan_period_max_ms', type: time(1 * MS, 3600 * S), default: 60000 * MS, unit: 'ms',
+    doc: 'Longest time between two scans of a task\'s address space.',
+    kernelName: '/sys/kernel/debug/sched/numa_balancing/scan_period_max_ms',
+  },
+  {
+    name: 'kernel.numa_balancing_scan_size_mb', type: int(1, 1 << 20), default: 256, unit: 'MB',
+    doc: 'Address space unmapped (made PROT_NONE) per scan step; the next touch of each page takes a hint fault.',
+    kernelName: '/sys/kernel/debug/sched/numa_balancing/scan_size_mb',
+  },
+  {
+    name: 'kernel.numa_balancing_hot_threshold_ms', type: time(1 * MS, 3600 * S), default: 1000 * MS, unit: 'ms',
+    doc: 'Tiering mode: a slow-tier page is promoted only if its hint fault comes within this time of the scan that unmapped it.',
+    kernelName: '/sys/kernel/debug/sched/numa_balancing/hot_threshold_ms',
+  },
+  {
+    name: 'kernel.numa_balancing_promote_rate_limit_MBps', type: int(1, 1 << 30), default: 65536, unit: 'MB/s',
+    doc: 'Tiering mode: cap on promotion throughput per node; the hot threshold adjusts itself to meet it.',
+    kernelName: '/proc/sys/kernel/numa_balancing_promote_rate_limit_MBps',
+  },
+  // --- transparent huge pages ----------------------------------------------------------------
+  {
+    name: 'transparent_hugepage.enabled', type: oneOf('always', 'madvise', 'never'), default: 'madvise', unit: '',
+    doc: 'Where anonymous faults may get a 2 MiB page: everywhere, only in MADV_HUGEPAGE ranges, or nowhere.',
+    kernelName: '/sys/kernel/mm/transparent_hugepage/enabled',
+  },
+  {
+    name: 'transparent_hugepage.defrag', type: oneOf('always', 'defer', 'defer+madvise', 'madvise', 'never'), default: 'madvise', unit: '',
+    doc: 'Whether a huge-page fault may stall in direct compaction and reclaim (always, or madvise for MADV_HUGEPAGE ranges) or only wakes kswapd/kcompactd (defer).',
+    kernelName: '/sys/kernel/mm/transparent_hugepage/defrag',
+  },
+  {
+    name: 'transparent_hugepage.numa_fallback', type: oneOf('thisnode', 'remote-fallback', 'local-light-then-any'), default: 'local-light-then-any', unit: '',
+    doc: 'Where a MADV_HUGEPAGE fault looks for a huge page: only the local node with compaction and reclaim (4.x, __GFP_THISNODE), any node at once, or light local compaction then any node (5.4+, as 6.1 behaves).',
+    kernelName: 'no knob: __GFP_THISNODE since 077fcf116c8c (thisnode); ac5b2c18911f (remote-fallback); alloc_pages_vma() since 5.4: __GFP_THISNODE|__GFP_NORETRY, then all nodes (local-light-then-any)',
+  },
+  {
+    name: 'transparent_hugepage.split_on_dontneed', type: oneOf('deferred', 'sync'), default: 'deferred', unit: '',
+    doc: 'MADV_DONTNEED on part of a huge page: queue it for the deferred-split shrinker (Linux) or split and free the range at once (the 2021 proposal).',
+    kernelName: 'no knob: deferred_split_huge_page() versus the synchronous-split proposal',
+  },
+  // --- tiering -------------------------------------------------------------------------------
+  {
+    name: 'numa.demotion_enabled', type: { kind: 'bool' }, default: false, unit: '',
+    doc: 'Reclaim on a fast-tier node migrates cold pages to the next slower tier instead of swapping or dropping them.',
+    kernelName: '/sys/kernel/mm/numa/demotion_enabled',
+  },
+  {
+    name: 'numa.wmark_promo', type: { kind: 'bool' }, default: true, unit: '',
+    doc: 'When a promotion fails for lack of room, kswapd reclaims the fast node up to WMARK_PROMO (high + gap) instead of high.',
+    kernelName: 'WMARK_PROMO, Linux 5.18 (c574bbe91703)',
+  },
+  {
+    name: 'numa.promotion_filter', type: oneOf('none', 'hot-threshold', 'tpp'), default: 'hot-threshold', unit: '',
+    doc: 'Which slow-tier hint faults promote: every one, those within the hot threshold (Huang Ying, 5.18+), or a second fault while the page is on the active LRU (TPP).',
+    kernelName: 'none: 5.15; hot-threshold: numa_promotion_tiered / should_numa_migrate_memory() 5.18+; tpp: Al Maruf\'s TPP series',
+  },
+  // --- costs ---------------------------------------------------------------------------------
+  {
+    name: 'cost.tlb_miss_4k', type: time(0, 10 * US), default: 12 * NS, unit: 'ns',
+    doc: 'Average page-walk cost added to an access on 4 KiB pages (the part huge pages save).',
+    kernelName: 'model cost (no kernel counterpart)',
+  },
+  {
+    name: 'cost.tlb_miss_2m', type: time(0, 10 * US), default: 2 * NS, unit: 'ns',
+    doc: 'Average page-walk cost added to an access on 2 MiB pages.',
+    kernelName: 'model cost (no kernel counterpart)',
+  },
+  {
+    name: 'cost.minor_fault', type: time(0, 1 * S), default: 1 * US, unit: 'us',
+    doc: 'First touch of a 4 KiB anonymous page (zeroing included).',
+    kernelName: 'model cost (handle_mm_fault)',
+  },
+  {
+    name: 'cost.thp_fault', type: time(0, 1 * S), default: 60 * US, unit: 'us',
+    doc: 'First touch of a 2 MiB page (zeroing 512 subpages).',
+    kernelName: 'model cost (do_huge_pmd_anonymous_page)',
+  },
+  {
+    name: 'cost.hint_fault', type: time(0, 1 * S), default: 2 * US, unit: 'us',
+    doc: 'A NUMA hint fault that does not migrate.',
+    kernelName: 'model cost (do_numa_page)',
+  },
+  {
+    name: 'cost.migrate_page', type: time(0, 1 * S), default: 6 * US, unit: 'us',
+    doc: 'Migrating one 4 KiB page between nodes (promotion, demotion, NUMA balancing).',
+    kernelName: 'model cost (migrate_pages)',
+  },
+  {
+    name: 'cost.reclaim_page', type: time(0, 1 * S), default: 300 * NS, unit: 'ns',
+    doc: 'Scanning and freeing one clean page-cache page in direct or node reclaim.',
+    kernelName: 'model cost (shrink_folio_list)',
+  },
+  {
+    name: 'cost.compact_stall', type: time(0, 10 * S), default: 200 * US, unit: 'us',
+    doc: 'One direct-compaction attempt for a huge page (light compaction costs a quarter).',
+    kernelName: 'model cost (try_to_compact_pages)',
+  },
+  {
+    name: 'cost.split_thp', type: time(0, 1 * S), default: 20 * US, unit: 'us',
+    doc: 'Splitting one huge page into 512 base pages.',
+    kernelName: 'model cost (split_huge_page)',
+  },
+  {
+    name: 'cost.file_read', type: time(0, 1 * S), default: 2 * US, unit: 'us',
+    doc: 'Bringing one 4 KiB file page into the page cache from a fast device.',
+    kernelName: 'model cost (filemap_read)',
+  },
+];
+
+const BY_NAME = new Map(KNOBS.map((k) => [k.name, k]));
+
+export function knob(name: string): Knob | undefined {
+  return BY_NAME.get(name);
+}
+
+export function defaultKnobs(): Record<string, number | string | boolean> {
+  const out: Record<string, number | string | boolean> = {};
+  for (const k of KNOBS) out[k.name] = k.default;
+  return out;
+}
+
+// --- Units ------------------------------------------------------------------------------------
+
+/** Multipliers to the base unit of each dimension. Binary and decimal sizes both, as the kernel
+ *  mixes them (meminfo says kB and means KiB; we follow the user's spelling exactly). */
+export const UNITS: Record<Dimension, Record<string, number>> = {
+  size: {
+    B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4,
+    kB: 1000, MB: 1000 ** 2, GB: 1000 ** 3, TB: 1000 ** 4,
+  },
+  time: { ns: NS, us: US, ms: MS, s: S, min: 60 * S },
+  /** Events per second: `/s` after a count, with an optional k/M/G multiplier on the number. */
+  rate: { '/s': 1 },
+  bandwidth: {
+    'B/s': 1, 'KiB/s': 1024, 'MiB/s': 1024 ** 2, 'GiB/s': 1024 ** 3,
+    'kB/s': 1000, 'MB/s': 1000 ** 2, 'GB/s': 1000 ** 3, 'TB/s': 1000 ** 4,
+  },
+};
+
+/** The dimension a unit belongs to, or undefined. */
+export function unitDimension(unit: string): Dimension | undefined {
+  for (const dim of Object.keys(UNITS) as Dimension[]) if (unit in UNITS[dim]) return dim;
+  return undefined;
+}
+
+/** Count multipliers allowed on a bare number: `50M/s`, `2k`. */
+export const COUNT_SUFFIXES: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9 };
+
+/** Formats a knob's value in the unit it is written in, for hover and the reference. */
+export function formatKnobValue(k: Knob, value: number | string | boolean): string {
+  if (typeof value !== 'number') return String(value);
+  if (k.type.kind === 'quantity') {
+    const mult = UNITS[k.type.dimension][k.unit] ?? 1;
+    return `${+(value / mult).toPrecision(6)} ${k.unit}`;
+  }
+  return k.unit && !['bitmask', 'mode', '1/10000'].includes(k.unit) ? `${value} ${k.unit}` : String(value);
+}
