@@ -20,6 +20,9 @@ export interface NodeSpec {
   latencyNs: number;
   /** Peak bandwidth of the node's memory, bytes per second. */
   bandwidthBytesPerSec: number;
+  /** Memory the kernel keeps at boot (memmap, kernel image, firmware): installed memory minus
+   *  MemTotal. 0 unless the scenario or preset says. */
+  reservedBytes: number;
 }
 
 export interface SwapSpec {
