@@ -1,0 +1,135 @@
+// The language reference in the README and docs/reference.md, generated from the knob schema so
+// that it says exactly what hover and the checker say. `npm run docs` writes it; a unit test
+// fails when the committed README differs from what this produces.
+
+import { COUNT_SUFFIXES, KNOBS, UNITS, formatKnobValue, type Dimension, type Knob } from './schema';
+
+export const REFERENCE_START = '<!-- reference:start -->';
+export const REFERENCE_END = '<!-- reference:end -->';
+
+/** Headings for the knob families, by the prefix before the first dot. */
+const GROUPS: Record<string, { title: string; intro: string }> = {
+  vm: { title: '`vm.*`: memory-management sysctls', intro: 'The files under `/proc/sys/vm`.' },
+  kernel: {
+    title: '`kernel.*`: automatic NUMA balancing',
+    intro: 'The `numa_balancing` sysctl and the scanner tunables under `/sys/kernel/debug/sched/numa_balancing`.',
+  },
+  transparent_hugepage: {
+    title: '`transparent_hugepage.*`: huge pages',
+    intro: 'The files under `/sys/kernel/mm/transparent_hugepage`, and allocator behaviours that changed between kernel versions.',
+  },
+  numa: { title: '`numa.*`: memory tiering', intro: 'Demotion and promotion between memory tiers.' },
+  cost: {
+    title: '`cost.*`: model costs',
+    intro: 'What each event costs in the simulation; set them in a `costs { ... }` block to match a measured machine.',
+  },
+  model: { title: '`model.*`: kernel behaviours', intro: 'Patch sets and kernel versions selected by name.' },
+};
+
+const DIMENSION_NAMES: Record<Dimension, string> = { size: 'size', time: 'time', rate: 'rate', bandwidth: 'bandwidth' };
+
+/** A table cell: pipes would end the cell, newlines the row. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function code(text: string): string {
+  return '`' + text + '`';
+}
+
+/** Kernel identifiers in prose (`__GFP_THISNODE`, `alloc_pages_vma()`) as code, so their
+ *  underscores are not read as emphasis. */
+function prose(text: string): string {
+  return text.replace(/(?<![`\w])[A-Za-z_]\w*_\w*(?:\(\))?/g, (id) => code(id));
+}
+
+function typeName(k: Knob): string {
+  return k.type.kind === 'quantity' ? DIMENSION_NAMES[k.type.dimension] : k.type.kind;
+}
+
+function allowed(k: Knob): string {
+  const t = k.type;
+  switch (t.kind) {
+    case 'enum': return t.values.map(code).join(', ');
+    case 'bool': return '`true`, `false`';
+    case 'int':
+    case 'number': return `${t.min} to ${t.max}`;
+    case 'quantity': return `${formatKnobValue(k, t.min)} to ${formatKnobValue(k, t.max)}`;
+  }
+}
+
+function knobRow(k: Knob): string {
+  const cells = [code(k.name), typeName(k), allowed(k), k.unit ? code(k.unit) : '', code(formatKnobValue(k, k.default)), prose(k.doc), kernelName(k)];
+  return `| ${cells.map(cell).join(' | ')} |`;
+}
+
+/** Sysfs and procfs paths as code; commit ids and prose ("no knob: ...") as text. */
+function kernelName(k: Knob): string {
+  return k.kernelName.startsWith('/') ? code(k.kernelName) : prose(k.kernelName);
+}
+
+function prefixOf(name: string): string {
+  return name.split('.')[0];
+}
+
+function knobSection(): string[] {
+  const lines: string[] = [];
+  const prefixes = [...new Set(KNOBS.map((k) => prefixOf(k.name)))];
+  for (const prefix of prefixes) {
+    const group = GROUPS[prefix] ?? { title: code(`${prefix}.*`), intro: '' };
+    lines.push(`### ${group.title}`, '');
+    if (group.intro) lines.push(group.intro, '');
+    lines.push('| Knob | Type | Allowed | Unit | Default | Meaning | Kernel name |', '|---|---|---|---|---|---|---|');
+    for (const k of KNOBS.filter((k) => prefixOf(k.name) === prefix)) lines.push(knobRow(k));
+    lines.push('');
+  }
+  return lines;
+}
+
+function unitSection(): string[] {
+  const lines = ['### Units', '', '| Dimension | Units |', '|---|---|'];
+  for (const dim of Object.keys(UNITS) as Dimension[]) {
+    lines.push(`| ${DIMENSION_NAMES[dim]} | ${Object.keys(UNITS[dim]).map(code).join(', ')} |`);
+  }
+  lines.push('', `A count suffix (${Object.keys(COUNT_SUFFIXES).map(code).join(', ')}) may follow a number with no space: \`50M/s\` is fifty million per second.`, '');
+  return lines;
+}
+
+/** The generated reference: the text that goes between the README's reference markers. */
+export function generateReference(): string {
+  return `## Language reference\n\n${referenceBody()}`;
+}
+
+/** The whole of docs/reference.md. */
+export function generateReferenceDocument(): string {
+  return `# NUMA Lab language reference\n\n${referenceBody()}`;
+}
+
+function referenceBody(): string {
+  const lines = [
+    'Generated from `src/language/schema.ts` by `npm run docs`; do not edit by hand. Set a knob in a',
+    '`kernel { ... }` block (or `costs { ... }` for `cost.*`), override it in a `variant`, or `sweep` it.',
+    'Defaults are the kernel\'s own unless the row says otherwise.',
+    '',
+    ...knobSection(),
+    ...unitSection(),
+  ];
+  return lines.join('\n').trimEnd() + '\n';
+}
+
+/** Returns `readme` with the text between the markers replaced by `reference`. Throws when the
+ *  markers are missing or out of order, so a broken README is not silently rewritten. */
+export function replaceReferenceSection(readme: string, reference: string): string {
+  const start = readme.indexOf(REFERENCE_START);
+  const end = readme.indexOf(REFERENCE_END);
+  if (start < 0 || end < start) throw new Error(`README.md needs ${REFERENCE_START} followed by ${REFERENCE_END}`);
+  return `${readme.slice(0, start + REFERENCE_START.length)}\n${reference}${readme.slice(end)}`;
+}
+
+/** The text currently between the markers, in the form `generateReference` returns. */
+export function readReferenceSection(readme: string): string | undefined {
+  const start = readme.indexOf(REFERENCE_START);
+  const end = readme.indexOf(REFERENCE_END);
+  if (start < 0 || end < start) return undefined;
+  return readme.slice(start + REFERENCE_START.length, end).replace(/^\n/, '');
+}
