@@ -1,0 +1,48 @@
+// numa-lab: check and run `.numa` scenarios from a shell or CI.
+
+import { checkCommand } from './check';
+
+const USAGE = `usage: numa-lab <command> [options]
+
+commands:
+  check FILE...        check scenarios; prints FILE:LINE:COL: severity: message
+  run FILE [options]   simulate a scenario (see numa-lab run --help)
+  --version            print the version
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'check':
+      return checkCommand(rest);
+    case 'run': {
+      // Loaded lazily so `check` does not pay for the simulation core.
+      const { runCommand } = await import('./run');
+      return runCommand(rest);
+    }
+    case '--version':
+    case '-v':
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`numa-lab: unknown command '${command}'\n${USAGE}`);
+      return 2;
+  }
+}
+
+declare const NUMA_LAB_VERSION: string | undefined;
+const VERSION = typeof NUMA_LAB_VERSION === 'string' ? NUMA_LAB_VERSION : '0.1.0';
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    process.stderr.write(`numa-lab: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 3;
+  },
+);
