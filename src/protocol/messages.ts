@@ -1,0 +1,90 @@
+// The typed message protocol between the extension host and the results webview. Both sides
+// import this one module, so a renamed field is a compile error on both ends instead of a silent
+// mismatch. Plain data only: no vscode, no DOM.
+//
+// Handshake: the webview posts `ready` once its script runs; the extension answers with `init`
+// (the whole panel model). Everything the extension sends before `ready` is queued, never lost.
+
+import type { Progress, RunResult, VariantResult } from '../core/result';
+
+/** What the panel shows: one run (or the merge of two saved runs for a comparison). */
+export interface PanelModel {
+  /** Panel title, e.g. the scenario title. */
+  title: string;
+  /** Absolute path of the saved result file(s) this model came from; empty while a run is live. */
+  resultPaths: string[];
+  result: RunResult;
+  /** Set when the panel compares two saved runs: labels of the two sides. */
+  comparison?: { left: string; right: string };
+  /** Live run state; absent for a finished or reopened run. */
+  live?: LiveState;
+}
+
+export interface LiveState {
+  running: boolean;
+  progress?: Progress;
+  /** Names of the variants the run will produce, in order. */
+  variants: string[];
+  error?: string;
+}
+
+/** Selections a user makes in the panel: kept by the webview with setState so a reload restores them. */
+export interface PanelSelections {
+  variant?: string;
+  baseline?: string;
+  splitByWorkload?: boolean;
+  sweepMetric?: string;
+}
+
+export type ExportFormat = 'csv' | 'json' | 'png';
+
+/** One file the webview wants written: text (CSV/JSON) or a PNG as a data: URL. */
+export interface ExportFile {
+  /** Suggested file name, without folder. */
+  name: string;
+  format: ExportFormat;
+  /** CSV/JSON text, or for PNG a `data:image/png;base64,...` URL. */
+  content: string;
+}
+
+// ---- extension -> webview ----
+
+export type ToWebview =
+  | { type: 'init'; model: PanelModel; selections?: PanelSelections }
+  /** A variant's result (partial while running, whole when that variant finished). */
+  | { type: 'partial'; variant: VariantResult; progress?: Progress }
+  | { type: 'progress'; progress: Progress }
+  /** The run finished: the whole result and where it was saved. */
+  | { type: 'done'; result: RunResult; resultPath: string }
+  | { type: 'failed'; message: string }
+  | { type: 'cancelled' }
+  | { type: 'exported'; paths: string[] }
+  /** Asks the webview to export (used by the command and by tests). `dir` writes without a dialog. */
+  | { type: 'requestExport'; formats: ExportFormat[]; dir?: string };
+
+// ---- webview -> extension ----
+
+export type FromWebview =
+  | { type: 'ready' }
+  /** The webview reports its selections so the extension can tell tests and restore panels. */
+  | { type: 'selections'; selections: PanelSelections }
+  | { type: 'export'; files: ExportFile[]; dir?: string }
+  /** Rendered: how many charts drew and how long the first full render took, ms. */
+  | { type: 'rendered'; charts: number; ms: number }
+  | { type: 'error'; message: string };
+
+/** The state the webview keeps with setState: small, so a reload is cheap; the data comes back
+ *  from the saved result file. */
+export interface WebviewState {
+  resultPaths: string[];
+  selections: PanelSelections;
+  comparison?: { left: string; right: string };
+}
+
+export function isFromWebview(m: unknown): m is FromWebview {
+  return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string';
+}
+
+export function isToWebview(m: unknown): m is ToWebview {
+  return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string';
+}

@@ -1,0 +1,322 @@
+// The uPlot charts of the results panel. Every time chart shares one x scale (seconds of
+// simulated time), one cursor-sync group and one left-axis width, so the residency charts, the
+// event timeline and the cgroup chart line up and move together.
+
+import uPlot from 'uplot';
+import type { Palette } from './theme';
+import { withAlpha } from './transforms/color';
+import type { ResidencyChart, LayerKind } from './transforms/residency';
+import { type Timeline, rowSpan, itemAt, describeItem, LANES } from './transforms/events';
+import type { CgroupChart } from './transforms/cgroups';
+import type { SweepChart } from './transforms/sweep';
+import { sizeUnitFor, formatKB, trimNumber } from './transforms/format';
+
+const SYNC_KEY = 'numa-time';
+/** Same width for every time chart's left axis, so their plot areas align. */
+const LEFT_AXIS = 140;
+
+export interface ChartHandle {
+  plot: uPlot;
+  /** A title drawn above the chart in the PNG export. */
+  title: string;
+  container: HTMLElement;
+}
+
+function axes(p: Palette, yLabel: string, yValues?: uPlot.Axis['values']): uPlot.Axis[] {
+  const common = { stroke: p.muted, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid, width: 1 }, font: '11px sans-serif', labelFont: '11px sans-serif' };
+  return [
+    { ...common, label: 'simulated time (s)', labelSize: 18, size: 36 },
+    { ...common, label: yLabel, labelSize: 18, size: LEFT_AXIS - 18, values: yValues },
+  ];
+}
+
+/** Zoom by drag on one time chart zooms them all; a double click resets. */
+class TimeGroup {
+  private charts: uPlot[] = [];
+  private syncing = false;
+  add(u: uPlot): void {
+    this.charts.push(u);
+  }
+  clear(): void {
+    this.charts = [];
+  }
+  onScale = (u: uPlot, key: string): void => {
+    if (key !== 'x' || this.syncing) return;
+    const { min, max } = u.scales.x;
+    if (min === undefined || max === undefined) return;
+    this.syncing = true;
+    for (const other of this.charts) if (other !== u) other.setScale('x', { min, max });
+    this.syncing = false;
+  };
+}
+
+export const timeGroup = new TimeGroup();
+
+/** Joins the synced group and shows the whole run, whatever this chart's own data covers. */
+function startAt(plot: uPlot, xRange: [number, number]): void {
+  plot.setScale('x', { min: xRange[0], max: xRange[1] });
+  timeGroup.add(plot);
+}
+
+function timeOptions(_p: Palette, width: number, height: number): Partial<uPlot.Options> {
+  return {
+    width,
+    height,
+    scales: { x: { time: false } },
+    cursor: { sync: { key: SYNC_KEY, setSeries: false }, drag: { x: true, y: false }, points: { show: false } },
+    legend: { show: true, live: true },
+    hooks: { setScale: [timeGroup.onScale] },
+  };
+}
+
+const LAYER_COLOR: Record<LayerKind, (p: Palette) => string> = {
+  anon_huge: (p) => p.anonHuge,
+  anon: (p) => p.anon,
+  file: (p) => p.file,
+  other: (p) => p.other,
+  free: (p) => p.free,
+  workload: (p) => p.orange,
+  unattributed: (p) => p.other,
+};
+
+/** One stacked area chart of a node. Layers are drawn top first, each filled down to zero, so
+ *  the lower layers paint over the upper ones: a stack without uPlot bands. */
+export function residencyPlot(
+  el: HTMLElement,
+  chart: ResidencyChart,
+  p: Palette,
+  width: number,
+  xRange: [number, number],
+): ChartHandle {
+  const unit = sizeUnitFor(chart.memTotalKB || 1);
+  const ordered = [...chart.layers].reverse();
+  let cycle = 0;
+  const series: uPlot.Series[] = [
+    { label: 't (s)', value: (_u, v) => (v === null ? '–' : trimNumber(v, 4)) },
+    ...ordered.map((layer): uPlot.Series => {
+      const color = layer.kind === 'workload' ? p.cycle[cycle++ % p.cycle.length] : LAYER_COLOR[layer.kind](p);
+      const raw = layer.raw;
+      return {
+        label: layer.label,
+        stroke: layer.kind === 'free' ? withAlpha(color, 0.8) : color,
+        fill: withAlpha(color, layer.kind === 'free' ? 0.5 : 0.55),
+        width: 1,
+        points: { show: false },
+        value: (_u, _v, _si, idx) => (idx === null || idx === undefined ? '–' : formatKB(raw[idx], unit)),
+      };
+    }),
+  ];
+  const data: uPlot.AlignedData = [chart.x, ...ordered.map((l) => scaled(l.top, unit.perKB))];
+  const top = (chart.memTotalKB || maxOf(chart.layers[chart.layers.length - 1]?.top)) / unit.perKB;
+  const opts: uPlot.Options = {
+    ...(timeOptions(p, width, 190) as uPlot.Options),
+    title: `node ${chart.node} · ${formatKB(chart.memTotalKB, unit)}`,
+    series,
+    scales: { ...timeOptions(p, width, 190).scales, y: { range: [0, top * 1.001] } },
+    axes: axes(p, `node ${chart.node} (${unit.label})`),
+  };
+  const plot = new uPlot(opts, data, el);
+  startAt(plot, xRange);
+  return { plot, title: `Node ${chart.node} residency`, container: el };
+}
+
+function scaled(a: Float64Array, div: number): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] / div;
+  return out;
+}
+
+function maxOf(a: ArrayLike<number> | undefined): number {
+  let m = 0;
+  if (a) for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
+  return m;
+}
+
+const LANE_COLOR: Record<string, (p: Palette) => string> = {
+  kswapd_wake: (p) => p.blue,
+  node_reclaim: (p) => p.purple,
+  direct_reclaim: (p) => p.orange,
+  compact_success: (p) => p.green,
+  compact_fail: (p) => p.red,
+  swap_out: (p) => p.red,
+  swap_in: (p) => p.yellow,
+  demotion: (p) => p.purple,
+  promotion: (p) => p.green,
+  numa_migrate: (p) => p.blue,
+  thp_split: (p) => p.yellow,
+  deferred_split_queue: (p) => p.orange,
+  oom_kill: (p) => p.red,
+};
+
+/** The event timeline: one lane per mechanism, one strip per node inside a lane; spans for
+ *  kswapd runs and stalls with a duration, ticks for instant events. Hover shows the event. */
+export function timelinePlot(
+  el: HTMLElement,
+  tl: Timeline,
+  p: Palette,
+  width: number,
+  xRange: [number, number],
+): ChartHandle {
+  const n = tl.lanes.length;
+  const laneHeight = 18;
+  const tooltip = document.createElement('div');
+  tooltip.className = 'tooltip';
+  tooltip.hidden = true;
+  let hovering = false;
+
+  const draw = (u: uPlot): void => {
+    const ctx = u.ctx;
+    const { left, top, width: w, height: h } = u.bbox;
+    const px = uPlot.pxRatio;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, w, h);
+    ctx.clip();
+    // Alternate lane shading, so a row reads across the whole width.
+    ctx.fillStyle = withAlpha(p.foreground, 0.04);
+    for (let i = 0; i < n; i += 2) {
+      const y0 = u.valToPos(n - i, 'y', true);
+      const y1 = u.valToPos(n - i - 1, 'y', true);
+      ctx.fillRect(left, y0, w, y1 - y0);
+    }
+    const xMin = u.scales.x.min ?? xRange[0];
+    const xMax = u.scales.x.max ?? xRange[1];
+    tl.lanes.forEach((lane, li) => {
+      // Per node strip, remember the last pixel column drawn: thousands of instant events in
+      // one column are one tick.
+      const lastPx = new Map<number, number>();
+      for (const it of lane.items) {
+        if (it.end < xMin || it.start > xMax) continue;
+        const [r0, r1] = rowSpan(tl, li, it.node);
+        const y0 = u.valToPos(n - r0, 'y', true);
+        const y1 = u.valToPos(n - r1, 'y', true);
+        const x0 = Math.round(u.valToPos(it.start, 'x', true));
+        const x1 = Math.round(u.valToPos(it.end, 'x', true));
+        const wpx = Math.max(2 * px, x1 - x0);
+        if (wpx <= 2 * px && lastPx.get(it.node) === x0) continue;
+        lastPx.set(it.node, x0);
+        ctx.fillStyle = (LANE_COLOR[it.kind] ?? (() => p.foreground))(p);
+        ctx.fillRect(x0, y0, wpx, y1 - y0);
+      }
+    });
+    ctx.restore();
+  };
+
+  const onCursor = (u: uPlot): void => {
+    const { left, top } = u.cursor;
+    if (!hovering || left === undefined || top === undefined || left < 0 || top < 0) {
+      tooltip.hidden = true;
+      return;
+    }
+    const t = u.posToVal(left, 'x');
+    const tol = Math.abs(u.posToVal(left + 5, 'x') - t);
+    const row = n - u.posToVal(top, 'y');
+    const it = itemAt(tl, row, t, tol);
+    if (!it) {
+      tooltip.hidden = true;
+      return;
+    }
+    tooltip.replaceChildren(...describeItem(it).map((line) => Object.assign(document.createElement('div'), { textContent: line })));
+    tooltip.hidden = false;
+    const flip = left > u.over.clientWidth - 240;
+    tooltip.style.left = `${flip ? left - 12 - tooltip.offsetWidth : left + 12}px`;
+    tooltip.style.top = `${Math.max(0, top - 10)}px`;
+  };
+
+  const base = timeOptions(p, width, n * laneHeight + 50);
+  const opts: uPlot.Options = {
+    ...(base as uPlot.Options),
+    series: [{ label: 't (s)' }, { label: 'lanes', show: true, stroke: 'transparent', points: { show: false } }],
+    scales: { ...base.scales, y: { range: [0, n] } },
+    axes: [
+      axes(p, '')[0],
+      {
+        ...axes(p, '')[1],
+        label: '',
+        labelSize: 0,
+        size: LEFT_AXIS,
+        grid: { show: false },
+        ticks: { show: false },
+        splits: () => tl.lanes.map((_, i) => n - i - 0.5),
+        values: () => tl.lanes.map((l) => (l.count ? `${l.label} (${l.count})` : l.label)),
+      },
+    ],
+    legend: { show: false },
+    hooks: { ...base.hooks, draw: [draw], setCursor: [onCursor] },
+  };
+  // One invisible series spanning the lanes keeps uPlot's y scale alive.
+  const data: uPlot.AlignedData = [Float64Array.from(xRange), Float64Array.from([0, n])];
+  const plot = new uPlot(opts, data, el);
+  plot.over.appendChild(tooltip);
+  plot.over.addEventListener('mouseenter', () => (hovering = true));
+  plot.over.addEventListener('mouseleave', () => {
+    hovering = false;
+    tooltip.hidden = true;
+  });
+  startAt(plot, xRange);
+  return { plot, title: 'Reclaim and placement events', container: el };
+}
+
+export function laneColor(kind: string, p: Palette): string {
+  return (LANE_COLOR[kind] ?? (() => p.foreground))(p);
+}
+
+export { LANES };
+
+export function cgroupPlot(el: HTMLElement, c: CgroupChart, p: Palette, width: number, xRange: [number, number]): ChartHandle {
+  const unit = sizeUnitFor((c.maxBytes || 1024) / 1024);
+  const base = timeOptions(p, width, 170);
+  const opts: uPlot.Options = {
+    ...(base as uPlot.Options),
+    series: [
+      { label: 't (s)', value: (_u, v) => (v === null ? '–' : trimNumber(v, 4)) },
+      ...c.series.map((s, i): uPlot.Series => ({
+        label: `${s.name} memory.current`,
+        stroke: p.cycle[i % p.cycle.length],
+        width: 1.5,
+        points: { show: false },
+        value: (_u, _v, _si, idx) => (idx === null || idx === undefined ? '–' : formatKB(s.bytes[idx] / 1024, unit)),
+      })),
+    ],
+    scales: { ...base.scales, y: { range: (_u, _min, max) => [0, Math.max(max, 1) * 1.05] } },
+    axes: axes(p, `memory.current (${unit.label})`),
+  };
+  const data: uPlot.AlignedData = [c.x, ...c.series.map((s) => scaled(s.bytes, 1024 * unit.perKB))];
+  const plot = new uPlot(opts, data, el);
+  startAt(plot, xRange);
+  return { plot, title: 'cgroup memory.current', container: el };
+}
+
+export function sweepPlot(el: HTMLElement, s: SweepChart, p: Palette, width: number): ChartHandle {
+  const fmtY = (v: number): string => (s.metric === 'remote_access_ratio' ? `${(v * 100).toFixed(1)}%` : trimNumber(v, 4));
+  const common = { stroke: p.muted, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid, width: 1 }, font: '11px sans-serif', labelFont: '11px sans-serif' };
+  const opts: uPlot.Options = {
+    width,
+    height: 220,
+    series: [
+      { label: s.knob, value: (_u, v, _si, idx) => (idx === null || idx === undefined ? '–' : s.labels[idx] ?? String(v)) },
+      {
+        label: s.metric,
+        stroke: p.blue,
+        width: 2,
+        points: { show: true, size: 7, fill: p.blue },
+        value: (_u, v) => (v === null ? '–' : fmtY(v)),
+      },
+    ],
+    scales: { x: { time: false }, y: { range: (_u, min, max) => [Math.min(0, min), max === 0 ? 1 : max * 1.08] } },
+    axes: [
+      {
+        ...common,
+        label: s.knob,
+        labelSize: 18,
+        size: 36,
+        splits: s.numeric ? undefined : () => Array.from(s.x),
+        values: s.numeric ? undefined : (_u, splits) => splits.map((v) => s.labels[Math.round(v)] ?? ''),
+      },
+      { ...common, label: s.metric, labelSize: 18, size: LEFT_AXIS - 18, values: (_u, splits) => splits.map(fmtY) },
+    ],
+    cursor: { drag: { x: false, y: false } },
+  };
+  const plot = new uPlot(opts, [s.x, s.y], el);
+  return { plot, title: `${s.metric} against ${s.knob}`, container: el };
+}

@@ -1,0 +1,2 @@
+// CSS imports are bundled by esbuild into dist/webview/results.css.
+declare module '*.css';

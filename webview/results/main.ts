@@ -1,0 +1,375 @@
+// The results panel: the summary table, per-node residency, the event timeline, cgroups and
+// sweeps of one run. It talks to the extension only through the typed protocol and keeps just
+// its selections and the result file path in setState; the data comes back from that file.
+
+import 'uplot/dist/uPlot.min.css';
+import './style.css';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+
+import type { ExportFile, ExportFormat, PanelModel, PanelSelections, ToWebview } from '../../src/protocol/messages';
+import type { VariantResult } from '../../src/core/result';
+import { vscode } from './vscodeApi';
+import { readPalette, watchTheme, type Palette } from './theme';
+import { residencyCharts, timeExtentSeconds } from './transforms/residency';
+import { buildTimeline } from './transforms/events';
+import { cgroupChart } from './transforms/cgroups';
+import { summaryTable, expectationLines } from './transforms/summary';
+import { sweepChart, sweepMetrics } from './transforms/sweep';
+import { formatSimTime } from './transforms/format';
+import { summaryCsv, seriesCsv, eventsCsv, expectationsCsv, resultJson, fileStem } from './transforms/exportData';
+import { renderSummaryTable, renderExpectations } from './table';
+import { residencyPlot, timelinePlot, cgroupPlot, sweepPlot, timeGroup, laneColor, type ChartHandle } from './charts';
+
+let model: PanelModel | null = null;
+let selections: PanelSelections = vscode.getState()?.selections ?? {};
+let charts: ChartHandle[] = [];
+let palette: Palette = readPalette();
+let notice: { kind: 'error' | 'info'; text: string } | null = null;
+
+const app = document.getElementById('app')!;
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...children);
+  return e;
+}
+
+function custom(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...children);
+  return e;
+}
+
+function saveState(): void {
+  if (!model) return;
+  vscode.setState({ resultPaths: model.resultPaths, selections, comparison: model.comparison });
+  vscode.postMessage({ type: 'selections', selections });
+}
+
+function select(label: string, id: string, options: string[], value: string | undefined, onChange: (v: string) => void): HTMLElement {
+  const sel = custom('vscode-single-select', { id, 'aria-label': label });
+  for (const o of options) {
+    const opt = custom('vscode-option', { value: o }, o);
+    if (o === value) opt.setAttribute('selected', '');
+    sel.append(opt);
+  }
+  sel.addEventListener('change', () => onChange((sel as unknown as { value: string }).value));
+  return h('label', { class: 'control' }, h('span', {}, label), sel);
+}
+
+function currentVariant(): VariantResult | undefined {
+  const vs = model?.result.variants ?? [];
+  return vs.find((v) => v.name === selections.variant) ?? (model?.live?.running ? vs[vs.length - 1] : vs[0]);
+}
+
+function chartWidth(): number {
+  return Math.max(360, Math.floor(app.clientWidth - 8));
+}
+
+function statusLine(): HTMLElement {
+  const live = model?.live;
+  const box = h('div', { id: 'status', class: 'status' });
+  if (live?.running) {
+    const p = live.progress;
+    box.append(
+      h('span', { class: 'running' }, p ? `Running ${p.variant} (${p.variantIndex + 1}/${p.variantCount}): ${formatSimTime(p.simulated_ms)} of ${formatSimTime(p.duration_ms)} simulated` : 'Starting…'),
+    );
+    const frac = p ? (p.variantIndex + Math.min(1, p.simulated_ms / Math.max(1, p.duration_ms))) / p.variantCount : 0;
+    box.append(custom('vscode-progress-bar', { value: String(Math.round(frac * 100)), max: '100', 'aria-label': 'run progress' }));
+  } else if (model?.resultPaths.length) {
+    box.append(h('span', { class: 'path' }, `Saved: ${model.resultPaths.join('  ·  ')}`));
+  }
+  if (live?.error) box.append(h('div', { class: 'notice error' }, live.error));
+  if (notice) box.append(h('div', { class: `notice ${notice.kind}` }, notice.text));
+  return box;
+}
+
+function toolbar(): HTMLElement {
+  const vs = model!.result.variants.map((v) => v.name);
+  const bar = h('div', { class: 'toolbar' });
+  if (vs.length) {
+    bar.append(
+      select('Variant', 'variant-picker', vs, currentVariant()?.name, (v) => {
+        selections = { ...selections, variant: v };
+        saveState();
+        render();
+      }),
+    );
+  }
+  if (vs.length > 1) {
+    bar.append(
+      select('Baseline', 'baseline-picker', ['(none)', ...vs], selections.baseline ?? '(none)', (v) => {
+        selections = { ...selections, baseline: v === '(none)' ? undefined : v };
+        saveState();
+        render();
+      }),
+    );
+  }
+  const split = custom('vscode-checkbox', { id: 'split-workloads', label: 'Split per workload' });
+  if (selections.splitByWorkload) split.setAttribute('checked', '');
+  split.addEventListener('change', () => {
+    selections = { ...selections, splitByWorkload: (split as unknown as { checked: boolean }).checked };
+    saveState();
+    render();
+  });
+  bar.append(split);
+  const spacer = h('span', { class: 'spacer' });
+  bar.append(spacer);
+  for (const f of ['csv', 'json', 'png'] as ExportFormat[]) {
+    const b = custom('vscode-button', { id: `export-${f}`, secondary: '' }, `Export ${f.toUpperCase()}`);
+    b.addEventListener('click', () => exportFiles([f]));
+    bar.append(b);
+  }
+  return bar;
+}
+
+function section(id: string, title: string, ...children: (Node | string)[]): HTMLElement {
+  return h('section', { id }, h('h2', {}, title), ...children);
+}
+
+function render(): void {
+  const t0 = performance.now();
+  for (const c of charts) c.plot.destroy();
+  charts = [];
+  timeGroup.clear();
+  if (!model) {
+    app.replaceChildren(h('p', { class: 'empty' }, 'Waiting for results…'));
+    return;
+  }
+  const r = model.result;
+  const title = h('h1', {}, model.title || r.scenario);
+  const sub = model.comparison ? h('div', { class: 'subtitle' }, `Comparing ${model.comparison.left} with ${model.comparison.right}`) : '';
+  const nodes: (Node | string)[] = [title, sub, statusLine()];
+  if (!r.variants.length) {
+    app.replaceChildren(...nodes);
+    return;
+  }
+  nodes.push(toolbar());
+
+  const width = chartWidth();
+  const tableHost = h('div', { class: 'table-host' });
+  const table = summaryTable(r, selections.baseline);
+  renderSummaryTable(tableHost, table, currentVariant()?.name, (v) => {
+    selections = { ...selections, variant: v };
+    saveState();
+    render();
+  });
+  const expHost = h('div');
+  renderExpectations(expHost, expectationLines(r));
+  nodes.push(section('summary', 'Summary', tableHost, expHost));
+
+  const variant = currentVariant()!;
+  const xRange = timeExtentSeconds(variant);
+  const residencyHost = h('div', { class: 'charts' });
+  const timelineHost = h('div', { class: 'charts' });
+  const cgroupHost = h('div', { class: 'charts' });
+  nodes.push(section('residency', `Residency per node · ${variant.name}`, residencyHost));
+  nodes.push(section('events', `Reclaim and placement events · ${variant.name}`, timelineHost, legendForLanes()));
+  const cg = cgroupChart(variant);
+  if (cg) nodes.push(section('cgroups', `cgroup memory.current · ${variant.name}`, cgroupHost));
+  let sweepHost: HTMLElement | null = null;
+  if (r.sweeps.length) {
+    const metrics = sweepMetrics(r);
+    const metric = selections.sweepMetric && metrics.includes(selections.sweepMetric) ? selections.sweepMetric : metrics[0];
+    sweepHost = h('div', { class: 'charts' });
+    nodes.push(
+      section(
+        'sweeps',
+        'Sweep',
+        h('div', { class: 'toolbar' }, select('Metric', 'sweep-metric', metrics, metric, (m) => {
+          selections = { ...selections, sweepMetric: m };
+          saveState();
+          render();
+        })),
+        sweepHost,
+      ),
+    );
+    selections.sweepMetric = metric;
+  }
+  app.replaceChildren(...nodes);
+
+  // Charts need their containers in the document to measure.
+  for (const rc of residencyCharts(variant, !!selections.splitByWorkload)) {
+    const div = h('div', { class: 'chart residency', 'data-node': String(rc.node) });
+    residencyHost.append(div);
+    charts.push(residencyPlot(div, rc, palette, width, xRange));
+  }
+  const tl = buildTimeline(variant.events, variant.series.nodes.map((n) => n.node), xRange[1]);
+  const tlDiv = h('div', { class: 'chart timeline' });
+  timelineHost.append(tlDiv);
+  charts.push(timelinePlot(tlDiv, tl, palette, width, xRange));
+  if (cg) {
+    const div = h('div', { class: 'chart cgroups' });
+    cgroupHost.append(div);
+    charts.push(cgroupPlot(div, cg, palette, width, xRange));
+  }
+  if (sweepHost) {
+    r.sweeps.forEach((_s, i) => {
+      const sc = sweepChart(r, i, selections.sweepMetric!);
+      if (!sc || sc.x.length === 0) return;
+      const div = h('div', { class: 'chart sweep' });
+      sweepHost!.append(div);
+      charts.push(sweepPlot(div, sc, palette, width));
+    });
+  }
+  // uPlot draws on creation; report once the frame is on screen.
+  requestAnimationFrame(() => {
+    const ms = performance.now() - t0;
+    document.body.dataset.rendered = String(charts.length);
+    document.body.dataset.renderMs = ms.toFixed(1);
+    vscode.postMessage({ type: 'rendered', charts: charts.length, ms });
+  });
+}
+
+function legendForLanes(): HTMLElement {
+  const items: [string, string][] = [
+    ['kswapd_wake', 'kswapd'],
+    ['node_reclaim', 'node reclaim'],
+    ['direct_reclaim', 'direct reclaim'],
+    ['compact_success', 'compaction ok'],
+    ['compact_fail', 'compaction failed'],
+    ['swap_out', 'swap out'],
+    ['swap_in', 'swap in'],
+    ['demotion', 'demotion'],
+    ['promotion', 'promotion'],
+    ['thp_split', 'THP split'],
+    ['deferred_split_queue', 'deferred split'],
+  ];
+  const box = h('div', { class: 'lane-legend' });
+  for (const [kind, label] of items) {
+    const sw = h('span', { class: 'swatch' });
+    sw.style.background = laneColor(kind, palette);
+    box.append(h('span', { class: 'item' }, sw, label));
+  }
+  box.append(h('span', { class: 'hint' }, 'One strip per node inside each lane (top: lowest node id). Hover for details; drag to zoom, double-click to reset.'));
+  return box;
+}
+
+/** Draws every chart canvas, with its title, onto one PNG. */
+function chartsPng(): string {
+  const pad = 12;
+  const titleH = 22;
+  const ratio = window.devicePixelRatio || 1;
+  const canvases = charts.map((c) => ({ c, canvas: c.container.querySelector('canvas') as HTMLCanvasElement | null })).filter((x) => x.canvas);
+  const w = Math.max(...canvases.map((x) => x.canvas!.width)) + 2 * pad * ratio;
+  const hgt = canvases.reduce((s, x) => s + x.canvas!.height + (titleH + pad) * ratio, pad * ratio);
+  const out = document.createElement('canvas');
+  out.width = w;
+  out.height = hgt;
+  const ctx = out.getContext('2d')!;
+  ctx.fillStyle = palette.background;
+  ctx.fillRect(0, 0, w, hgt);
+  let y = pad * ratio;
+  for (const { c, canvas } of canvases) {
+    ctx.fillStyle = palette.foreground;
+    ctx.font = `${13 * ratio}px sans-serif`;
+    ctx.fillText(c.title, pad * ratio, y + 15 * ratio);
+    y += titleH * ratio;
+    ctx.drawImage(canvas!, pad * ratio, y);
+    y += canvas!.height + pad * ratio;
+  }
+  return out.toDataURL('image/png');
+}
+
+function exportFiles(formats: ExportFormat[], dir?: string): void {
+  if (!model) return;
+  const r = model.result;
+  const stem = fileStem(r.scenario);
+  const files: ExportFile[] = [];
+  for (const f of formats) {
+    if (f === 'csv') {
+      files.push({ name: `${stem}-summary.csv`, format: 'csv', content: summaryCsv(r) });
+      files.push({ name: `${stem}-series.csv`, format: 'csv', content: seriesCsv(r) });
+      files.push({ name: `${stem}-events.csv`, format: 'csv', content: eventsCsv(r) });
+      files.push({ name: `${stem}-expectations.csv`, format: 'csv', content: expectationsCsv(r) });
+    } else if (f === 'json') {
+      files.push({ name: `${stem}.json`, format: 'json', content: resultJson(r) });
+    } else {
+      files.push({ name: `${stem}-${currentVariant()?.name ?? 'charts'}.png`, format: 'png', content: chartsPng() });
+    }
+  }
+  vscode.postMessage({ type: 'export', files, dir });
+}
+
+function upsertVariant(v: VariantResult): void {
+  if (!model) return;
+  const vs = model.result.variants;
+  const i = vs.findIndex((x) => x.name === v.name);
+  if (i >= 0) vs[i] = v;
+  else vs.push(v);
+}
+
+function onMessage(msg: ToWebview): void {
+  switch (msg.type) {
+    case 'init':
+      model = msg.model;
+      if (msg.selections) selections = { ...selections, ...msg.selections };
+      notice = null;
+      saveState();
+      render();
+      break;
+    case 'partial':
+      upsertVariant(msg.variant);
+      if (model?.live && msg.progress) model.live.progress = msg.progress;
+      render();
+      break;
+    case 'progress':
+      if (model?.live) {
+        model.live.progress = msg.progress;
+        document.getElementById('status')?.replaceWith(statusLine());
+      }
+      break;
+    case 'done':
+      if (!model) return;
+      model.result = msg.result;
+      model.resultPaths = [msg.resultPath];
+      model.live = undefined;
+      saveState();
+      render();
+      break;
+    case 'failed':
+      if (model) model.live = { ...(model.live ?? { variants: [] }), running: false, error: msg.message };
+      render();
+      break;
+    case 'cancelled':
+      if (model) model.live = { ...(model.live ?? { variants: [] }), running: false };
+      notice = { kind: 'info', text: 'Run cancelled: showing the variants finished so far.' };
+      render();
+      break;
+    case 'exported':
+      notice = { kind: 'info', text: `Exported ${msg.paths.length} file(s): ${msg.paths.join(', ')}` };
+      document.getElementById('status')?.replaceWith(statusLine());
+      break;
+    case 'requestExport':
+      exportFiles(msg.formats, msg.dir);
+      break;
+  }
+}
+
+window.addEventListener('message', (e: MessageEvent) => onMessage(e.data as ToWebview));
+window.addEventListener('error', (e) => vscode.postMessage({ type: 'error', message: String(e.message) }));
+
+let resizeQueued = false;
+new ResizeObserver(() => {
+  if (resizeQueued) return;
+  resizeQueued = true;
+  requestAnimationFrame(() => {
+    resizeQueued = false;
+    const w = chartWidth();
+    for (const c of charts) if (Math.abs(c.plot.width - w) > 2) c.plot.setSize({ width: w, height: c.plot.height });
+  });
+}).observe(app);
+
+watchTheme(() => {
+  palette = readPalette();
+  render();
+});
+
+render();
+vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,166 @@
+// Reclaim and placement events as lanes of a timeline that shares the residency charts' time
+// axis. Each lane is one mechanism; inside a lane, each node has its own row, so "which node"
+// reads off the position and "how many pages, why" off the hover.
+
+import type { EventKind, SimEvent } from '../../../src/core/result';
+
+export type LaneKey =
+  | 'kswapd'
+  | 'direct_reclaim'
+  | 'node_reclaim'
+  | 'compaction'
+  | 'swap'
+  | 'demotion'
+  | 'promotion'
+  | 'numa_migrate'
+  | 'thp_split'
+  | 'deferred_split'
+  | 'oom';
+
+export interface LaneDef {
+  key: LaneKey;
+  label: string;
+  kinds: EventKind[];
+}
+
+/** Top to bottom, roughly in the order the allocator escalates. */
+export const LANES: LaneDef[] = [
+  { key: 'kswapd', label: 'kswapd active', kinds: ['kswapd_wake', 'kswapd_sleep'] },
+  { key: 'node_reclaim', label: 'node reclaim', kinds: ['node_reclaim'] },
+  { key: 'direct_reclaim', label: 'direct reclaim', kinds: ['direct_reclaim'] },
+  { key: 'compaction', label: 'compaction stall', kinds: ['compact_success', 'compact_fail'] },
+  { key: 'swap', label: 'swap out / in', kinds: ['swap_out', 'swap_in'] },
+  { key: 'demotion', label: 'demotion', kinds: ['demotion'] },
+  { key: 'promotion', label: 'promotion', kinds: ['promotion'] },
+  { key: 'numa_migrate', label: 'NUMA migration', kinds: ['numa_migrate'] },
+  { key: 'thp_split', label: 'THP split', kinds: ['thp_split'] },
+  { key: 'deferred_split', label: 'deferred split queued', kinds: ['deferred_split_queue'] },
+  { key: 'oom', label: 'OOM kill', kinds: ['oom_kill'] },
+];
+
+const LANE_OF_KIND = new Map<EventKind, number>();
+LANES.forEach((l, i) => l.kinds.forEach((k) => LANE_OF_KIND.set(k, i)));
+
+export interface TimelineItem {
+  kind: EventKind;
+  node: number;
+  /** Start and end, seconds; equal for an instant event. */
+  start: number;
+  end: number;
+  pages: number;
+  cause: string;
+  workload?: string;
+}
+
+export interface Lane extends LaneDef {
+  /** Sorted by start. */
+  items: TimelineItem[];
+  count: number;
+  pages: number;
+}
+
+export interface Timeline {
+  lanes: Lane[];
+  /** Node ids in row order inside each lane. */
+  nodes: number[];
+  end: number;
+}
+
+/** Builds the lanes. kswapd wake/sleep pairs become spans (a wake with duration_ms is a span by
+ *  itself); a kswapd still awake at the end of the run runs to `endSeconds`. */
+export function buildTimeline(events: SimEvent[], nodes: number[], endSeconds: number): Timeline {
+  const lanes: Lane[] = LANES.map((l) => ({ ...l, items: [], count: 0, pages: 0 }));
+  const awake = new Map<number, TimelineItem>();
+  for (const e of events) {
+    const laneIdx = LANE_OF_KIND.get(e.kind);
+    if (laneIdx === undefined) continue;
+    const lane = lanes[laneIdx];
+    const start = e.t_ms / 1000;
+    if (e.kind === 'kswapd_sleep') {
+      const open = awake.get(e.node);
+      if (open) {
+        open.end = Math.max(open.start, start);
+        open.pages += e.pages;
+        if (!open.cause && e.cause) open.cause = e.cause;
+        awake.delete(e.node);
+      }
+      lane.pages += e.pages;
+      continue;
+    }
+    const item: TimelineItem = {
+      kind: e.kind,
+      node: e.node,
+      start,
+      end: start + (e.duration_ms ?? 0) / 1000,
+      pages: e.pages,
+      cause: e.cause,
+      workload: e.workload,
+    };
+    if (e.kind === 'kswapd_wake' && e.duration_ms === undefined) {
+      item.end = endSeconds;
+      awake.set(e.node, item);
+    }
+    lane.items.push(item);
+    lane.count++;
+    lane.pages += e.pages;
+  }
+  for (const lane of lanes) lane.items.sort((a, b) => a.start - b.start || a.node - b.node);
+  return { lanes, nodes: [...nodes].sort((a, b) => a - b), end: endSeconds };
+}
+
+/** The row (0 = top) an item is drawn in: lane, then node inside the lane. Rows are in units
+ *  of one lane; the returned pair is [top, bottom] of the node's strip. */
+export function rowSpan(timeline: Timeline, laneIdx: number, node: number): [number, number] {
+  const k = Math.max(1, timeline.nodes.length);
+  const j = Math.max(0, timeline.nodes.indexOf(node));
+  const pad = 0.12;
+  const h = (1 - 2 * pad) / k;
+  return [laneIdx + pad + j * h, laneIdx + pad + (j + 1) * h];
+}
+
+/** The item under a point: lane and node from the row position (in lane units from the top),
+ *  then the item whose [start, end] is nearest to `t` within `tolerance` seconds. */
+export function itemAt(timeline: Timeline, row: number, t: number, tolerance: number): TimelineItem | null {
+  const laneIdx = Math.floor(row);
+  const lane = timeline.lanes[laneIdx];
+  if (!lane) return null;
+  const k = Math.max(1, timeline.nodes.length);
+  const pad = 0.12;
+  const frac = (row - laneIdx - pad) / (1 - 2 * pad);
+  const node = timeline.nodes[Math.min(k - 1, Math.max(0, Math.floor(frac * k)))];
+  let best: TimelineItem | null = null;
+  let bestDist = tolerance;
+  const items = lane.items;
+  // Items are sorted by start: skip those that start too late, scan back from there.
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid].start <= t + tolerance) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo - 1; i >= 0; i--) {
+    const it = items[i];
+    if (it.node !== node) continue;
+    const dist = t < it.start ? it.start - t : t > it.end ? t - it.end : 0;
+    if (dist <= bestDist) {
+      best = it;
+      bestDist = dist;
+      if (dist === 0) break;
+    }
+  }
+  return best;
+}
+
+export function describeItem(it: TimelineItem): string[] {
+  const lines = [`${it.kind} on node ${it.node}`];
+  lines.push(it.end > it.start ? `t = ${fmtS(it.start)} – ${fmtS(it.end)}` : `t = ${fmtS(it.start)}`);
+  lines.push(`${it.pages.toLocaleString('en-US')} pages`);
+  if (it.cause) lines.push(`cause: ${it.cause}`);
+  if (it.workload) lines.push(`workload: ${it.workload}`);
+  return lines;
+}
+
+function fmtS(s: number): string {
+  return s < 10 ? `${s.toFixed(3)} s` : `${s.toFixed(2)} s`;
+}
