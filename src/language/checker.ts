@@ -108,7 +108,7 @@ class Checker {
   /** "unknown X 'y'; did you mean 'z'?" with the quick fix that applies it. */
   private unknown(span: A.Span, what: string, name: string, candidates: Iterable<string>, code: string, tail = ''): void {
     const guess = closest(name, candidates);
-    this.error(span, `unknown ${what} '${name}'${guess ? `; did you mean '${guess}'?` : ''}${tail}`, code,
+    this.error(span, `unknown ${what} '${name}'${tail}${guess ? `; did you mean '${guess}'?` : ''}`, code,
       guess ? [{ title: `Change to '${guess}'`, span, newText: guess }] : []);
   }
 
@@ -383,7 +383,7 @@ class Checker {
           if (!n) return;
           const known = regions.has(n.text) || files.has(n.text);
           this.symbols.push({ kind: 'region', name: n.text, scope: wname, start: n.start, end: n.end, definition: false });
-          if (!known) this.unknown(n, `region or file of workload '${wname}'`, n.text, [...regions.keys(), ...files.keys()], 'unknown-region', regions.size + files.size === 0 ? '; allocate it first with alloc or read file' : '');
+          if (!known) this.unknown(n, 'region', n.text, [...regions.keys(), ...files.keys()], 'unknown-region', ` in workload '${wname}'${regions.size + files.size === 0 ? ': allocate it first with alloc or read file' : ''}`);
         };
         switch (a.kind) {
           case 'alloc':
@@ -606,6 +606,8 @@ class Checker {
 
   private resolveMachine(cfg: Config): M.Machine | null {
     if (!this.machine) return null;
+    // Ids with gaps were reported; matrices are indexed by id, so stop here.
+    if (this.nodeIds.some((id, i) => id !== i)) return null;
     const nodes: M.NodeSpec[] = [];
     for (const id of this.nodeIds) {
       const base: PresetNode | undefined = this.preset?.nodes[id];
@@ -635,7 +637,8 @@ class Checker {
         else { const v = this.positive(bwv, 'bandwidth', 'bandwidth'); if (v !== null) bw = v; }
       }
       const reserved = this.sizeSetting(s.get('reserved'), 'reserved') ?? base?.reservedBytes ?? 0;
-      if (memory === undefined || memory === null) return null;
+      // A node without a size was reported; go on with a stand-in so later checks still run.
+      if (memory === undefined || memory === null) { nodes.push({ id, memoryBytes: 1024 ** 3, cpus, tier, latencyNs, bandwidthBytesPerSec: bw, reservedBytes: 0 }); continue; }
       if (reserved >= memory) { this.error(s.get('reserved')?.value ?? this.machine.keyword, 'reserved memory must be less than the node\'s memory', 'range'); return null; }
       nodes.push({ id, memoryBytes: memory, cpus, tier, latencyNs, bandwidthBytesPerSec: bw, reservedBytes: reserved });
     }

@@ -29,7 +29,15 @@ export function compile(text: string, fileName = 'scenario.numa'): Compilation {
     return { fileName, text, file: { items: [], comments: [], length: text.length }, set: null, diagnostics: [d], symbols: [] };
   }
   const parsed = parse(text);
-  const checked = check(parsed.file, parsed.diagnostics);
+  let checked: ReturnType<typeof check>;
+  try {
+    checked = check(parsed.file, parsed.diagnostics);
+  } catch (e) {
+    // A checker bug must not take the editor or the CLI down; the mutation tests call check()
+    // directly so such a bug still fails a test.
+    const message = `internal error in the checker: ${e instanceof Error ? e.message : String(e)}; please report it with this file`;
+    checked = { set: null, symbols: [], diagnostics: [{ severity: 'error', code: 'internal', start: 0, end: 0, fixes: [], message }] };
+  }
   const diagnostics = [...parsed.diagnostics, ...checked.diagnostics].sort((a, b) => a.start - b.start || a.end - b.end);
   return { fileName, text, file: parsed.file, set: checked.set, diagnostics, symbols: checked.symbols };
 }
