@@ -1,0 +1,221 @@
+// The extension side of one results panel: owns the panel model, speaks the typed protocol,
+// pushes live results at most every 500 ms, writes exports. Used for run panels (restored by the
+// serializer) and for result files opened in the custom editor alike.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Progress, RunResult, VariantResult } from '../../core/result';
+import type { FromWebview, PanelModel, PanelSelections, ToWebview, ExportFormat } from '../../protocol/messages';
+import { isFromWebview } from '../../protocol/messages';
+import { PARTIAL_EVERY_MS } from '../../protocol/worker';
+import { resultsHtml, webviewOptions } from './html';
+
+export interface PanelHost {
+  extensionUri: vscode.Uri;
+  output: vscode.OutputChannel;
+  /** Where exports go when the webview names no folder. */
+  exportDirFor(panel: ResultsPanel): string;
+}
+
+export class ResultsPanel implements vscode.Disposable {
+  private ready = false;
+  private selections: PanelSelections;
+  private pendingPartials = new Map<string, VariantResult>();
+  private partialTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastPartialPost = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly exportWaiters: ((paths: string[]) => void)[] = [];
+  private disposed = false;
+  /** Set when the webview reports its first full render after the latest init: for tests. */
+  lastRender: { charts: number; ms: number } | null = null;
+  readonly onDidDispose: vscode.Event<void>;
+  private readonly disposeEmitter = new vscode.EventEmitter<void>();
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private model: PanelModel,
+    private readonly host: PanelHost,
+    selections: PanelSelections = {},
+  ) {
+    this.selections = selections;
+    this.onDidDispose = this.disposeEmitter.event;
+    panel.webview.options = webviewOptions(host.extensionUri);
+    panel.webview.html = resultsHtml(panel.webview, host.extensionUri, model.title);
+    panel.title = panelTitle(model);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  get current(): PanelModel {
+    return this.model;
+  }
+
+  get isRunning(): boolean {
+    return !!this.model.live?.running;
+  }
+
+  get currentSelections(): PanelSelections {
+    return this.selections;
+  }
+
+  private post(msg: ToWebview): void {
+    if (this.ready && !this.disposed) void this.panel.webview.postMessage(msg);
+  }
+
+  /** Starts showing a new live run in this panel. */
+  startLive(title: string, variants: string[], base: Omit<RunResult, 'variants'>): void {
+    this.clearPartials();
+    this.model = { title, resultPaths: [], result: { ...base, variants: [] }, live: { running: true, variants } };
+    this.panel.title = panelTitle(this.model);
+    this.lastRender = null;
+    this.post({ type: 'init', model: this.model, selections: this.selections });
+  }
+
+  progress(p: Progress): void {
+    if (!this.model.live) return;
+    this.model.live.progress = p;
+    this.post({ type: 'progress', progress: p });
+  }
+
+  /** A variant's partial (or whole) result: kept at once, shown at most every 500 ms. */
+  partial(v: VariantResult): void {
+    const vs = this.model.result.variants;
+    const i = vs.findIndex((x) => x.name === v.name);
+    if (i >= 0) vs[i] = v;
+    else vs.push(v);
+    this.pendingPartials.set(v.name, v);
+    const wait = this.lastPartialPost + PARTIAL_EVERY_MS - Date.now();
+    if (wait <= 0) this.flushPartials();
+    else if (!this.partialTimer) this.partialTimer = setTimeout(() => this.flushPartials(), wait);
+  }
+
+  private flushPartials(): void {
+    this.partialTimer = undefined;
+    this.lastPartialPost = Date.now();
+    for (const v of this.pendingPartials.values()) this.post({ type: 'partial', variant: v, progress: this.model.live?.progress });
+    this.pendingPartials.clear();
+  }
+
+  private clearPartials(): void {
+    if (this.partialTimer) clearTimeout(this.partialTimer);
+    this.partialTimer = undefined;
+    this.pendingPartials.clear();
+  }
+
+  done(result: RunResult, resultPath: string): void {
+    this.clearPartials();
+    this.model = { title: this.model.title, resultPaths: [resultPath], result };
+    this.lastRender = null;
+    this.post({ type: 'done', result, resultPath });
+  }
+
+  failed(message: string): void {
+    this.clearPartials();
+    this.model.live = { ...(this.model.live ?? { variants: [] }), running: false, error: message };
+    this.post({ type: 'failed', message });
+  }
+
+  cancelled(): void {
+    this.clearPartials();
+    if (this.model.live) this.model.live.running = false;
+    this.post({ type: 'cancelled' });
+  }
+
+  /** Replaces what the panel shows (reopened result, comparison). */
+  show(model: PanelModel, selections?: PanelSelections): void {
+    this.clearPartials();
+    this.model = model;
+    if (selections) this.selections = selections;
+    this.panel.title = panelTitle(model);
+    this.lastRender = null;
+    this.post({ type: 'init', model, selections: this.selections });
+  }
+
+  /** Asks the webview to export; resolves with the written paths. */
+  requestExport(formats: ExportFormat[], dir?: string): Promise<string[]> {
+    return new Promise((resolve) => {
+      this.exportWaiters.push(resolve);
+      this.post({ type: 'requestExport', formats, dir });
+    });
+  }
+
+  private receive(m: unknown): void {
+    if (!isFromWebview(m)) return;
+    const msg = m as FromWebview;
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        this.clearPartials();
+        this.post({ type: 'init', model: this.model, selections: this.selections });
+        break;
+      case 'selections':
+        this.selections = msg.selections;
+        break;
+      case 'rendered':
+        this.lastRender = { charts: msg.charts, ms: msg.ms };
+        break;
+      case 'export':
+        void this.writeExports(msg.files, msg.dir);
+        break;
+      case 'error':
+        this.host.output.appendLine(`[results panel] ${msg.message}`);
+        break;
+    }
+  }
+
+  private async writeExports(files: { name: string; format: ExportFormat; content: string }[], dir?: string): Promise<void> {
+    const waiter = this.exportWaiters.shift();
+    const target = dir ?? this.host.exportDirFor(this);
+    try {
+      fs.mkdirSync(target, { recursive: true });
+      const written: string[] = [];
+      for (const f of files) {
+        const file = path.join(target, path.basename(f.name));
+        if (f.format === 'png') {
+          const b64 = f.content.replace(/^data:image\/png;base64,/, '');
+          fs.writeFileSync(file, Buffer.from(b64, 'base64'));
+        } else {
+          fs.writeFileSync(file, f.content);
+        }
+        written.push(file);
+      }
+      this.host.output.appendLine(`Exported: ${written.join(', ')}`);
+      this.post({ type: 'exported', paths: written });
+      if (waiter) waiter(written);
+      else {
+        void vscode.window.showInformationMessage(`NUMA Lab: exported ${written.length} file(s) to ${target}`, 'Reveal').then((pick) => {
+          if (pick) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(written[0]));
+        });
+      }
+    } catch (e) {
+      const message = `Export failed: ${(e as Error).message}`;
+      this.host.output.appendLine(message);
+      void vscode.window.showErrorMessage(`NUMA Lab: ${message}`);
+      if (waiter) waiter([]);
+    }
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, true);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.clearPartials();
+    for (const w of this.exportWaiters.splice(0)) w([]);
+    this.disposeEmitter.fire();
+    this.disposeEmitter.dispose();
+    for (const d of this.disposables) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+function panelTitle(model: PanelModel): string {
+  const base = model.title || model.result.scenario || 'NUMA Lab results';
+  if (model.comparison) return `Compare: ${base}`;
+  return model.live?.running ? `Running: ${base}` : `Results: ${base}`;
+}

@@ -1,0 +1,71 @@
+// Saved runs: where they go, what they are called, reading them back. A result file is exactly
+// the `numa-lab run --format json` document, so a file the CLI wrote opens in the panel too.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RunResult } from '../../core/result';
+import { DEFAULT_RESULTS_DIRECTORY, RESULT_FILE_SUFFIX } from './ids';
+
+/** The folder results of `scenarioPath` go to: the setting, relative to the scenario's folder
+ *  unless absolute; `.numa-results` next to the scenario by default. */
+export function resultsDirFor(scenarioPath: string, setting?: string | null): string {
+  const dir = setting && setting.trim() ? setting.trim() : DEFAULT_RESULTS_DIRECTORY;
+  return path.isAbsolute(dir) ? dir : path.join(path.dirname(scenarioPath), dir);
+}
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+/** `zone-reclaim-20250101-120000[-zrm-on].numa-result.json`; the time is the wall clock of the
+ *  run (in the name only, never inside the result, which stays deterministic). */
+export function resultFileName(scenarioPath: string, when: Date, label?: string): string {
+  const stem = path.basename(scenarioPath).replace(/\.numa$/i, '');
+  const stamp = `${when.getFullYear()}${pad(when.getMonth() + 1)}${pad(when.getDate())}-${pad(when.getHours())}${pad(when.getMinutes())}${pad(when.getSeconds())}`;
+  const safeLabel = label ? '-' + label.replace(/[^A-Za-z0-9_.+-]+/g, '_').slice(0, 40) : '';
+  return `${stem}-${stamp}${safeLabel}${RESULT_FILE_SUFFIX}`;
+}
+
+/** Writes the result; creates the folder with a `.gitignore` so runs never end up in git. */
+export function saveResult(dir: string, fileName: string, result: RunResult): string {
+  if (!fs.existsSync(dir)) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, '.gitignore'), '# NUMA Lab run results\n*\n');
+  }
+  let file = path.join(dir, fileName);
+  // Two runs in the same second must not overwrite each other.
+  for (let i = 2; fs.existsSync(file); i++) file = path.join(dir, fileName.replace(RESULT_FILE_SUFFIX, `-${i}${RESULT_FILE_SUFFIX}`));
+  fs.writeFileSync(file, JSON.stringify(result) + '\n');
+  return file;
+}
+
+/** Reads a result file and checks it has the shape the panel needs. */
+export function loadResult(file: string): RunResult {
+  const data = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+  const problem = resultShapeProblem(data);
+  if (problem) throw new Error(`${path.basename(file)} is not a NUMA Lab result: ${problem}`);
+  return data as RunResult;
+}
+
+export function resultShapeProblem(data: unknown): string | null {
+  if (typeof data !== 'object' || data === null) return 'not a JSON object';
+  const r = data as Partial<RunResult>;
+  if (typeof r.scenario !== 'string') return 'no "scenario" title';
+  if (!Array.isArray(r.variants)) return 'no "variants" list';
+  for (const v of r.variants) {
+    if (typeof v?.name !== 'string' || typeof v.summary !== 'object' || typeof v.series !== 'object' || !Array.isArray(v.events)) {
+      return `variant ${JSON.stringify(v?.name)} lacks summary, series or events`;
+    }
+  }
+  return null;
+}
+
+/** Saved results in a folder, newest first. */
+export function listResults(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(RESULT_FILE_SUFFIX))
+    .map((f) => path.join(dir, f))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs || b.localeCompare(a));
+}
