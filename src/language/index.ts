@@ -50,3 +50,4 @@ export type { Diagnostic, Fix, Severity } from './diagnostics';
 export type { SymbolRef, SymbolKind } from './checker';
 export * as schema from './schema';
 export type * from './model';
+export * from './service';

@@ -1,0 +1,114 @@
+// The words of the language explained, for hover and completion. Knob text comes from the
+// schema, so hover says exactly what the checker and the README say.
+
+import { Knob, UNITS, formatKnobValue } from '../schema';
+
+export const KEYWORD_DOCS: Record<string, string> = {
+  scenario: 'The scenario\'s title: `scenario "..."`.',
+  machine: 'The machine: NUMA nodes, SLIT distances, swap; or `machine preset NAME`.',
+  kernel: 'Kernel knobs by their sysctl/sysfs names: `kernel { vm.zone_reclaim_mode = 1 }`.',
+  costs: 'Model costs (`cost.*`): what each event costs in the simulation.',
+  cgroup: 'A memory cgroup with `memory.max`, `memory.high`, `memory.low`.',
+  workload: 'A process: where it runs, its mempolicy and cgroup, and its timed phases.',
+  run: 'Run settings: `duration`, `sample` interval, `seed`.',
+  variant: 'A named set of overrides: every variant runs side by side with the same base.',
+  sweep: 'One knob over a list (`[a, b]`) or a range (`FROM to TO step STEP`); one variant per value.',
+  expect: 'An assertion on results: `expect VARIANT.METRIC < VARIANT.METRIC` or a number.',
+  preset: 'Start from a named machine; the block overrides it node by node.',
+  node: 'A NUMA node (in the machine), or the node a workload runs on.',
+  distance: 'The SLIT distance matrix (10 local; 21 typical remote socket).',
+  access_latency_ns: 'An explicit idle access-latency matrix in ns, replacing the one derived from distances.',
+  swap: 'The swap device: `size`, `latency` (one page-in) and `bandwidth`.',
+  at: 'A timed phase: `at TIME ACTION`. Phases of a workload are in time order.',
+  alloc: 'Allocate (mmap and fault in) anonymous memory: `alloc REGION SIZE [MADV_HUGEPAGE] [rate BANDWIDTH]`.',
+  read: 'Read a file into the page cache: `read file NAME SIZE [rate BANDWIDTH]`.',
+  write: 'Write a file through the page cache: `write file NAME SIZE [rate BANDWIDTH]`.',
+  file: 'A page-cache file of this workload.',
+  access: 'Touch a region or file: `access REGION PATTERN [rate N/s] [writes P%] [for TIME]`.',
+  dontneed: 'madvise(MADV_DONTNEED) the region, its first SIZE, SIZE `from` an offset, or SIZE `per` chunk.',
+  free: 'munmap the region.',
+  exit: 'The workload exits: its anonymous memory is freed, page cache stays.',
+  uniform: 'Every page of the region equally likely.',
+  zipf: 'Zipf-distributed popularity; the optional number is the exponent (default 0.99).',
+  hotset: 'A hot set of SIZE takes `hot` of the accesses (default 90%); it can `moves every TIME`.',
+  sequential: 'Walk the region in address order, wrapping around.',
+  MADV_HUGEPAGE: 'madvise(MADV_HUGEPAGE): faults may take 2 MiB pages (and may compact/reclaim, per defrag).',
+  rate: 'A rate: bytes per second for alloc/read/write, accesses per second for access.',
+  writes: 'The share of accesses that are writes.',
+  for: 'How long the access phase lasts.',
+  per: '`dontneed R SIZE per CHUNK`: the first SIZE of every CHUNK (1 MiB per 2 MiB = half of each huge page).',
+  from: '`dontneed R SIZE from OFFSET`: SIZE starting at OFFSET.',
+  hot: 'The share of accesses that go to the hot set.',
+  moves: '`moves every TIME`: the hot set jumps to another part of the region.',
+  every: '`moves every TIME`: how often the hot set moves.',
+  to: '`sweep KNOB = FROM to TO step STEP`.',
+  step: '`sweep KNOB = FROM to TO step STEP`.',
+  local: 'MPOL_DEFAULT: allocate on the node of the CPU that faults, fall back by distance.',
+  preferred: 'MPOL_PREFERRED: try the given node first, fall back to others.',
+  bind: 'MPOL_BIND: only the given nodes; reclaim (or OOM) rather than go elsewhere.',
+  interleave: 'MPOL_INTERLEAVE: round-robin pages over the given nodes.',
+  'weighted-interleave': 'MPOL_WEIGHTED_INTERLEAVE (6.9+): interleave with per-node weights, NODE:WEIGHT.',
+  'preferred-many': 'MPOL_PREFERRED_MANY (5.15+): try the given nodes first, then any.',
+  max: 'No limit.',
+  none: 'None: `cpus = none` makes a CPU-less memory node.',
+};
+
+const SETTING_UNITS: Record<string, string> = {};
+void SETTING_UNITS;
+
+export function knobMarkdown(k: Knob): string {
+  const t = k.type;
+  const allowed = t.kind === 'enum' ? t.values.map((v) => `\`${v}\``).join(', ')
+    : t.kind === 'bool' ? '`true`, `false` (also on/off, 1/0)'
+      : t.kind === 'quantity' ? `${formatKnobValue(k, t.min)} to ${formatKnobValue(k, t.max)}`
+        : `${t.min} to ${t.max}`;
+  const unit = k.unit ? `\n\nUnit: \`${k.unit}\`` : '';
+  return `**${k.name}**\n\n${k.doc}${unit}\n\nDefault: \`${formatKnobValue(k, k.default)}\`\n\nAllowed: ${allowed}\n\nKernel: \`${k.kernelName}\``;
+}
+
+const METRIC_DOCS: Record<string, string> = {
+  avg_access_ns: 'Mean latency of an access over the run, ns (TLB and fault costs included).',
+  remote_access_ratio: 'Share of accesses served by a node other than the accessing CPU\'s node (0 to 1).',
+  accesses: 'Number of accesses the workload made.',
+  memory_current: 'The cgroup\'s memory.current at the end of the run, bytes.',
+  memory_current_max: 'The highest memory.current seen during the run, bytes.',
+};
+
+export function metricDoc(metric: string): string {
+  const last = metric.split('.').pop() ?? metric;
+  if (METRIC_DOCS[last]) return METRIC_DOCS[last];
+  if (/^node\d+\./.test(metric)) return `/proc/meminfo field \`${last}\` of the node at the end of the run, kB.`;
+  return `The /proc/vmstat counter \`${metric}\` at the end of the run.`;
+}
+
+/** "125 GB = 125,000,000,000 bytes = 116.4 GiB" and the like. */
+export function quantityMarkdown(number: number, unit: string): string | null {
+  const fmt = (x: number) => (Math.abs(x) >= 1e4 && Number.isInteger(x) ? x.toLocaleString('en-US') : String(+x.toPrecision(6)));
+  if (unit === '%') return `${fmt(number)}% = ${fmt(number / 100)} as a fraction`;
+  if (unit === '/s') return `${fmt(number)} per second`;
+  for (const [dim, units] of Object.entries(UNITS)) {
+    const mult = units[unit];
+    if (mult === undefined) continue;
+    const base = number * mult;
+    if (dim === 'size') return `${fmt(number)} ${unit} = ${fmt(base)} bytes = ${binary(base, '')}${decimal(base, '')}`;
+    if (dim === 'bandwidth') return `${fmt(number)} ${unit} = ${fmt(base)} bytes/s = ${binary(base, '/s')}${decimal(base, '/s')}`;
+    if (dim === 'time') return `${fmt(number)} ${unit} = ${fmt(base)} ns${base >= 1e9 ? ` = ${fmt(base / 1e9)} s` : base >= 1e6 ? ` = ${fmt(base / 1e6)} ms` : ''}`;
+    return `${fmt(number)} ${unit} = ${fmt(base)} per second`;
+  }
+  return null;
+}
+
+function binary(bytes: number, suffix: string): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  let v = bytes;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return `${+v.toPrecision(4)} ${units[i]}${suffix}`;
+}
+function decimal(bytes: number, suffix: string): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = bytes;
+  while (v >= 1000 && i < units.length - 1) { v /= 1000; i++; }
+  return ` = ${+v.toPrecision(4)} ${units[i]}${suffix}`;
+}
