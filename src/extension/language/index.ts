@@ -1,0 +1,46 @@
+// Registers the `.numa` language features: thin adapters from the language library (src/language,
+// no vscode import) to VS Code's providers, plus the language commands.
+import * as vscode from 'vscode';
+import type { Diagnostic as NumaDiagnostic } from '../../language';
+import { generateReferenceDocument } from '../../language/reference';
+import { AnalysisCache } from './analysis';
+import { QuickFixProvider } from './codeActions';
+import { toRange, toSeverity } from './convert';
+import { DiagnosticsController } from './diagnostics';
+import { Commands, NUMA_LANGUAGE_ID, NUMA_SELECTOR } from './ids';
+
+export { Commands, NUMA_LANGUAGE_ID } from './ids';
+
+/** What other feature areas (and the tests) may use from the language layer. */
+export interface LanguageFeatures {
+  analysis: AnalysisCache;
+  diagnostics: DiagnosticsController;
+}
+
+export function registerLanguageFeatures(context: vscode.ExtensionContext): LanguageFeatures {
+  const analysis = new AnalysisCache();
+  const diagnostics = new DiagnosticsController((document) =>
+    analysis.get(document).diagnostics.map((d) => toVscodeDiagnostic(document, d)));
+
+  context.subscriptions.push(
+    diagnostics,
+    vscode.workspace.onDidCloseTextDocument((d) => analysis.forget(d)),
+    vscode.languages.registerCodeActionsProvider(NUMA_SELECTOR, new QuickFixProvider(analysis), QuickFixProvider.metadata),
+    vscode.commands.registerCommand(Commands.checkDocument, async () => {
+      const document = vscode.window.activeTextEditor?.document;
+      if (document?.languageId === NUMA_LANGUAGE_ID) await diagnostics.checkNow(document);
+    }),
+    vscode.commands.registerCommand(Commands.showReference, async () => {
+      const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: generateReferenceDocument() });
+      await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+    }),
+  );
+  return { analysis, diagnostics };
+}
+
+function toVscodeDiagnostic(document: vscode.TextDocument, d: NumaDiagnostic): vscode.Diagnostic {
+  const out = new vscode.Diagnostic(toRange(document, d), d.message, toSeverity(d.severity));
+  out.source = 'numa';
+  out.code = d.code;
+  return out;
+}

@@ -1,0 +1,31 @@
+// The extension activates on a .numa file and contributes the language, its configuration and its
+// commands, inside a real extension host.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/extension/language/ids';
+import { EXTENSION_ID, closeAllEditors, openExample, openText } from './helpers';
+
+describe('activation', () => {
+  afterEach(closeAllEditors);
+
+  it('opens every example as the numa language and activates the extension', async () => {
+    for (const name of ['zone-reclaim.numa', 'thp-numa.numa', 'tiering.numa', 'deferred-split.numa']) {
+      const editor = await openExample(name);
+      assert.strictEqual(editor.document.languageId, 'numa', name);
+    }
+    assert.strictEqual(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
+  });
+
+  it('registers the language commands', async () => {
+    await openExample('zone-reclaim.numa');
+    const all = new Set(await vscode.commands.getCommands(true));
+    for (const id of Object.values(Commands)) assert.ok(all.has(id), `command ${id} is not registered`);
+  });
+
+  it('toggles a line comment with #, from the language configuration', async () => {
+    const editor = await openText('kernel {\n  vm.swappiness = 10\n}\n');
+    editor.selection = new vscode.Selection(1, 4, 1, 4);
+    await vscode.commands.executeCommand('editor.action.commentLine');
+    assert.strictEqual(editor.document.lineAt(1).text, '  # vm.swappiness = 10');
+  });
+});

@@ -1,0 +1,57 @@
+// Shared helpers of the extension-host suites (they run inside a real VS Code extension host).
+import * as assert from 'assert';
+import * as path from 'path';
+import * as vscode from 'vscode';
+
+/** The repository root: this file is compiled to out/test/extension/. */
+export const REPO = path.resolve(__dirname, '..', '..', '..');
+export const EXAMPLES = path.join(REPO, 'examples');
+export const EXTENSION_ID = 'numa-lab.numa-lab';
+
+/** Opens an example scenario in an editor and waits until the extension is active. */
+export async function openExample(name: string): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument(path.join(EXAMPLES, name));
+  const editor = await vscode.window.showTextDocument(document);
+  await activateExtension();
+  return editor;
+}
+
+/** Opens unsaved scenario text (an untitled document) in an editor. */
+export async function openText(content: string): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ language: 'numa', content });
+  const editor = await vscode.window.showTextDocument(document);
+  await activateExtension();
+  return editor;
+}
+
+export async function activateExtension(): Promise<vscode.Extension<unknown>> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not installed in this extension host`);
+  await ext.activate();
+  return ext;
+}
+
+/** Polls until `fn` returns a value that is not undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The 0-based position of the first occurrence of `needle` (after `after`, if given), plus `offset`. */
+export function positionOf(document: vscode.TextDocument, needle: string, { after, offset = 0 }: { after?: string; offset?: number } = {}): vscode.Position {
+  const text = document.getText();
+  const from = after === undefined ? 0 : text.indexOf(after);
+  assert.ok(from >= 0, `"${after}" not found`);
+  const at = text.indexOf(needle, from);
+  assert.ok(at >= 0, `"${needle}" not found`);
+  return document.positionAt(at + offset);
+}
+
+export async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
