@@ -1,9 +1,10 @@
 // Code lenses: "Run" above the scenario, "Run variant" above each variant, "Run sweep" above
-// each sweep. Positions come from the parsed file, so they follow edits; a file with errors
+// each sweep. Positions come from the syntax tree, so they follow edits; a file with errors
 // still gets its lenses (running it then says why it cannot run).
 
 import * as vscode from 'vscode';
-import { parse } from '../../language/index';
+import { compile } from '../../language/index';
+import { codeLensTargets } from '../../language/service/index';
 import { RunCommands } from './ids';
 
 export interface LensSpot {
@@ -16,25 +17,15 @@ export interface LensSpot {
   knob?: string;
 }
 
-/** Where the lenses go, from the syntax tree alone (no vscode: testable). */
+/** Where the lenses go: the language service's Run-lens targets, with sweeps numbered in file
+ *  order (the order of ScenarioSet.sweeps). No vscode here, so it is testable. */
 export function lensSpots(text: string): LensSpot[] {
-  const { file } = parse(text);
-  const spots: LensSpot[] = [];
   let sweepIndex = 0;
-  let scenarioSeen = false;
-  for (const item of file.items) {
-    if (item.kind === 'scenario') {
-      spots.push({ kind: 'scenario', start: item.start });
-      scenarioSeen = true;
-    } else if (item.kind === 'variant' && item.name) {
-      spots.push({ kind: 'variant', start: item.start, variant: item.name.text });
-    } else if (item.kind === 'sweep') {
-      spots.push({ kind: 'sweep', start: item.start, sweepIndex: sweepIndex++, knob: item.knob?.text });
-    }
-  }
-  // A file without a `scenario` line still gets a Run lens, on its first item.
-  if (!scenarioSeen && file.items.length) spots.unshift({ kind: 'scenario', start: file.items[0].start });
-  return spots;
+  return codeLensTargets(compile(text)).map((t): LensSpot => {
+    if (t.kind === 'variant') return { kind: 'variant', start: t.span.start, variant: t.name };
+    if (t.kind === 'sweep') return { kind: 'sweep', start: t.span.start, sweepIndex: sweepIndex++, knob: t.name };
+    return { kind: 'scenario', start: t.span.start };
+  });
 }
 
 export class RunCodeLensProvider implements vscode.CodeLensProvider {
