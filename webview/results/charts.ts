@@ -13,7 +13,7 @@ import { sizeUnitFor, formatKB, trimNumber } from './transforms/format';
 
 const SYNC_KEY = 'numa-time';
 /** Same width for every time chart's left axis, so their plot areas align. */
-const LEFT_AXIS = 140;
+const LEFT_AXIS = 156;
 
 export interface ChartHandle {
   plot: uPlot;

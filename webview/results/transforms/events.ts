@@ -34,7 +34,7 @@ export const LANES: LaneDef[] = [
   { key: 'promotion', label: 'promotion', kinds: ['promotion'] },
   { key: 'numa_migrate', label: 'NUMA migration', kinds: ['numa_migrate'] },
   { key: 'thp_split', label: 'THP split', kinds: ['thp_split'] },
-  { key: 'deferred_split', label: 'deferred split queued', kinds: ['deferred_split_queue'] },
+  { key: 'deferred_split', label: 'deferred split queue', kinds: ['deferred_split_queue'] },
   { key: 'oom', label: 'OOM kill', kinds: ['oom_kill'] },
 ];
 
