@@ -4,7 +4,7 @@
 
 import uPlot from 'uplot';
 import type { Palette } from './theme';
-import { withAlpha } from './transforms/color';
+import { withAlpha, mix } from './transforms/color';
 import type { ResidencyChart, LayerKind } from './transforms/residency';
 import { type Timeline, rowSpan, itemAt, describeItem, LANES } from './transforms/events';
 import type { CgroupChart } from './transforms/cgroups';
@@ -98,8 +98,9 @@ export function residencyPlot(
       const raw = layer.raw;
       return {
         label: layer.label,
-        stroke: layer.kind === 'free' ? withAlpha(color, 0.8) : color,
-        fill: withAlpha(color, layer.kind === 'free' ? 0.5 : 0.55),
+        stroke: layer.kind === 'free' ? mix(color, p.background, 0.6) : color,
+        // Opaque fills: each layer is filled down to zero over the ones above it.
+        fill: mix(color, p.background, layer.kind === 'free' ? 0.22 : 0.6),
         width: 1,
         points: { show: false },
         value: (_u, _v, _si, idx) => (idx === null || idx === undefined ? '–' : formatKB(raw[idx], unit)),

@@ -45,7 +45,7 @@ export function readPalette(): Palette {
     muted: cssVar(s, '--vscode-descriptionForeground', withAlpha(fg, 0.7)),
     grid: withAlpha(lines, 0.25),
     border: cssVar(s, '--vscode-panel-border', withAlpha(fg, 0.2)),
-    free: withAlpha(lines, 0.35),
+    free: lines,
     file: blue,
     anon: orange,
     anonHuge: red,

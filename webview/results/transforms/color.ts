@@ -23,3 +23,21 @@ export function withAlpha(color: string, alpha: number): string {
   }
   return `rgba(${r}, ${g}, ${b}, ${+(a * alpha).toFixed(3)})`;
 }
+
+/** Parses #rgb, #rrggbb(aa), rgb() and rgba() into [r, g, b, a]; null when not understood. */
+export function parseColor(color: string): [number, number, number, number] | null {
+  const m = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(withAlpha(color, 1));
+  if (!m) return null;
+  return [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4])];
+}
+
+/** An opaque colour `t` of the way from `background` to `color`: a solid fill that looks
+ *  translucent, so stacked areas never blend into colours that mean nothing. */
+export function mix(color: string, background: string, t: number): string {
+  const c = parseColor(color);
+  const b = parseColor(background);
+  if (!c || !b) return color;
+  const w = t * c[3];
+  const ch = (i: number): number => Math.round(b[i] * (1 - w) + c[i] * w);
+  return `rgb(${ch(0)}, ${ch(1)}, ${ch(2)})`;
+}
