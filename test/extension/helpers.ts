@@ -52,6 +52,10 @@ export function positionOf(document: vscode.TextDocument, needle: string, { afte
   return document.positionAt(at + offset);
 }
 
+/** Reverts and closes every editor, so no "save changes?" dialog interrupts the next test. */
 export async function closeAllEditors(): Promise<void> {
+  for (let i = 0; i < 50 && vscode.window.activeTextEditor; i++) {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }

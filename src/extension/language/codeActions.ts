@@ -1,8 +1,9 @@
-// Quick fixes: the language attaches a ready edit to its "did you mean" diagnostics; each becomes
-// a preferred QuickFix code action tied to the diagnostic it resolves.
+// Quick fixes: the language attaches a ready edit to its "did you mean" diagnostics; the language
+// service turns those into actions, and each becomes a QuickFix tied to the diagnostic it resolves.
 import * as vscode from 'vscode';
+import { codeActions } from '../../language';
 import type { AnalysisCache } from './analysis';
-import { toRange } from './convert';
+import { toOffsetSpan, toRange } from './convert';
 
 export class QuickFixProvider implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
@@ -11,22 +12,18 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
 
   provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     if (context.only && !vscode.CodeActionKind.QuickFix.intersects(context.only)) return [];
-    const actions: vscode.CodeAction[] = [];
-    for (const d of this.analysis.get(document).diagnostics) {
-      if (!d.fixes.length) continue;
-      const where = toRange(document, d);
-      if (!where.intersection(range) && !where.contains(range.start)) continue;
-      // The editor's own copy of the diagnostic, so the fix is listed against it in Problems.
-      const shown = context.diagnostics.filter((c) => c.range.isEqual(where) && c.message === d.message);
-      for (const fix of d.fixes) {
-        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-        action.edit = new vscode.WorkspaceEdit();
-        action.edit.replace(document.uri, toRange(document, fix.span), fix.newText);
-        action.diagnostics = shown;
-        action.isPreferred = d.fixes.length === 1;
-        actions.push(action);
+    return codeActions(this.analysis.get(document), toOffsetSpan(document, range)).map((a) => {
+      const action = new vscode.CodeAction(a.title, vscode.CodeActionKind.QuickFix);
+      action.edit = new vscode.WorkspaceEdit();
+      for (const e of a.edits) action.edit.replace(document.uri, toRange(document, e.span), e.newText);
+      if (a.diagnostic) {
+        // The editor's own copy of the diagnostic, so Problems lists the fix against it.
+        const where = toRange(document, a.diagnostic);
+        const message = a.diagnostic.message;
+        action.diagnostics = context.diagnostics.filter((d) => d.range.isEqual(where) && d.message === message);
       }
-    }
-    return actions;
+      action.isPreferred = a.isPreferred;
+      return action;
+    });
   }
 }

@@ -5,9 +5,14 @@ import type { Diagnostic as NumaDiagnostic } from '../../language';
 import { generateReferenceDocument } from '../../language/reference';
 import { AnalysisCache } from './analysis';
 import { QuickFixProvider } from './codeActions';
+import { COMPLETION_TRIGGERS, NumaCompletionProvider } from './completion';
 import { toRange, toSeverity } from './convert';
 import { DiagnosticsController } from './diagnostics';
+import { NumaFormattingProvider } from './formatting';
+import { NumaHoverProvider } from './hover';
 import { Commands, NUMA_LANGUAGE_ID, NUMA_SELECTOR } from './ids';
+import { NumaNavigationProvider } from './navigation';
+import { NumaOutlineProvider } from './outline';
 
 export { Commands, NUMA_LANGUAGE_ID } from './ids';
 
@@ -21,10 +26,18 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext): Lang
   const analysis = new AnalysisCache();
   const diagnostics = new DiagnosticsController((document) =>
     analysis.get(document).diagnostics.map((d) => toVscodeDiagnostic(document, d)));
+  const navigation = new NumaNavigationProvider(analysis);
 
   context.subscriptions.push(
     diagnostics,
     vscode.workspace.onDidCloseTextDocument((d) => analysis.forget(d)),
+    vscode.languages.registerCompletionItemProvider(NUMA_SELECTOR, new NumaCompletionProvider(analysis), ...COMPLETION_TRIGGERS),
+    vscode.languages.registerHoverProvider(NUMA_SELECTOR, new NumaHoverProvider(analysis)),
+    vscode.languages.registerDefinitionProvider(NUMA_SELECTOR, navigation),
+    vscode.languages.registerReferenceProvider(NUMA_SELECTOR, navigation),
+    vscode.languages.registerRenameProvider(NUMA_SELECTOR, navigation),
+    vscode.languages.registerDocumentSymbolProvider(NUMA_SELECTOR, new NumaOutlineProvider(analysis), { label: 'NUMA scenario' }),
+    vscode.languages.registerDocumentFormattingEditProvider(NUMA_SELECTOR, new NumaFormattingProvider()),
     vscode.languages.registerCodeActionsProvider(NUMA_SELECTOR, new QuickFixProvider(analysis), QuickFixProvider.metadata),
     vscode.commands.registerCommand(Commands.checkDocument, async () => {
       const document = vscode.window.activeTextEditor?.document;

@@ -1,0 +1,253 @@
+// Running scenarios and the results panel in a real VS Code workbench, against the installed
+// .vsix: every example through the palette and through its code lenses, the panel's charts and
+// table (the same numbers as `numa-lab run --format json`), a sweep, a file with errors, cancel,
+// restore after a window reload, and the exports. Screenshots of each example's panel go to
+// test-artifacts/e2e/run-panel/.
+'use strict';
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { test } = require('../lib/ui');
+
+const EXAMPLES = ['zone-reclaim.numa', 'thp-numa.numa', 'tiering.numa', 'deferred-split.numa'];
+const SWEEP = 'fixtures/run-sweep.numa';
+const LONG = 'fixtures/run-long.numa';
+const TYPO = 'fixtures/typo-knob.numa';
+const RUN_TIMEOUT = 90000;
+
+/** The CLI's JSON for a file of the workspace: what the panel must agree with. */
+const cliCache = new Map();
+function cliJson(wb, rel, variant) {
+  const key = `${rel}#${variant || ''}`;
+  if (!cliCache.has(key)) {
+    const args = [path.join(wb.repo, 'dist', 'cli.js'), 'run', path.join(wb.workspace, rel), '--format', 'json'];
+    if (variant) args.push('--variant', variant);
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+    assert.ok(r.stdout.trim().startsWith('{'), `numa-lab run ${rel} printed no JSON (exit ${r.status}): ${r.stderr.slice(0, 400)}`);
+    cliCache.set(key, JSON.parse(r.stdout));
+  }
+  return cliCache.get(key);
+}
+
+function panel(wb) {
+  return wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+async function fresh(wb) {
+  await wb.closeWidgets();
+  await wb.runCommand('View: Close All Editors');
+  await wb.runCommand('Notifications: Clear All Notifications').catch(() => {});
+}
+
+/** Waits until the panel shows a finished, saved run and has drawn it; returns what it shows. */
+async function finishedPanel(wb, variants) {
+  const p = panel(wb);
+  await p.locator('#status .path').waitFor({ timeout: RUN_TIMEOUT });
+  await p.locator('body[data-rendered]').waitFor({ timeout: 20000 });
+  await wb.until(async () => (await p.locator('#summary-table tbody tr').count()) === variants, { timeout: 20000 });
+  return readPanel(wb);
+}
+
+async function readPanel(wb) {
+  return panel(wb).locator('body').evaluate(() => ({
+    rows: [...document.querySelectorAll('#summary-table tbody tr')].map((tr) => ({
+      variant: tr.dataset.variant,
+      cells: Object.fromEntries([...tr.querySelectorAll('td[data-key]')].map((td) => [td.dataset.key, td.dataset.value])),
+    })),
+    residencyTitle: document.querySelector('#residency h2')?.textContent || '',
+    saved: document.querySelector('#status .path')?.textContent || '',
+    rendered: Number(document.body.dataset.rendered || 0),
+  }));
+}
+
+/** For every chart canvas: the share of its plot area with opaque pixels (data, not grid). */
+async function canvasInk(wb) {
+  return panel(wb).locator('body').evaluate(() => [...document.querySelectorAll('.chart')].map((chart) => {
+    const canvas = chart.querySelector('canvas');
+    const over = chart.querySelector('.u-over');
+    const k = canvas.width / canvas.clientWidth;
+    const x = Math.round(over.offsetLeft * k), y = Math.round(over.offsetTop * k);
+    const w = Math.round(over.clientWidth * k), h = Math.round(over.clientHeight * k);
+    const data = canvas.getContext('2d').getImageData(x, y, w, h).data;
+    let ink = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 128) ink++;
+    return { kind: chart.className.replace('chart ', ''), ink: ink / (w * h), pixels: ink };
+  }));
+}
+
+/** The panel's table agrees with the CLI's JSON: same variants, same numbers. */
+function assertSameNumbers(shown, json) {
+  assert.deepEqual(shown.rows.map((r) => r.variant), json.variants.map((v) => v.name));
+  for (const row of shown.rows) {
+    const v = json.variants.find((x) => x.name === row.variant);
+    assert.equal(Number(row.cells.avg_access_ns), v.summary.avg_access_ns, `${row.variant} ns/access`);
+    assert.equal(Number(row.cells.remote_access_ratio), v.summary.remote_access_ratio, `${row.variant} remote share`);
+    const counters = Object.keys(row.cells).filter((k) => !['avg_access_ns', 'remote_access_ratio', 'expectations'].includes(k));
+    for (const c of counters) assert.equal(Number(row.cells[c]), v.summary.vmstat[c] ?? 0, `${row.variant} ${c}`);
+    const passed = v.summary.expectations.filter((e) => e.passed).length;
+    assert.equal(row.cells.expectations, `${passed}/${v.summary.expectations.length}`, `${row.variant} expectations`);
+  }
+}
+
+/** Clicks the code lens with this tooltip, above the first line that starts with `lineStart`. */
+async function clickLens(wb, file, lineStart, title) {
+  const lines = fs.readFileSync(path.join(wb.workspace, file), 'utf8').split('\n');
+  const line = lines.findIndex((l) => l.startsWith(lineStart)) + 1;
+  assert.ok(line > 0, `no line starts with "${lineStart}" in ${file}`);
+  await wb.gotoLine(line, 1);
+  const lens = wb.page.locator(`.monaco-editor .codelens-decoration a[title="${title}"]`).first();
+  await lens.waitFor({ timeout: 20000 });
+  await lens.click();
+}
+
+/** A screenshot of the panel alone, wide: one editor group, no side bar. */
+async function panelShot(wb, name) {
+  await wb.runCommand('View: Join All Editor Groups').catch(() => {});
+  await wb.page.waitForTimeout(800);
+  fs.mkdirSync(wb.artifactsDir, { recursive: true });
+  const file = path.join(wb.artifactsDir, `panel-${name}.png`);
+  await wb.page.locator('iframe.webview.ready').screenshot({ path: file });
+  return file;
+}
+
+for (const ex of EXAMPLES) {
+  test(`${ex}: Run Scenario from the palette charts every variant with the CLI's numbers`, async (wb) => {
+    await wb.page.setViewportSize({ width: 1400, height: 1500 });
+    await fresh(wb);
+    await wb.openFile(ex);
+    await wb.runCommand('NUMA Lab: Run Scenario');
+    const json = cliJson(wb, ex);
+    const shown = await finishedPanel(wb, json.variants.length);
+    assertSameNumbers(shown, json);
+    assert.match(shown.saved, /\.numa-results\/.*\.numa-result\.json/);
+    const saved = shown.saved.replace(/^Saved:\s*/, '').trim();
+    assert.ok(fs.existsSync(saved), `result file ${saved} exists`);
+    assert.deepEqual(JSON.parse(fs.readFileSync(saved, 'utf8')).variants.map((v) => v.summary), json.variants.map((v) => v.summary));
+    const ink = await canvasInk(wb);
+    const residency = ink.filter((c) => c.kind.includes('residency'));
+    assert.equal(residency.length, json.variants[0].series.nodes.length, 'one residency chart per node');
+    for (const c of residency) assert.ok(c.pixels > 200, `a residency chart drew (${c.pixels} opaque pixels)`);
+    assert.ok(residency.reduce((s, c) => s + c.ink, 0) / residency.length > 0.05, `residency charts are filled: ${JSON.stringify(residency)}`);
+    const timeline = ink.find((c) => c.kind.includes('timeline'));
+    assert.ok(timeline, 'the event timeline is there');
+    const shownVariant = json.variants[0];
+    if (shownVariant.events.length) assert.ok(timeline.pixels > 0, 'the timeline drew events');
+    if (shownVariant.series.cgroups.length) assert.ok(ink.some((c) => c.kind.includes('cgroups') && c.pixels > 50), 'the cgroup chart drew');
+    await panelShot(wb, ex.replace('.numa', ''));
+    await wb.screenshot(`window-${ex}`);
+    await wb.page.setViewportSize({ width: 1400, height: 900 });
+  }, { timeout: 150000 });
+
+  test(`${ex}: the Run and Run variant code lenses run the scenario and one variant`, async (wb) => {
+    await fresh(wb);
+    await wb.openFile(ex);
+    const json = cliJson(wb, ex);
+    const first = json.variants[0].name;
+    await clickLens(wb, ex, `variant ${first}`, `Run only variant ${first}`);
+    const one = await finishedPanel(wb, 1);
+    assertSameNumbers(one, cliJson(wb, ex, first));
+    await fresh(wb);
+    await wb.openFile(ex);
+    await clickLens(wb, ex, 'scenario "', 'Run every variant of this scenario');
+    assertSameNumbers(await finishedPanel(wb, json.variants.length), json);
+  }, { timeout: 150000 });
+}
+
+test('the Run sweep code lens runs the sweep points and charts the metric against the knob', async (wb) => {
+  await fresh(wb);
+  await wb.openFile(SWEEP);
+  await clickLens(wb, SWEEP, 'sweep vm.zone_reclaim_mode', 'Run the points of the sweep over vm.zone_reclaim_mode');
+  const json = cliJson(wb, SWEEP);
+  const points = json.sweeps.find((s) => s.knob === 'vm.zone_reclaim_mode').variants;
+  const shown = await finishedPanel(wb, points.length);
+  assert.deepEqual(shown.rows.map((r) => r.variant), points);
+  const ink = await canvasInk(wb);
+  assert.ok(ink.some((c) => c.kind.includes('sweep') && c.pixels > 20), `sweep chart drew: ${JSON.stringify(ink)}`);
+  await panelShot(wb, 'sweep');
+});
+
+test('a file with errors is not run: a message says so and Problems says why', async (wb) => {
+  await fresh(wb);
+  await wb.openFile(TYPO);
+  await wb.runCommand('NUMA Lab: Run Scenario');
+  const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'not run' });
+  await toast.waitFor({ timeout: 20000 });
+  const rows = await wb.problems({ until: (rs) => rs.some((r) => r.text.includes('zone_reclam_mode')) });
+  assert.ok(rows.some((r) => r.text.includes('zone_reclam_mode')), `Problems: ${JSON.stringify(rows)}`);
+  assert.equal(await wb.page.locator('iframe.webview').count(), 0, 'no results panel opened');
+  const resultsDir = path.join(wb.workspace, 'fixtures', '.numa-results');
+  const typoResults = fs.existsSync(resultsDir) ? fs.readdirSync(resultsDir).filter((f) => f.startsWith('typo-knob')) : [];
+  assert.deepEqual(typoResults, []);
+  await wb.screenshot('not-run-problems');
+});
+
+test('cancel stops a long run: the notification cancels, nothing is saved', async (wb) => {
+  await fresh(wb);
+  await wb.openFile(LONG);
+  await wb.runCommand('NUMA Lab: Run Scenario');
+  const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'NUMA Lab: running' });
+  await toast.waitFor({ timeout: 30000 });
+  // Let it get going: the status bar shows simulated time.
+  await wb.until(async () => /NUMA: .* \d/.test((await wb.page.locator('.statusbar').first().textContent().catch(() => '')) || ''), { timeout: 15000 });
+  await wb.screenshot('long-run-progress');
+  await toast.hover();
+  await toast.locator('.monaco-button, a.monaco-button', { hasText: 'Cancel' }).first().click();
+  const status = await wb.until(async () => {
+    const t = (await wb.page.locator('.statusbar').first().textContent()) || '';
+    return /cancelled/.test(t) ? t : null;
+  }, { timeout: 10000 });
+  assert.ok(status, 'the status bar says the run was cancelled');
+  await panel(wb).locator('.notice', { hasText: 'cancelled' }).waitFor({ timeout: 10000 });
+  const resultsDir = path.join(wb.workspace, 'fixtures', '.numa-results');
+  const saved = fs.existsSync(resultsDir) ? fs.readdirSync(resultsDir).filter((f) => f.startsWith('run-long')) : [];
+  assert.deepEqual(saved, [], 'a cancelled run saves no result');
+  await wb.screenshot('long-run-cancelled');
+}, { timeout: 120000 });
+
+test('the panel comes back after a window reload, with its data and the chosen variant', async (wb) => {
+  await fresh(wb);
+  const ex = 'zone-reclaim.numa';
+  await wb.openFile(ex);
+  await wb.runCommand('NUMA Lab: Run Scenario');
+  const json = cliJson(wb, ex);
+  await finishedPanel(wb, json.variants.length);
+  const pick = json.variants[json.variants.length - 1].name;
+  await panel(wb).locator(`#summary-table tr[data-variant="${pick}"] a`).click();
+  await wb.until(async () => (await readPanel(wb)).residencyTitle.includes(pick));
+  await wb.page.waitForTimeout(500); // setState is asynchronous
+  await wb.runCommand('Developer: Reload Window');
+  await wb.page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+  const shown = await finishedPanel(wb, json.variants.length);
+  assertSameNumbers(shown, json);
+  assert.match(shown.residencyTitle, new RegExp(pick), 'the chosen variant is still shown');
+  await wb.screenshot('after-reload');
+}, { timeout: 150000 });
+
+test('export writes CSV, JSON and PNG files', async (wb) => {
+  await fresh(wb);
+  const ex = 'thp-numa.numa';
+  await wb.openFile(ex);
+  await wb.runCommand('NUMA Lab: Run Scenario');
+  const json = cliJson(wb, ex);
+  await finishedPanel(wb, json.variants.length);
+  const dir = path.join(wb.workspace, '.numa-results', 'exports');
+  fs.rmSync(dir, { recursive: true, force: true });
+  for (const f of ['csv', 'json', 'png']) {
+    await panel(wb).locator(`#export-${f}`).click();
+    await panel(wb).locator('.notice', { hasText: 'Exported' }).waitFor({ timeout: 15000 });
+    await wb.until(() => fs.existsSync(dir) && fs.readdirSync(dir).some((n) => n.endsWith(`.${f}`)));
+  }
+  const files = fs.readdirSync(dir);
+  const csv = files.find((n) => n.endsWith('-summary.csv'));
+  assert.ok(csv, `files: ${files}`);
+  const lines = fs.readFileSync(path.join(dir, csv), 'utf8').trim().split('\n');
+  assert.equal(lines.length, json.variants.length + 1);
+  assert.ok(lines[1].startsWith(`${json.variants[0].name},${json.variants[0].summary.avg_access_ns},`));
+  const jsonFile = files.find((n) => n.endsWith('.json'));
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, jsonFile), 'utf8')).variants.map((v) => v.summary), json.variants.map((v) => v.summary));
+  const png = fs.readFileSync(path.join(dir, files.find((n) => n.endsWith('.png'))));
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  assert.ok(png.length > 10000, `the PNG has content (${png.length} bytes)`);
+  fs.copyFileSync(path.join(dir, files.find((n) => n.endsWith('.png'))), path.join(wb.artifactsDir, 'export-charts.png'));
+});
