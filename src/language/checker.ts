@@ -460,7 +460,8 @@ class Checker {
     if (mult === undefined) {
       // Units of another dimension, or near-misses of this one.
       const other = unitDimension(q.unit);
-      const guess = closest(q.unit, Object.keys(UNITS[dim])) ?? caseFold(q.unit, Object.keys(UNITS[dim]));
+      // A unit of another dimension is a different quantity, not a typo: no "did you mean" ('GiB' is not 'min').
+      const guess = other ? undefined : closest(q.unit, Object.keys(UNITS[dim])) ?? caseFold(q.unit, Object.keys(UNITS[dim]));
       const msg = other ? `${what} is a ${dim}, but '${q.unit}' is a ${other} unit` : `unknown ${dim} unit '${q.unit}'`;
       this.error(q.unitSpan ?? q, `${msg}; expected one of ${Object.keys(UNITS[dim]).join(' ')}${guess ? ` (did you mean '${guess}'?)` : ''}`, 'unit',
         guess ? [{ title: `Change to '${guess}'`, span: q.unitSpan ?? q, newText: guess }] : []);
