@@ -1,0 +1,241 @@
+import * as assert from 'node:assert/strict';
+import { PRESETS } from '../../../src/language/presets';
+import { compiled, errors, example, fixture, scenario, show } from './helpers';
+
+/** The single diagnostic with `code`, asserting there is exactly one. */
+function only(text: string, code: string) {
+  const c = compiled(text);
+  const ds = c.diagnostics.filter((d) => d.code === code);
+  assert.equal(ds.length, 1, `expected one ${code}:\n${show(c)}`);
+  return { d: ds[0], c, at: text.slice(ds[0].start, ds[0].end) };
+}
+
+describe('checker: diagnostics', () => {
+  it('the examples and fixtures check clean (no errors, no warnings)', () => {
+    for (const name of ['zone-reclaim.numa', 'thp-numa.numa', 'tiering.numa', 'deferred-split.numa']) {
+      const c = compiled(example(name));
+      assert.deepEqual(c.diagnostics, [], `${name}:\n${show(c)}`);
+      assert.ok(c.set);
+    }
+    assert.deepEqual(compiled(fixture('cxl-sweep.numa')).diagnostics, []);
+    assert.deepEqual(compiled(scenario()).diagnostics, []);
+  });
+
+  const unknowns: [string, string, string, string, string][] = [
+    ['node', scenario('variant v { workload app { node = 5 } }'), 'unknown-node', '5', '0'],
+    ['workload', scenario('variant v { workload ap { node = 0 } }'), 'unknown-workload', 'ap', 'app'],
+    ['cgroup', scenario('workload b {\n  cgroup = sv\n  at 0 s exit\n}'), 'unknown-cgroup', 'sv', 'svc'],
+    ['variant', scenario('variant zrm { vm.swappiness = 1 }\nexpect zrn.avg_access_ns < 5'), 'unknown-variant', 'zrn', 'zrm'],
+    ['knob', scenario('', 'vm.swapiness = 3'), 'unknown-knob', 'vm.swapiness', 'vm.swappiness'],
+    ['counter', scenario('expect base.numa_hitt > 0'), 'unknown-metric', 'numa_hitt', 'numa_hit'],
+    ['region', scenario('workload b {\n  at 0 s alloc buf 1 GiB\n  at 1 s free bfu\n}'), 'unknown-region', 'bfu', 'buf'],
+    ['setting', scenario('workload b {\n  mempolicyy = local\n  at 0 s exit\n}'), 'unknown-setting', 'mempolicyy', 'mempolicy'],
+    ['enum value', scenario('', 'transparent_hugepage.enabled = alway'), 'unknown-value', 'alway', 'always'],
+    ['preset', 'machine preset two-sockett\nworkload a { at 0 s exit }', 'unknown-preset', 'two-sockett', 'two-socket'],
+  ];
+  for (const [what, text, code, word, fix] of unknowns) {
+    it(`unknown ${what}: says did you mean '${fix}' and offers the fix at the name`, () => {
+      const { d, at } = only(text, code);
+      assert.equal(d.severity, 'error');
+      assert.equal(at, word);
+      assert.match(d.message, new RegExp(`did you mean '${fix.replace(/[.]/g, '\\.')}'`));
+      assert.deepEqual(d.fixes.map((f) => [f.span.start, f.span.end, f.newText]), [[d.start, d.end, fix]]);
+    });
+  }
+
+  it('unknown names with nothing close get no fix', () => {
+    const { d } = only(scenario('', 'completely.different = 3'), 'unknown-knob');
+    assert.deepEqual(d.fixes, []);
+    assert.doesNotMatch(d.message, /did you mean/);
+  });
+
+  it('reports duplicate workloads, cgroups, variants, nodes, settings and single items', () => {
+    const text = scenario('workload app { node = 0 }\ncgroup svc { }\nvariant v { }\nvariant v { }\nrun { seed = 1 }\nrun { seed = 2 }', 'vm.swappiness = 1\nvm.swappiness = 2');
+    const c = compiled(text);
+    const dups = c.diagnostics.filter((d) => d.code === 'duplicate').map((d) => d.message);
+    assert.ok(dups.some((m) => /workload 'app' is defined twice/.test(m)), show(c));
+    assert.ok(dups.some((m) => /cgroup 'svc' is defined twice/.test(m)));
+    assert.ok(dups.some((m) => /variant 'v' is defined twice/.test(m)));
+    assert.ok(dups.some((m) => /'run' appears twice/.test(m)));
+    assert.ok(dups.some((m) => /'vm.swappiness' is set twice/.test(m)));
+    const nodes = compiled('machine {\n  node 0 { memory = 1 GiB  cpus = 0 }\n  node 0 { memory = 1 GiB }\n}\nworkload a { at 0 s exit }');
+    assert.ok(nodes.diagnostics.some((d) => d.code === 'duplicate' && /node 0 is defined twice/.test(d.message)), show(nodes));
+  });
+
+  it('reports values out of range at the value', () => {
+    const { d, at } = only(scenario('', 'vm.swappiness = 300'), 'range');
+    assert.equal(at, '300');
+    assert.match(d.message, /between 0 and 200/);
+    assert.match(only(scenario('', 'vm.zone_reclaim_mode = 1.5'), 'type').d.message, /whole number/);
+    assert.match(only(scenario('run { duration = 1 ns }'), 'range').d.message, /duration must be between/);
+  });
+
+  it('reports a unit of the wrong dimension without suggesting an unrelated unit', () => {
+    const { d, at } = only(scenario('', 'kernel.numa_balancing_scan_delay_ms = 5 GiB'), 'unit');
+    assert.equal(at, 'GiB');
+    assert.match(d.message, /is a time, but 'GiB' is a size unit/);
+    assert.deepEqual(d.fixes, []);
+  });
+
+  it('suggests the unit for a misspelt one and adds a missing unit', () => {
+    const typo = only(scenario('workload b {\n  at 0 s alloc x 1 Gib\n}'), 'unit');
+    assert.deepEqual(typo.d.fixes.map((f) => f.newText), ['GiB']);
+    const missing = only(scenario('workload b {\n  at 0 s alloc x 1\n}'), 'unit');
+    assert.match(missing.d.message, /needs a unit/);
+    assert.deepEqual(missing.d.fixes.map((f) => [f.span.start, f.newText]), [[missing.d.end, ' GiB']]);
+  });
+
+  it('reports an allocation larger than the machine', () => {
+    const { d, at } = only(scenario('workload big {\n  node = 0\n  at 0 s alloc x 100 GiB\n}'), 'too-large');
+    assert.equal(at, 'alloc x 100 GiB');
+    assert.match(d.message, /more than the machine's memory \(16 GiB\)/);
+  });
+
+  it('reports a hot set larger than its region', () => {
+    assert.match(only(scenario('workload h {\n  at 0 s alloc x 1 GiB\n  at 0 s access x hotset 2 GiB\n}'), 'too-large').d.message, /hot set/);
+  });
+
+  it('reports CPU placement on a CPU-less node, with a fix to the nearest CPU node', () => {
+    const { d, at } = only(scenario('workload c {\n  node = 1\n  at 0 s exit\n}'), 'cpuless-node');
+    assert.equal(at, '1');
+    assert.match(d.message, /node 1 has no CPUs/);
+    assert.deepEqual(d.fixes.map((f) => f.newText), ['0']);
+  });
+
+  it('warns when tiering is enabled with no slower tier', () => {
+    const text = 'machine preset two-socket\nkernel { kernel.numa_balancing = 2 }\nworkload a { at 0 s exit }';
+    const { d, at, c } = only(text, 'no-slow-tier');
+    assert.equal(d.severity, 'warning');
+    assert.equal(at, 'kernel.numa_balancing = 2');
+    assert.ok(c.set, 'a warning does not stop lowering');
+    const demote = only('machine preset two-socket\nkernel { numa.demotion_enabled = true }\nworkload a { at 0 s exit }', 'no-slow-tier');
+    assert.equal(demote.at, 'numa.demotion_enabled = true');
+    assert.deepEqual(compiled(scenario('', 'kernel.numa_balancing = 2')).diagnostics, [], 'a CPU-less tier-1 node is a slower tier');
+  });
+
+  it('reports phases out of time order at the later phase', () => {
+    const { at, d } = only(scenario('workload o {\n  node = 0\n  at 5 s alloc r 1 GiB\n  at 2 s free r\n}'), 'phase-order');
+    assert.equal(at, '2 s');
+    assert.match(d.message, /at 2 s, after one at 5 s/);
+  });
+
+  it('reports expectations naming unknown variants or counters, and a variant-less file offers base', () => {
+    const c = compiled(scenario('expect zrm.avg_access_ns < base.pgpromote_succes'));
+    assert.ok(errors(c).some((d) => d.code === 'unknown-variant' && d.message === "unknown variant 'zrm'"), show(c));
+    assert.ok(errors(c).some((d) => d.code === 'unknown-metric' && /pgpromote_success/.test(d.message)));
+    const wl = compiled(scenario('expect base.workload.ap.avg_access_ns < 1'));
+    assert.ok(errors(wl).some((d) => d.code === 'unknown-metric' && /unknown workload 'ap'/.test(d.message)), show(wl));
+  });
+
+  it('reports a missing machine with a fix that adds one', () => {
+    const text = 'workload a { at 0 s exit }\n';
+    const { d } = only(text, 'missing-machine');
+    const fixed = text.slice(0, d.fixes[0].span.start) + d.fixes[0].newText + text.slice(d.fixes[0].span.end);
+    assert.deepEqual(errors(compiled(fixed)), []);
+  });
+});
+
+describe('checker: lowering to the resolved scenario', () => {
+  it('lowers zone-reclaim.numa: machine, knobs, workloads, phases, run, variants, expectations', () => {
+    const set = compiled(example('zone-reclaim.numa')).set!;
+    assert.equal(set.title, 'zone_reclaim_mode versus membind');
+    assert.deepEqual(set.variants.map((v) => v.variant), ['zrm-off', 'zrm-on', 'membind']);
+    const [off, on, bind] = set.variants;
+    assert.deepEqual(off.machine.nodes.map((n) => [n.memoryBytes, n.cpus.length, n.tier, n.latencyNs, n.bandwidthBytesPerSec]), [[125e9, 32, 0, 80, 90e9], [125e9, 32, 0, 80, 90e9]]);
+    assert.deepEqual(off.machine.distance, [[10, 21], [21, 10]]);
+    assert.equal(off.knobs['vm.zone_reclaim_mode'], 0);
+    assert.equal(on.knobs['vm.zone_reclaim_mode'], 1);
+    assert.equal(on.knobs['transparent_hugepage.enabled'], 'never');
+    assert.equal(on.knobs['vm.swappiness'], 60, 'unset knobs take the schema default');
+    assert.deepEqual(off.workloads.find((w) => w.name === 'app')!.mempolicy, { mode: 'local', nodes: [], weights: [] });
+    assert.deepEqual(bind.workloads.find((w) => w.name === 'app')!.mempolicy, { mode: 'bind', nodes: [0], weights: [1] });
+    const filler = off.workloads.find((w) => w.name === 'cache_filler')!;
+    assert.deepEqual(filler.phases[0], { kind: 'file', atNs: 0, op: 'read', file: 'dataset', bytes: 100e9, rateBytesPerSec: 4e9 });
+    const app = off.workloads.find((w) => w.name === 'app')!;
+    assert.deepEqual(app.phases[1], { kind: 'access', atNs: 30e9, region: 'heap', pattern: { kind: 'uniform' }, accessesPerSec: 50e6, writeFraction: 0.3, durationNs: 90e9 });
+    assert.deepEqual(off.run, { durationNs: 120e9, sampleNs: 250e6, seed: 1 });
+    assert.equal(set.expectations.length, 4);
+    assert.deepEqual(set.expectations[2], { text: 'membind.remote_access_ratio < 0.01', left: { kind: 'metric', variant: 'membind', metric: 'remote_access_ratio' }, op: '<', right: { kind: 'number', value: 0.01 } });
+  });
+
+  it('lowers a preset with overrides, cgroups, weighted interleave, every phase kind, sweeps and units', () => {
+    const set = compiled(fixture('cxl-sweep.numa')).set!;
+    const base = set.variants[0];
+    assert.equal(base.variant, 'base');
+    const preset = PRESETS['cxl-tiered'];
+    assert.equal(base.machine.preset, 'cxl-tiered');
+    assert.deepEqual(base.machine.nodes.map((n) => [n.memoryBytes, n.cpus.length, n.tier]), preset.nodes.map((n) => [n.memoryBytes, n.cpus.length, n.tier ?? 0]));
+    assert.deepEqual(base.machine.distance, preset.distance);
+    assert.deepEqual(base.machine.swap, { sizeBytes: 16 * 1024 ** 3, latencyNs: 80e3, bandwidthBytesPerSec: 1e9 });
+    assert.equal(base.knobs['kernel.numa_balancing_hot_threshold_ms'], 1e9, '1 s in ns');
+    assert.equal(base.knobs['cost.migrate_page'], 8000, '8 us in ns');
+    assert.equal(base.knobs['numa.demotion_enabled'], true);
+    assert.deepEqual(base.cgroups, [{ name: 'batch', max: 32 * 1024 ** 3, high: null, low: 1024 ** 3 }]);
+    const db = base.workloads[0];
+    assert.deepEqual(db.cpus, [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+    assert.deepEqual(db.mempolicy, { mode: 'weighted-interleave', nodes: [0, 2], weights: [3, 1] });
+    assert.equal(db.cgroup, 'batch');
+    const GiB = 1024 ** 3;
+    assert.deepEqual(db.phases.map((p) => p.kind), ['alloc', 'file', 'access', 'access', 'dontneed', 'free', 'exit']);
+    assert.deepEqual(db.phases[0], { kind: 'alloc', atNs: 0, region: 'table', bytes: 24 * GiB, hugepage: true, rateBytesPerSec: 8e9 });
+    assert.deepEqual(db.phases[2], { kind: 'access', atNs: 5e9, region: 'table', pattern: { kind: 'hotset', bytes: 4 * GiB, hotFraction: 0.8, moveEveryNs: 10e9 }, accessesPerSec: 20e6, writeFraction: 0.1, durationNs: 40e9 });
+    assert.deepEqual(db.phases[3], { kind: 'access', atNs: 5e9, region: 'wal', pattern: { kind: 'sequential' }, accessesPerSec: 1e6, writeFraction: 0, durationNs: null });
+    assert.deepEqual(db.phases[4], { kind: 'dontneed', atNs: 30e9, region: 'table', offsetBytes: 0, bytes: 1024 ** 2, perBytes: 2 * 1024 ** 2 });
+    assert.deepEqual(db.phases[6], { kind: 'exit', atNs: 50e9 });
+    assert.deepEqual(set.sweeps.map((s) => [s.knob, s.values]), [
+      ['kernel.numa_balancing_hot_threshold_ms', [100e6, 200e6, 300e6]],
+      ['vm.swappiness', [0, 60, 200]],
+    ]);
+    assert.deepEqual(set.variants.map((v) => v.variant).slice(1), [...set.sweeps[0].variantNames, ...set.sweeps[1].variantNames]);
+    assert.equal(set.variants.find((v) => v.variant === 'vm.swappiness=200')!.knobs['vm.swappiness'], 200);
+    assert.equal(set.variants.find((v) => v.variant === 'vm.swappiness=200')!.knobs['kernel.numa_balancing_hot_threshold_ms'], 1e9);
+    assert.deepEqual(set.expectations[2].right, { kind: 'number', value: 32 * GiB });
+  });
+
+  it('applies variant overrides of workloads, cgroups, nodes, run and swap to that variant only', () => {
+    const text = scenario(`variant v {
+  vm.swappiness = 10
+  workload app { node = 0  mempolicy = preferred(1) }
+  cgroup svc { memory.max = max }
+  node 1 { latency = 300 ns }
+  run { seed = 9 }
+}
+variant w { }`).replace('machine {', 'machine {\n  swap { size = 1 GiB }');
+    const c = compiled(text);
+    assert.deepEqual(errors(c), [], show(c));
+    const [v, w] = c.set!.variants;
+    assert.equal(v.knobs['vm.swappiness'], 10);
+    assert.equal(w.knobs['vm.swappiness'], 60);
+    assert.deepEqual(v.workloads[0].mempolicy, { mode: 'preferred', nodes: [1], weights: [1] });
+    assert.equal(w.workloads[0].mempolicy.mode, 'local');
+    assert.equal(v.cgroups[0].max, null);
+    assert.equal(w.cgroups[0].max, 2 * 1024 ** 3);
+    assert.equal(v.machine.nodes[1].latencyNs, 300);
+    assert.equal(w.machine.nodes[1].latencyNs, 170, 'a CPU-less tier-1 node defaults to 170 ns');
+    assert.equal(v.run.seed, 9);
+    assert.equal(w.run.seed, 1);
+  });
+
+  it('converts every unit to its base: sizes binary and decimal, times, bandwidths, rates, percent', () => {
+    const text = scenario(`workload u {
+  at 0 s alloc a 1 TiB rate 1 MiB/s
+  at 1 us alloc b 3 kB rate 2 kB/s
+  at 1 ms alloc c 5 B
+  at 2 min access a zipf 1.2 rate 2k/s writes 0.25
+  at 3 min access b uniform rate 7/s
+}
+run { duration = 4 min }`).replace(/memory = 8 GiB/g, 'memory = 4 TiB');
+    const c = compiled(text);
+    assert.deepEqual(errors(c), [], show(c));
+    const u = c.set!.variants[0].workloads.find((w) => w.name === 'u')!;
+    assert.deepEqual(u.phases.map((p) => p.atNs), [0, 1e3, 1e6, 120e9, 180e9]);
+    const [a, b, cc, za, ub] = u.phases as any[];
+    assert.deepEqual([a.bytes, a.rateBytesPerSec, b.bytes, b.rateBytesPerSec, cc.bytes], [1024 ** 4, 1024 ** 2, 3000, 2000, 5]);
+    assert.deepEqual([za.pattern, za.accessesPerSec, za.writeFraction, ub.accessesPerSec], [{ kind: 'zipf', exponent: 1.2 }, 2000, 0.25, 7]);
+  });
+
+  it('rejects a range sweep over an enum knob and a sweep with too many points', () => {
+    assert.ok(errors(compiled(scenario('sweep transparent_hugepage.enabled = 1 to 2 step 1'))).some((d) => /takes names/.test(d.message)));
+    assert.ok(errors(compiled(scenario('sweep vm.watermark_scale_factor = 1 to 3000 step 1'))).some((d) => /at most 200/.test(d.message)));
+  });
+});

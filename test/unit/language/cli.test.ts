@@ -1,0 +1,86 @@
+// `numa-lab check` as a user runs it: the bundled CLI in a child process. The bundle is built
+// from the current sources into a temporary folder (the `run` command may belong to a module
+// that is not there yet; it stays an external import, loaded only by `run`).
+
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { ROOT } from './helpers';
+
+let dir = '';
+let cli = '';
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('numa-lab check (bundled CLI)', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'numa-cli-'));
+    cli = path.join(dir, 'cli.js');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const esbuild = require('esbuild') as typeof import('esbuild');
+    await esbuild.build({
+      entryPoints: [path.join(ROOT, 'src/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'silent',
+      plugins: [{
+        name: 'optional-run',
+        setup(b) {
+          b.onResolve({ filter: /^\.\/run$/ }, (a) => (existsSync(path.join(a.resolveDir, 'run.ts')) ? undefined : { path: './run', external: true }));
+        },
+      }],
+    });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints nothing and exits 0 for the examples', () => {
+    const files = ['zone-reclaim', 'thp-numa', 'tiering', 'deferred-split'].map((n) => path.join(ROOT, 'examples', `${n}.numa`));
+    const r = run('check', ...files);
+    assert.equal(r.out, '');
+    assert.equal(r.err, '');
+    assert.equal(r.code, 0);
+  });
+
+  it('prints FILE:LINE:COL: severity: message per diagnostic (1-based) and exits 1 on errors', () => {
+    const file = path.join(ROOT, 'test/fixtures/language/syntax-errors.numa');
+    const r = run('check', file);
+    assert.equal(r.code, 1);
+    const lines = r.out.trimEnd().split('\n');
+    assert.deepEqual(lines.map((l) => l.slice(file.length).split(': ')[0]), [':6:17', ':7:26', ':12:10', ':13:17', ':16:27']);
+    assert.equal(lines[0], `${file}:6:17: error: expected '=' after 'vm.swappiness'`);
+    assert.ok(lines.every((l) => l.startsWith(file + ':')));
+  });
+
+  it('exits 0 with only warnings and prints them', () => {
+    writeFileSync(path.join(dir, 'warn.numa'), 'machine preset two-socket\nkernel {\n  kernel.numa_balancing = 2\n}\nworkload a {\n  at 0 s exit\n}\n');
+    const r = run('check', 'warn.numa');
+    assert.equal(r.code, 0);
+    assert.match(r.out, /^warn\.numa:3:3: warning: memory tiering is enabled/);
+  });
+
+  const bad: [string, () => string, RegExp][] = [
+    ['a missing file', () => 'missing.numa', /^missing\.numa: no such file\n$/],
+    ['a directory', () => { mkdirSync(path.join(dir, 'folder.numa'), { recursive: true }); return 'folder.numa'; }, /^folder\.numa: is a directory/],
+    ['an empty file', () => { writeFileSync(path.join(dir, 'empty.numa'), ''); return 'empty.numa'; }, /^empty\.numa: is empty/],
+    ['binary garbage', () => { writeFileSync(path.join(dir, 'bin.numa'), Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 131 + 7) % 256))); return 'bin.numa'; }, /^bin\.numa: is not a text file/],
+  ];
+  for (const [what, make, message] of bad) {
+    it(`${what}: one line, exit 2, no stack trace`, () => {
+      const r = run('check', make());
+      assert.equal(r.code, 2);
+      assert.match(r.err, message);
+      assert.equal(r.err.trimEnd().split('\n').length, 1);
+      assert.doesNotMatch(r.err + r.out, /\bat .*\.js:\d+/);
+    });
+  }
+
+  it('exits 2 with usage when no file is given', () => {
+    const r = run('check');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /usage: numa-lab check FILE/);
+  });
+});
