@@ -11,6 +11,8 @@ export interface RunResult {
   variants: VariantResult[];
   /** Sweeps of the scenario, so a panel can chart a metric against the swept knob. */
   sweeps: { knob: string; values: (number | string | boolean)[]; variants: string[] }[];
+  /** Every expectation of the scenario whose variants were run, in source order. */
+  expectations?: { text: string; passed: boolean; detail: string }[];
 }
 
 export interface VariantResult {

@@ -1,0 +1,158 @@
+// `numa-lab run FILE [--variant NAME]... [--format table|json|csv] [--out PATH] [--seed N]
+// [--scale FACTOR]`: compiles the scenario (refusing it with the same diagnostics as `check`),
+// simulates every variant and prints or writes the result. Exit 0 when every expectation holds,
+// 1 when one fails or the scenario has errors, 2 for usage and I/O errors.
+
+import * as fs from 'node:fs';
+import { compile, LineMap } from '../language';
+import type { ScenarioSet } from '../language/model';
+import { parseScale, runScenarioSet, scaleScenario } from '../core';
+import type { RunResult } from '../core/result';
+import { formatDiagnostic } from './check';
+import { readScenarioFile } from './io';
+
+const USAGE = `usage: numa-lab run FILE [--variant NAME]... [--format table|json|csv] [--out PATH] [--seed N] [--scale FACTOR]
+  --variant NAME   run only this variant (repeatable)
+  --format F       table (default), json (one RunResult document) or csv (one row per variant)
+  --out PATH       write the output to PATH instead of stdout
+  --seed N         override the scenario's seed
+  --scale FACTOR   multiply every memory size, file size, cgroup limit and byte rate (1/128, 0.25, 16)
+`;
+
+interface RunArgs {
+  file: string;
+  variants: string[];
+  format: 'table' | 'json' | 'csv';
+  out: string | null;
+  seed: number | null;
+  scale: number | null;
+}
+
+function parseArgs(args: string[]): RunArgs | string {
+  const r: RunArgs = { file: '', variants: [], format: 'table', out: null, seed: null, scale: null };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    try {
+      if (a === '--variant') r.variants.push(value());
+      else if (a === '--format') {
+        const f = value();
+        if (f !== 'table' && f !== 'json' && f !== 'csv') return `unknown format '${f}': expected table, json or csv`;
+        r.format = f;
+      } else if (a === '--out') r.out = value();
+      else if (a === '--seed') {
+        const v = value();
+        if (!/^\d+$/.test(v)) return `--seed needs a non-negative integer, not '${v}'`;
+        r.seed = Number(v);
+      } else if (a === '--scale') {
+        const v = value();
+        const s = parseScale(v);
+        if (s === null) return `--scale needs a positive factor like 1/128 or 0.25, not '${v}'`;
+        r.scale = s;
+      } else if (a === '--help' || a === '-h') return 'help';
+      else if (a.startsWith('-')) return `unknown option '${a}'`;
+      else if (r.file) return `only one FILE may be given (got '${r.file}' and '${a}')`;
+      else r.file = a;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+  if (!r.file) return 'missing FILE';
+  return r;
+}
+
+function fmtNum(x: number, digits = 2): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(digits);
+}
+
+const KEY_COUNTERS = [
+  'numa_miss', 'pgsteal_kswapd', 'pgsteal_direct', 'zone_reclaim_success', 'pswpout', 'pswpin',
+  'compact_stall', 'thp_fault_alloc', 'thp_fault_fallback', 'pgdemote_kswapd', 'pgpromote_success',
+  'numa_promotion_pingpong', 'thp_deferred_split_page', 'thp_split_page', 'oom_kill',
+];
+
+export function formatTable(result: RunResult): string {
+  const lines: string[] = [];
+  lines.push(`${result.scenario} (seed ${result.seed})`);
+  const names = result.variants.map((v) => v.name);
+  const width = Math.max(24, ...names.map((n) => n.length + 2));
+  const pad = (s: string, w = width) => s.padEnd(w);
+  const counters = KEY_COUNTERS.filter((c) => result.variants.some((v) => (v.summary.vmstat[c] ?? 0) > 0));
+  lines.push(pad('variant') + ['ns/access', 'remote'].map((h) => h.padStart(11)).join('') + counters.map((c) => ' ' + c).join(''));
+  for (const v of result.variants) {
+    const s = v.summary;
+    lines.push(pad(v.name) + fmtNum(s.avg_access_ns).padStart(11) + `${(s.remote_access_ratio * 100).toFixed(1)}%`.padStart(11)
+      + counters.map((c) => ' ' + String(s.vmstat[c] ?? 0).padStart(c.length)).join(''));
+  }
+  const ex = result.expectations ?? [];
+  if (ex.length > 0) {
+    lines.push('');
+    lines.push('expectations:');
+    for (const e of ex) lines.push(`  ${e.passed ? 'pass' : 'FAIL'}  ${e.text}    [${e.detail}]`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function formatCsv(result: RunResult): string {
+  const counters = Object.keys(result.variants[0]?.summary.vmstat ?? {});
+  const rows = [['variant', 'avg_access_ns', 'remote_access_ratio', ...counters].join(',')];
+  for (const v of result.variants) {
+    rows.push([JSON.stringify(v.name), v.summary.avg_access_ns, v.summary.remote_access_ratio, ...counters.map((c) => v.summary.vmstat[c])].join(','));
+  }
+  return rows.join('\n') + '\n';
+}
+
+export async function runCommand(args: string[]): Promise<number> {
+  const parsed = parseArgs(args);
+  if (parsed === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (typeof parsed === 'string') {
+    process.stderr.write(`numa-lab run: ${parsed}\n${USAGE}`);
+    return 2;
+  }
+  const read = readScenarioFile(parsed.file);
+  if (!read.ok) {
+    process.stderr.write(`${parsed.file}: ${read.message}\n`);
+    return 2;
+  }
+  const c = compile(read.text, parsed.file);
+  const lines = new LineMap(read.text);
+  const errors = c.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || !c.set) {
+    for (const d of c.diagnostics) process.stderr.write(formatDiagnostic(parsed.file, read.text, d, lines) + '\n');
+    return 1;
+  }
+  let set: ScenarioSet = c.set;
+  const unknown = parsed.variants.filter((v) => !set.variants.some((s) => s.variant === v));
+  if (unknown.length > 0) {
+    process.stderr.write(`numa-lab run: no variant named ${unknown.map((u) => `'${u}'`).join(', ')} in ${parsed.file} (variants: ${set.variants.map((s) => s.variant).join(', ')})\n`);
+    return 2;
+  }
+  if (parsed.seed !== null || parsed.scale !== null) {
+    set = {
+      ...set,
+      variants: set.variants.map((s) => {
+        let v = parsed.scale !== null ? scaleScenario(s, parsed.scale) : s;
+        if (parsed.seed !== null) v = { ...v, run: { ...v.run, seed: parsed.seed } };
+        return v;
+      }),
+    };
+  }
+  const result = runScenarioSet(set, { variants: parsed.variants });
+  const text = parsed.format === 'json' ? JSON.stringify(result) + '\n' : parsed.format === 'csv' ? formatCsv(result) : formatTable(result);
+  if (parsed.out) {
+    try {
+      fs.writeFileSync(parsed.out, text);
+    } catch (e) {
+      process.stderr.write(`${parsed.out}: cannot write (${(e as NodeJS.ErrnoException).code ?? 'error'})\n`);
+      return 2;
+    }
+  } else process.stdout.write(text);
+  return (result.expectations ?? []).every((e) => e.passed) ? 0 : 1;
+}

@@ -1,0 +1,216 @@
+// The time loop of one variant: fixed steps whose count depends on the run's duration, never on
+// memory size. Each step: NUMA scans that are due, every workload's faults, I/O and accesses,
+// then kswapd with the time left in the step; samples every `run.sample`.
+
+import type { Scenario } from '../language/model';
+import { round3 } from './events';
+import type { NodeMeminfo, Series, Summary, VariantResult, WorkloadSummary } from './result';
+import { taskNumaWork } from './numa_balancing';
+import { Sim, WorkloadState } from './sim';
+import { SAMPLED_COUNTERS } from './vmstat';
+import { kswapdRun } from './vmscan';
+import { stepWorkload } from './workload';
+
+/** Longest step: short enough for watermark gaps to be crossed a few times per sample. */
+const MAX_STEP_NS = 50e6;
+/** At most this many steps per run, whatever its duration. */
+const MAX_STEPS = 20000;
+
+export class CancelledError extends Error {
+  constructor() {
+    super('simulation cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+export interface VariantRunOptions {
+  /** Called about every 1% of simulated time. */
+  onTick?: (simulatedNs: number, partial: () => VariantResult) => void;
+  isCancelled?: () => boolean;
+}
+
+function buildWorkloads(sim: Sim, scenario: Scenario): void {
+  const cpuNode = new Map<number, number>();
+  sim.nodes.forEach((n, i) => n.spec.cpus.forEach((c) => cpuNode.set(c, i)));
+  for (const spec of scenario.workloads) {
+    const counts = new Map<number, number>();
+    for (const c of spec.cpus) {
+      const n = cpuNode.get(c);
+      if (n !== undefined) counts.set(n, (counts.get(n) ?? 0) + 1);
+    }
+    if (counts.size === 0) {
+      const first = sim.nodes.findIndex((n) => n.hasCpu);
+      counts.set(first < 0 ? 0 : first, 1);
+    }
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    const cpuNodes = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([node, k]) => ({ node, weight: k / total }));
+    const home = [...cpuNodes].sort((a, b) => b.weight - a.weight || a.node - b.node)[0].node;
+    const cg = spec.cgroup ? sim.cgroups.get(spec.cgroup) ?? null : null;
+    sim.workloads.push(new WorkloadState(spec, cpuNodes, home, cg));
+  }
+}
+
+/** nodeN/meminfo from the slices, kB; per-workload residency alongside. */
+function meminfo(sim: Sim): { nodes: NodeMeminfo[]; perWorkload: Map<string, number[]> } {
+  const N = sim.nodes.length;
+  const file = new Array(N).fill(0), anon = new Array(N).fill(0), anonHuge = new Array(N).fill(0), active = new Array(N).fill(0), lru = new Array(N).fill(0);
+  const perWorkload = new Map<string, number[]>();
+  for (const w of sim.workloads) perWorkload.set(w.name, new Array(N).fill(0));
+  for (const r of sim.regions) {
+    if (!r.alive) continue;
+    const owner = r.kind === 'anon' ? perWorkload.get(r.owner) : undefined;
+    for (const s of r.slices) {
+      for (let n = 0; n < N; n++) {
+        const mapped = s.mapped(n);
+        if (r.kind === 'file') file[n] += s.base[n];
+        else {
+          anon[n] += mapped;
+          anonHuge[n] += s.huge[n];
+        }
+        active[n] += s.active[n];
+        lru[n] += mapped;
+        if (owner) owner[n] += s.resident(n);
+      }
+    }
+  }
+  const kb = (p: number) => p * 4;
+  const nodes = sim.nodes.map((node, n) => ({
+    node: node.id, MemTotal: kb(node.totalPages), MemFree: kb(node.free), FilePages: kb(file[n]), AnonPages: kb(anon[n]),
+    AnonHugePages: kb(anonHuge[n]), Active: kb(active[n]), Inactive: kb(lru[n] - active[n]),
+  }));
+  return { nodes, perWorkload };
+}
+
+function workloadSummary(sim: Sim, w: WorkloadState, resident: number[]): WorkloadSummary {
+  const stall = Object.values(w.stallNs).reduce((a, b) => a + b, 0);
+  const byNode: Record<string, number> = {};
+  sim.nodes.forEach((node, n) => { byNode[String(node.id)] = resident[n] * 4; });
+  const stallMs: Record<string, number> = {};
+  for (const [k, v] of Object.entries(w.stallNs)) stallMs[k] = round3(v / 1e6);
+  return {
+    name: w.name,
+    avg_access_ns: w.accessCount > 0 ? round3((w.latencyNs + stall) / w.accessCount) : 0,
+    remote_access_ratio: w.accessCount > 0 ? round6(w.remoteCount / w.accessCount) : 0,
+    accesses: Math.round(w.accessCount),
+    resident_kB_by_node: byNode,
+    stall_ms: stallMs,
+  };
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+class Recorder {
+  readonly series: Series;
+  constructor(private sim: Sim) {
+    this.series = {
+      t_ms: [],
+      nodes: sim.nodes.map((n) => ({ node: n.id, MemFree: [], FilePages: [], AnonPages: [], AnonHugePages: [], Active: [], Inactive: [] })),
+      cgroups: [...sim.cgroups.values()].map((c) => ({ name: c.spec.name, memory_current: [] })),
+      workloads: sim.workloads.flatMap((w) => sim.nodes.map((n) => ({ name: w.name, node: n.id, resident_kB: [] as number[] }))),
+      vmstat: Object.fromEntries(SAMPLED_COUNTERS.map((c) => [c, [] as number[]])),
+    };
+  }
+
+  sample(tNs: number): void {
+    const { nodes, perWorkload } = meminfo(this.sim);
+    const s = this.series;
+    s.t_ms.push(round3(tNs / 1e6));
+    nodes.forEach((m, i) => {
+      const ns = s.nodes[i];
+      ns.MemFree.push(m.MemFree); ns.FilePages.push(m.FilePages); ns.AnonPages.push(m.AnonPages);
+      ns.AnonHugePages.push(m.AnonHugePages); ns.Active.push(m.Active); ns.Inactive.push(m.Inactive);
+    });
+    [...this.sim.cgroups.values()].forEach((c, i) => s.cgroups[i].memory_current.push(c.charged * 4096));
+    let k = 0;
+    for (const w of this.sim.workloads) {
+      const res = perWorkload.get(w.name)!;
+      for (let n = 0; n < this.sim.nodes.length; n++) s.workloads[k++].resident_kB.push(res[n] * 4);
+    }
+    for (const c of SAMPLED_COUNTERS) s.vmstat[c].push(Math.round(this.sim.vmstat.counts[c]));
+  }
+}
+
+function summarize(sim: Sim): Summary {
+  const { nodes, perWorkload } = meminfo(sim);
+  const workloads = sim.workloads.map((w) => workloadSummary(sim, w, perWorkload.get(w.name)!));
+  let acc = 0, cost = 0, remote = 0;
+  for (const w of sim.workloads) {
+    if (w.accessCount <= 0) continue;
+    acc += w.accessCount;
+    cost += w.latencyNs + Object.values(w.stallNs).reduce((a, b) => a + b, 0);
+    remote += w.remoteCount;
+  }
+  return {
+    avg_access_ns: acc > 0 ? round3(cost / acc) : 0,
+    remote_access_ratio: acc > 0 ? round6(remote / acc) : 0,
+    vmstat: sim.vmstat.snapshot(),
+    nodes,
+    workloads,
+    cgroups: [...sim.cgroups.values()].map((c) => ({ name: c.spec.name, memory_current: c.charged * 4096, memory_current_max: c.maxCharged * 4096 })),
+    expectations: [],
+  };
+}
+
+export function stepNs(scenario: Scenario): number {
+  const d = scenario.run.durationNs;
+  return Math.max(Math.min(scenario.run.sampleNs, MAX_STEP_NS), d / MAX_STEPS, 1e6);
+}
+
+/** Runs one resolved scenario (one variant) to the end. */
+export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): VariantResult {
+  const sim = new Sim(scenario);
+  buildWorkloads(sim, scenario);
+  const rec = new Recorder(sim);
+  const duration = scenario.run.durationNs;
+  const dt = stepNs(scenario);
+  sim.dtNs = dt;
+  const N = sim.nodes.length;
+  const load = new Float64Array(N);
+  const nodeBytes = new Float64Array(N);
+  const firstPhase = sim.workloads.map((w) => (w.spec.phases.length ? w.spec.phases[0].atNs : 0));
+  let nextSample = 0;
+  let nextTick = duration / 100;
+  const partial = (): VariantResult => ({ name: scenario.variant, summary: summarize(sim), series: rec.series, events: [...sim.events.events] });
+
+  rec.sample(0);
+  nextSample = scenario.run.sampleNs;
+  for (let t0 = 0; t0 < duration; t0 += dt) {
+    const t1 = Math.min(duration, t0 + dt);
+    sim.nowNs = t0;
+    for (const node of sim.nodes) node.kswapd.budgetNs = Math.min(t1 - t0, node.kswapd.budgetNs + (t1 - t0));
+    sim.workloads.forEach((w, i) => taskNumaWork(sim, w, firstPhase[i]));
+    nodeBytes.fill(0);
+    for (const w of sim.workloads) stepWorkload(sim, w, t0, t1, nodeBytes, load);
+    for (const r of sim.regions) for (const s of r.slices) if (s.lastAccessNs < t0) s.accessing = false;
+    for (let n = 0; n < N; n++) {
+      const node = sim.nodes[n];
+      sim.nowNs = t1;
+      kswapdRun(sim, n);
+      load[n] = nodeBytes[n] / ((t1 - t0) / 1e9) / Math.max(1, node.spec.bandwidthBytesPerSec);
+    }
+    sim.nowNs = t1;
+    while (t1 >= nextSample - 1e-6 && nextSample <= duration) {
+      rec.sample(nextSample);
+      nextSample += scenario.run.sampleNs;
+    }
+    if (t1 >= nextTick || t1 >= duration) {
+      if (opts.isCancelled?.()) throw new CancelledError();
+      opts.onTick?.(t1, partial);
+      nextTick += duration / 100;
+    }
+  }
+  if (rec.series.t_ms[rec.series.t_ms.length - 1] < round3(duration / 1e6)) rec.sample(duration);
+  const summary = summarize(sim);
+  return { name: scenario.variant, summary, series: rec.series, events: sim.events.finish() };
+}
+
+/** Pages accounted on each node: free + kernel + every resident page. For invariant checks. */
+export function nodeAccounting(sim: Sim): { total: number; free: number; used: number }[] {
+  return sim.nodes.map((node, n) => {
+    let used = node.kernelPages;
+    for (const r of sim.regions) for (const s of r.slices) used += s.resident(n);
+    return { total: node.totalPages, free: node.free, used };
+  });
+}

@@ -1,0 +1,59 @@
+// The simulation core's public API: run a compiled scenario set, evaluate its expectations,
+// scale a scenario. Synchronous and free of any editor dependency; a worker thread wraps it for
+// the extension.
+
+import type { ScenarioSet } from '../language/model';
+import { CancelledError, runVariant } from './engine';
+import { evaluateExpectations } from './expectations';
+import type { Progress, RunResult, VariantResult } from './result';
+
+export { CancelledError } from './engine';
+export { evaluateExpectations, metricValue } from './expectations';
+export type { ExpectationResult } from './expectations';
+export { scaleScenario, parseScale } from './scale';
+export type * from './result';
+
+export const CORE_VERSION = '0.1.0';
+
+export interface RunOptions {
+  /** Run only these variants (by name), in the set's order. */
+  variants?: string[];
+  onProgress?: (p: Progress) => void;
+  onPartial?: (partial: VariantResult) => void;
+  isCancelled?: () => boolean;
+  /** Record each variant's wall-clock time in summary.wall_ms (off by default: results are
+   *  then byte-identical for the same scenario and seed). */
+  measureWallTime?: boolean;
+}
+
+export function runScenarioSet(set: ScenarioSet, opts: RunOptions = {}): RunResult {
+  const chosen = opts.variants && opts.variants.length > 0
+    ? set.variants.filter((v) => opts.variants!.includes(v.variant))
+    : set.variants;
+  const variants: VariantResult[] = [];
+  chosen.forEach((scenario, i) => {
+    if (opts.isCancelled?.()) throw new CancelledError();
+    const started = opts.measureWallTime ? performance.now() : 0;
+    const v = runVariant(scenario, {
+      isCancelled: opts.isCancelled,
+      onTick: (simulatedNs, partial) => {
+        opts.onProgress?.({
+          variant: scenario.variant, variantIndex: i, variantCount: chosen.length,
+          simulated_ms: Math.round(simulatedNs / 1e6), duration_ms: Math.round(scenario.run.durationNs / 1e6),
+        });
+        if (opts.onPartial) opts.onPartial(partial());
+      },
+    });
+    if (opts.measureWallTime) v.summary.wall_ms = Math.round((performance.now() - started) * 10) / 10;
+    variants.push(v);
+  });
+  const result: RunResult = {
+    scenario: set.title,
+    seed: chosen[0]?.run.seed ?? 0,
+    version: CORE_VERSION,
+    variants,
+    sweeps: set.sweeps.map((s) => ({ knob: s.knob, values: s.values, variants: s.variantNames })),
+  };
+  result.expectations = evaluateExpectations(set, result);
+  return result;
+}

@@ -1,0 +1,277 @@
+// Nodes, zones and watermarks: the counterpart of mm/page_alloc.c's boot-time setup
+// (calculate_min_free_kbytes, set_recommended_min_free_kbytes in mm/khugepaged.c,
+// setup_per_zone_lowmem_reserve, __setup_per_zone_wmarks) and of the per-node state the rest of
+// the model reads (free pages, free 2 MiB blocks, kswapd state).
+
+import type { KnobSettings, Machine, NodeSpec } from '../language/model';
+
+export const PAGE_SIZE = 4096;
+/** Base pages in one 2 MiB huge page / pageblock (HPAGE_PMD_NR, pageblock_nr_pages). */
+export const HPAGE_NR = 512;
+/** SWAP_CLUSTER_MAX: the batch reclaim works in. */
+export const SWAP_CLUSTER_MAX = 32;
+/** Nodes further than this (SLIT) are not reclaimed by node reclaim (RECLAIM_DISTANCE). */
+export const RECLAIM_DISTANCE = 30;
+
+export type ZoneName = 'DMA' | 'DMA32' | 'Normal';
+/** sysctl_lowmem_reserve_ratio for DMA, DMA32, Normal. */
+const LOWMEM_RESERVE_RATIO: Record<ZoneName, number> = { DMA: 256, DMA32: 256, Normal: 32 };
+
+export type Wmark = 'min' | 'low' | 'high' | 'promo';
+
+export interface Zone {
+  name: ZoneName;
+  managed: number;
+  free: number;
+  wmark: Record<Wmark, number>;
+  /** lowmem_reserve[] for a movable (GFP_HIGHUSER_MOVABLE) allocation: pages this zone keeps
+   *  back from allocations that could have used a higher zone. */
+  reserve: number;
+}
+
+export interface KswapdState {
+  awake: boolean;
+  /** Balance target: high normally, promo after a promotion failed for lack of room. */
+  target: 'high' | 'promo';
+  wokeAtNs: number;
+  reclaimedThisRun: number;
+  /** Reclaim time left in the current step, ns. */
+  budgetNs: number;
+  /** Consecutive runs that reclaimed nothing (kswapd_failures): it stops trying. */
+  failures: number;
+  cause: string;
+}
+
+export class NodeState {
+  /** Position in the machine's node list; every per-node array in the model is indexed by it. */
+  index = 0;
+  readonly id: number;
+  readonly spec: NodeSpec;
+  readonly zones: Zone[];
+  /** MemTotal in pages: the sum of the zones' managed pages. */
+  readonly totalPages: number;
+  /** Pages the kernel itself holds (slab, page tables, stacks), part of MemTotal - MemFree. */
+  readonly kernelPages: number;
+  /** Free pages that sit in whole free 2 MiB blocks; the rest of free memory is scattered. */
+  freeBlocks = 0;
+  readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, failures: 0, cause: '' };
+  /** Zonelist: node ids by distance from this node (build_zonelists / find_next_best_node). */
+  zonelist: number[] = [];
+  /** Next slower tier to demote to, in preference order (node_demotion[] / next_demotion_node). */
+  demotionTargets: number[] = [];
+  /** Compaction deferral (defer_compaction): attempts to skip before trying sync compaction again. */
+  compactDeferShift = 0;
+  compactConsidered = 0;
+  /** Promotion rate-limit window (numa_promotion_rate_limit): candidates in the current second. */
+  promoWindowStartNs = 0;
+  promoWindowPages = 0;
+  /** Auto-adjusted hot threshold (numa_promotion_adjust_threshold), ns; 0 = not yet set. */
+  promoThresholdNs = 0;
+  promoThresholdWindowStartNs = 0;
+  promoThresholdWindowCand = 0;
+
+  constructor(spec: NodeSpec, zones: Zone[], kernelPages: number) {
+    this.id = spec.id;
+    this.spec = spec;
+    this.zones = zones;
+    this.totalPages = zones.reduce((s, z) => s + z.managed, 0);
+    this.kernelPages = kernelPages;
+  }
+
+  get hasCpu(): boolean {
+    return this.spec.cpus.length > 0;
+  }
+  get tier(): number {
+    return this.spec.tier;
+  }
+  get free(): number {
+    let f = 0;
+    for (const z of this.zones) f += z.free;
+    return f;
+  }
+  /** Free pages outside whole free 2 MiB blocks. */
+  get scatteredFree(): number {
+    return this.free - this.freeBlocks * HPAGE_NR;
+  }
+
+  /** Pages an allocation can take before every zone fails `mark` (zone_watermark_ok with the
+   *  movable classzone's lowmem_reserve), for an order-0 request. */
+  availableAbove(mark: Wmark): number {
+    let a = 0;
+    for (const z of this.zones) a += Math.max(0, z.free - z.wmark[mark] - z.reserve);
+    return a;
+  }
+
+  /** Sum over zones of mark + reserve: the node's free level at which allocations fail. */
+  level(mark: Wmark): number {
+    let l = 0;
+    for (const z of this.zones) l += z.wmark[mark] + z.reserve;
+    return l;
+  }
+
+  /** pgdat_balanced(): any zone meets the mark (kswapd stops there). */
+  balanced(mark: Wmark): boolean {
+    const top = this.zones[this.zones.length - 1];
+    // The highest zone is checked with no reserve; the lower ones with the reserve a movable
+    // allocation leaves them.
+    for (const z of this.zones) {
+      const reserve = z === top ? 0 : z.reserve;
+      if (z.free > z.wmark[mark] + reserve) return true;
+    }
+    return false;
+  }
+
+  /** Pages kswapd must free for pgdat_balanced() at `mark`: the cheapest zone's deficit. */
+  deficit(mark: Wmark): number {
+    const top = this.zones[this.zones.length - 1];
+    let best = Infinity;
+    for (const z of this.zones) {
+      const reserve = z === top ? 0 : z.reserve;
+      // Freed pages land in zones in proportion to their use; the top zone gets most of them.
+      const need = z.wmark[mark] + reserve + 1 - z.free;
+      if (need <= 0) return 0;
+      const share = this.usedShare(z);
+      if (share > 0) best = Math.min(best, Math.ceil(need / share));
+    }
+    return Number.isFinite(best) ? best : 0;
+  }
+
+  private usedShare(z: Zone): number {
+    const used = this.totalPages - this.free;
+    return used > 0 ? (z.managed - z.free) / used : 0;
+  }
+
+  /** Takes `n` pages from the zones, highest zone first (the zonelist order within a node),
+   *  each down to `mark` + reserve. Returns pages taken (n or fewer). */
+  takePages(n: number, mark: Wmark | null): number {
+    let left = n;
+    for (let i = this.zones.length - 1; i >= 0 && left > 0; i--) {
+      const z = this.zones[i];
+      const floor = mark === null ? 0 : z.wmark[mark] + z.reserve;
+      const t = Math.min(left, Math.max(0, z.free - floor));
+      z.free -= t;
+      left -= t;
+    }
+    return n - left;
+  }
+
+  /** Returns `n` freed pages to the zones in proportion to each zone's used pages (a page on
+   *  the LRU is in a zone with that probability). */
+  givePages(n: number): void {
+    if (n <= 0) return;
+    let left = n;
+    const used = this.zones.map((z) => z.managed - z.free);
+    const totalUsed = used.reduce((a, b) => a + b, 0);
+    for (let i = this.zones.length - 1; i >= 0 && left > 0; i--) {
+      const z = this.zones[i];
+      const share = i === 0 ? left : Math.min(left, used[i], Math.round((n * used[i]) / Math.max(1, totalUsed)));
+      const t = Math.min(share, z.managed - z.free);
+      z.free += t;
+      left -= t;
+    }
+    // Rounding leftovers go to any zone with room.
+    for (let i = this.zones.length - 1; i >= 0 && left > 0; i--) {
+      const z = this.zones[i];
+      const t = Math.min(left, z.managed - z.free);
+      z.free += t;
+      left -= t;
+    }
+  }
+
+  /** Keeps the free-block count within what free memory allows. */
+  clampBlocks(): void {
+    const max = Math.floor(this.free / HPAGE_NR);
+    if (this.freeBlocks > max) this.freeBlocks = max;
+    if (this.freeBlocks < 0) this.freeBlocks = 0;
+  }
+}
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+/** Zone sizes (managed pages) of a node. Node 0 of an x86-64 machine has DMA (first 16 MiB) and
+ *  DMA32 (below 4 GiB) before Normal; the QEMU presets use the zones measured in
+ *  kernel-data/info.json so watermarks match the real kernel exactly. */
+function zoneLayout(spec: NodeSpec, lowestNode: boolean, preset: string | undefined): { name: ZoneName; managed: number }[] {
+  if (preset?.startsWith('qemu') && spec.memoryBytes === GiB) {
+    if (lowestNode) return [{ name: 'DMA', managed: 3840 }, { name: 'DMA32', managed: 33706 }, { name: 'Normal', managed: 192403 }];
+    return [{ name: 'Normal', managed: spec.cpus.length > 0 ? 257942 : 257798 }];
+  }
+  // MemTotal: installed memory less what the kernel reserves at boot.
+  const managed = Math.floor((spec.memoryBytes - (spec.reservedBytes ?? 0)) / PAGE_SIZE);
+  if (!lowestNode) return [{ name: 'Normal', managed }];
+  // DMA is the first 16 MiB; DMA32 runs to the PCI hole below 4 GiB (about 2 GiB of RAM on a
+  // large server); Normal is the rest.
+  const dma = Math.min(3840, Math.floor(managed / 8));
+  const dma32 = Math.min(Math.floor((2 * GiB) / PAGE_SIZE), managed - dma);
+  const zones: { name: ZoneName; managed: number }[] = [{ name: 'DMA', managed: dma }, { name: 'DMA32', managed: dma32 }];
+  if (managed - dma - dma32 > 0) zones.push({ name: 'Normal', managed: managed - dma - dma32 });
+  return zones;
+}
+
+/** int_sqrt(lowmem_kbytes * 16) clamped to [128, 262144] (calculate_min_free_kbytes), raised
+ *  for THP to pageblock_nr_pages * nr_zones * (2 + MIGRATE_PCPTYPES^2), at most 5% of RAM
+ *  (set_recommended_min_free_kbytes, run when THP is enabled=always or madvise). */
+export function computeMinFreeKbytes(zoneManaged: number[], thpEnabled: boolean): number {
+  const lowmemKb = zoneManaged.reduce((a, b) => a + b, 0) * 4;
+  let minFree = Math.min(262144, Math.max(128, Math.floor(Math.sqrt(lowmemKb * 16))));
+  if (thpEnabled) {
+    const nrZones = zoneManaged.filter((m) => m > 0).length;
+    let recommended = HPAGE_NR * nrZones * 2 + HPAGE_NR * nrZones * 3 * 3;
+    recommended = Math.min(recommended, Math.floor(zoneManaged.reduce((a, b) => a + b, 0) / 20));
+    recommended *= 4; // pages to kB
+    if (recommended > minFree) minFree = recommended;
+  }
+  return minFree;
+}
+
+/** Builds every node's zones with watermarks as __setup_per_zone_wmarks() computes them. */
+export function buildNodes(machine: Machine, knobs: KnobSettings): { nodes: NodeState[]; minFreeKbytes: number } {
+  const lowest = Math.min(...machine.nodes.map((n) => n.id));
+  const layouts = machine.nodes.map((spec) => zoneLayout(spec, spec.id === lowest, machine.preset));
+  const allManaged = layouts.flat().map((z) => z.managed);
+  const thpOn = knobs['transparent_hugepage.enabled'] !== 'never';
+  const userMin = Number(knobs['vm.min_free_kbytes'] ?? 0);
+  const minFreeKbytes = userMin > 0 ? userMin : computeMinFreeKbytes(allManaged, thpOn);
+  const pagesMin = Math.floor(minFreeKbytes / 4);
+  const lowmemPages = allManaged.reduce((a, b) => a + b, 0);
+  const scale = Number(knobs['vm.watermark_scale_factor'] ?? 10);
+
+  const nodes = machine.nodes.map((spec, i) => {
+    const layout = layouts[i];
+    const zones: Zone[] = layout.map((z, zi) => {
+      const min = Math.floor((pagesMin * z.managed) / lowmemPages);
+      const gap = Math.max(min >> 2, Math.floor((z.managed * scale) / 10000));
+      // setup_per_zone_lowmem_reserve: pages of the zones above, over this zone's ratio.
+      let above = 0;
+      for (let j = zi + 1; j < layout.length; j++) above += layout[j].managed;
+      const reserve = zi === layout.length - 1 ? 0 : Math.floor(above / LOWMEM_RESERVE_RATIO[z.name]);
+      return {
+        name: z.name, managed: z.managed, free: z.managed, reserve,
+        wmark: { min, low: min + gap, high: min + 2 * gap, promo: min + 3 * gap },
+      };
+    });
+    const total = zones.reduce((s, z) => s + z.managed, 0);
+    // Memory the kernel holds at boot (slab, page tables...): ~20 MiB plus 0.5%, as measured.
+    const kernelPages = Math.min(Math.floor(total / 10), Math.floor((20 * MiB) / PAGE_SIZE + total * 0.005));
+    const node = new NodeState(spec, zones, kernelPages);
+    node.takePages(kernelPages, null);
+    node.freeBlocks = Math.floor(node.free / HPAGE_NR);
+    return node;
+  });
+
+  // Zonelists: node indexes by SLIT distance, ties by index (find_next_best_node). Demotion
+  // targets: the nearest nodes of the next slower tier (establish_demotion_targets).
+  const all = nodes.map((_, i) => i);
+  nodes.forEach((node, i) => {
+    node.index = i;
+    const row = machine.distance[i];
+    node.zonelist = [...all].sort((a, b) => row[a] - row[b] || a - b);
+    const slower = nodes.filter((n) => n.tier > node.tier);
+    if (slower.length > 0) {
+      const nextTier = Math.min(...slower.map((n) => n.tier));
+      node.demotionTargets = all.filter((j) => nodes[j].tier === nextTier).sort((a, b) => row[a] - row[b] || a - b);
+    }
+  });
+  return { nodes, minFreeKbytes };
+}

@@ -1,0 +1,71 @@
+// Memory policies: mm/mempolicy.c. Which node an allocation prefers (policy_node), which nodes it
+// may use (policy_nodemask) and, for interleave, how pages are spread (interleave_nodes,
+// weighted interleave).
+
+import type { Sim, WorkloadState } from './sim';
+
+export interface PolicyTarget {
+  /** Node index the allocation prefers. */
+  preferred: number;
+  /** Allowed node indexes in the order the allocator tries them. */
+  zonelist: number[];
+  /** Strict (MPOL_BIND): no fallback outside the nodemask. */
+  strict: boolean;
+}
+
+function indexOf(sim: Sim, id: number): number {
+  const i = sim.nodes.findIndex((n) => n.id === id);
+  return i < 0 ? 0 : i;
+}
+
+/** The zonelist of `preferred`, restricted to `allowed` when given. */
+function zonelistFrom(sim: Sim, preferred: number, allowed: number[] | null): number[] {
+  const zl = sim.nodes[preferred].zonelist;
+  return allowed ? zl.filter((n) => allowed.includes(n)) : [...zl];
+}
+
+/**
+ * Splits an allocation of `pages` by the workload's policy into per-preferred-node shares.
+ * Most policies give one share; interleave gives one per node (round robin, or by weight).
+ */
+export function policyTargets(sim: Sim, wl: WorkloadState, pages: number): { target: PolicyTarget; pages: number }[] {
+  const pol = wl.spec.mempolicy;
+  const nodes = pol.nodes.map((id) => indexOf(sim, id));
+  const home = wl.homeNode;
+  switch (pol.mode) {
+    case 'local':
+      return [{ target: { preferred: home, zonelist: zonelistFrom(sim, home, null), strict: false }, pages }];
+    case 'preferred': {
+      const p = nodes[0] ?? home;
+      return [{ target: { preferred: p, zonelist: zonelistFrom(sim, p, null), strict: false }, pages }];
+    }
+    case 'bind': {
+      // The nearest allowed node to the CPU is tried first (policy_node + nodemask).
+      const p = nodes.includes(home) ? home : sim.nodes[home].zonelist.find((n) => nodes.includes(n)) ?? nodes[0];
+      return [{ target: { preferred: p, zonelist: zonelistFrom(sim, p, nodes), strict: true }, pages }];
+    }
+    case 'preferred-many': {
+      // Try the preferred set first (without reclaim), then every node.
+      const p = nodes.includes(home) ? home : sim.nodes[home].zonelist.find((n) => nodes.includes(n)) ?? nodes[0];
+      const first = zonelistFrom(sim, p, nodes);
+      const rest = zonelistFrom(sim, p, null).filter((n) => !nodes.includes(n));
+      return [{ target: { preferred: p, zonelist: [...first, ...rest], strict: false }, pages }];
+    }
+    case 'interleave':
+    case 'weighted-interleave': {
+      const weights = pol.mode === 'interleave' ? nodes.map(() => 1) : pol.weights;
+      const total = weights.reduce((a, b) => a + b, 0);
+      const out: { target: PolicyTarget; pages: number }[] = [];
+      let given = 0;
+      // Rotate the starting node so that small allocations still spread evenly.
+      for (let j = 0; j < nodes.length; j++) {
+        const i = (j + wl.interleaveNext) % nodes.length;
+        const share = j === nodes.length - 1 ? pages - given : Math.round((pages * weights[i]) / total);
+        given += share;
+        if (share > 0) out.push({ target: { preferred: nodes[i], zonelist: zonelistFrom(sim, nodes[i], null), strict: false }, pages: share });
+      }
+      wl.interleaveNext = (wl.interleaveNext + 1) % Math.max(1, nodes.length);
+      return out;
+    }
+  }
+}

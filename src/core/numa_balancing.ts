@@ -1,0 +1,229 @@
+// Automatic NUMA balancing: kernel/sched/fair.c task_numa_work() (the scanner that makes ranges
+// PROT_NONE), mm/memory.c do_numa_page() (the hint fault), should_numa_migrate_memory() and the
+// memory-tiering promotion path (hot threshold, numa_promotion_rate_limit,
+// numa_promotion_adjust_threshold), migrate_misplaced_page() with migrate_balanced_pgdat().
+
+import { HPAGE_NR } from './machine';
+import type { Region, Slice } from './memory';
+import type { Sim, WorkloadState } from './sim';
+import { wakeupKswapd } from './vmscan';
+
+const NUMA_BALANCING_NORMAL = 1;
+const NUMA_BALANCING_MEMORY_TIERING = 2;
+/** MAX_SCAN_WINDOW, MB/s: the scanner's floor period comes from it. */
+const MAX_SCAN_WINDOW = 2560;
+/** NUMA_MIGRATION_ADJUST_STEPS. */
+const ADJUST_STEPS = 16;
+
+function mode(sim: Sim): number {
+  return sim.knob('kernel.numa_balancing');
+}
+
+function rssPages(wl: WorkloadState): number {
+  let t = 0;
+  for (const r of wl.regions.values()) if (r.kind === 'anon' && r.alive) for (const s of r.slices) t += s.mappedTotal();
+  return t;
+}
+
+/** task_scan_min() / task_scan_max(): periods scaled by how many scan windows the task's RSS
+ *  spans, so a large task is scanned at the same rate per byte. */
+function scanBounds(sim: Sim, wl: WorkloadState): { min: number; max: number } {
+  const sizeMb = sim.knob('kernel.numa_balancing_scan_size_mb');
+  const scanPages = sizeMb * 256;
+  const windows = Math.max(1, Math.ceil(rssPages(wl) / scanPages));
+  const floor = sizeMb < MAX_SCAN_WINDOW ? 1e9 / Math.floor(MAX_SCAN_WINDOW / sizeMb) : 1e9;
+  const min = Math.max(floor, sim.knob('kernel.numa_balancing_scan_period_min_ms') / windows);
+  const max = Math.max(min, sim.knob('kernel.numa_balancing_scan_period_max_ms') / windows);
+  return { min, max };
+}
+
+/** task_numa_work(): when due, marks up to scan_size MB of the task's pages PROT_NONE
+ *  (8x that of address space at most), continuing where the last scan stopped. */
+export function taskNumaWork(sim: Sim, wl: WorkloadState, startNs: number): void {
+  const m = mode(sim);
+  if (!m || !wl.alive) return;
+  const st = wl.numab;
+  if (st.nextScanNs === 0) {
+    st.nextScanNs = startNs + sim.knob('kernel.numa_balancing_scan_delay_ms');
+    st.periodNs = scanBounds(sim, wl).min;
+  }
+  if (sim.nowNs < st.nextScanNs) return;
+  const regions = [...wl.regions.values()].filter((r) => r.kind === 'anon' && r.alive);
+  if (regions.length === 0) return;
+  const tieringOnly = !(m & NUMA_BALANCING_NORMAL);
+  let budget = sim.knob('kernel.numa_balancing_scan_size_mb') * 256;
+  let virt = budget * 8;
+  let updates = 0;
+  let wrapped = false;
+  if (st.regionIdx >= regions.length) st.regionIdx = 0;
+  while (budget > 0 && virt > 0) {
+    const r = regions[st.regionIdx];
+    const s = r.slices[Math.min(r.slices.length - 1, Math.floor(st.page / r.slices[0].pages))];
+    for (let n = 0; n < sim.nodes.length; n++) {
+      // Tiering alone: top-tier pages are not scanned (change_pte_range skips them).
+      if (tieringOnly && sim.isTopTier(n)) continue;
+      const k = s.mapped(n) - s.protnone[n];
+      if (k <= 0) continue;
+      s.protnone[n] += k;
+      updates += k;
+      budget -= k;
+    }
+    s.protnoneAtNs = sim.nowNs;
+    virt -= s.pages;
+    st.page = s.firstPage + s.pages;
+    if (st.page >= r.pages) {
+      st.page = 0;
+      st.regionIdx++;
+      if (st.regionIdx >= regions.length) {
+        st.regionIdx = 0;
+        wrapped = true;
+        break;
+      }
+    }
+  }
+  sim.vmstat.add('numa_pte_updates', updates);
+  if (wrapped) endOfPass(sim, wl);
+  st.nextScanNs = sim.nowNs + st.periodNs;
+}
+
+/** update_task_scan_period(), simplified to a pass: slow down (double the period) when the
+ *  pass found its faults mostly local or only tiering work; speed up when most were remote. */
+function endOfPass(sim: Sim, wl: WorkloadState): void {
+  const st = wl.numab;
+  const { min, max } = scanBounds(sim, wl);
+  const remote = st.passFaults - st.passLocal;
+  if (mode(sim) & NUMA_BALANCING_NORMAL && st.passFaults > 0 && remote > st.passLocal) st.periodNs = Math.max(min, st.periodNs / 2);
+  else st.periodNs = Math.min(max, st.periodNs * 2);
+  st.passFaults = 0;
+  st.passLocal = 0;
+}
+
+/** Moves up to `k` pages of a slice from node `from` to `to`, huge pages whole when the target
+ *  has free blocks, above the target's high watermark (migrate_balanced_pgdat). */
+function migrate(sim: Sim, s: Slice, from: number, to: number, k: number): number {
+  let moved = 0;
+  const hugeK = Math.min(s.huge[from], Math.floor(k / HPAGE_NR) * HPAGE_NR);
+  if (hugeK > 0) {
+    const got = sim.takeFromNode(to, hugeK, true, 'high');
+    if (got > 0) sim.movePages(s, from, to, got, true, 1);
+    moved += got;
+  }
+  let baseK = Math.min(k - moved, s.base[from]);
+  if (baseK < k - moved && s.huge[from] > 0) {
+    sim.splitHuge(s, from, Math.ceil((k - moved - baseK) / HPAGE_NR) * HPAGE_NR);
+    baseK = Math.min(k - moved, s.base[from]);
+  }
+  if (baseK > 0) {
+    const got = sim.takeFromNode(to, baseK, false, 'high');
+    if (got > 0) sim.movePages(s, from, to, got, false, 0.5);
+    moved += got;
+  }
+  return moved;
+}
+
+/** numa_promotion_rate_limit() and numa_promotion_adjust_threshold() for target node t. */
+function rateLimitedCandidates(sim: Sim, t: number, cand: number): number {
+  const node = sim.nodes[t];
+  const limitPages = (sim.knob('kernel.numa_balancing_promote_rate_limit_MBps') * 1024 * 1024) / 4096;
+  if (sim.nowNs - node.promoWindowStartNs >= 1e9) {
+    node.promoWindowStartNs = sim.nowNs;
+    node.promoWindowPages = 0;
+  }
+  const allowed = Math.max(0, Math.min(cand, Math.floor(limitPages - node.promoWindowPages)));
+  node.promoWindowPages += cand;
+  return allowed;
+}
+
+function adjustThreshold(sim: Sim, t: number, cand: number): void {
+  const node = sim.nodes[t];
+  const defTh = sim.knob('kernel.numa_balancing_hot_threshold_ms');
+  const periodNs = sim.knob('kernel.numa_balancing_scan_period_max_ms');
+  if (node.promoThresholdNs === 0) {
+    node.promoThresholdNs = defTh;
+    node.promoThresholdWindowStartNs = sim.nowNs;
+  }
+  node.promoThresholdWindowCand += cand;
+  if (sim.nowNs - node.promoThresholdWindowStartNs < periodNs) return;
+  const limitPages = (sim.knob('kernel.numa_balancing_promote_rate_limit_MBps') * 1024 * 1024) / 4096;
+  const ref = (limitPages * periodNs) / 1e9;
+  const unit = (defTh * 2) / ADJUST_STEPS;
+  const diff = node.promoThresholdWindowCand;
+  if (diff > (ref * 11) / 10) node.promoThresholdNs = Math.max(node.promoThresholdNs - unit, unit);
+  else if (diff < (ref * 9) / 10) node.promoThresholdNs = Math.min(node.promoThresholdNs + unit, defTh * 2);
+  node.promoThresholdWindowStartNs = sim.nowNs;
+  node.promoThresholdWindowCand = 0;
+}
+
+/**
+ * do_numa_page() for the pages of slice `s` on node `n` that took a hint fault in this step.
+ * `reuseNs` is the time between two touches of one page: the hint-fault latency of a page
+ * follows it (numa_hint_fault_latency).
+ */
+export function hintFaults(sim: Sim, wl: WorkloadState, region: Region, s: Slice, n: number, faults: number, reuseNs: number): void {
+  if (faults <= 0) return;
+  const m = mode(sim);
+  const home = wl.homeNode;
+  const c = sim.costs;
+  s.protnone[n] = Math.max(0, s.protnone[n] - faults);
+  sim.vmstat.add('numa_hint_faults', faults);
+  if (n === home) sim.vmstat.add('numa_hint_faults_local', faults);
+  wl.numab.passFaults += faults;
+  if (n === home) wl.numab.passLocal += faults;
+  wl.stall('migration', faults * c.hintFault);
+
+  if (sim.isTopTier(n)) {
+    if (!(m & NUMA_BALANCING_NORMAL) || n === home) return;
+    const pol = wl.spec.mempolicy;
+    if (pol.mode === 'bind' || pol.mode === 'interleave' || pol.mode === 'weighted-interleave') {
+      if (!pol.nodes.includes(sim.nodes[home].id)) return;
+    }
+    const moved = migrate(sim, s, n, home, Math.min(faults, sim.nodes[home].availableAbove('high')));
+    if (moved > 0) {
+      sim.vmstat.add('numa_pages_migrated', moved);
+      sim.vmstat.add('pgmigrate_success', moved);
+      wl.stall('migration', moved * c.migratePage);
+      sim.events.record(sim.nowNs, 'numa_migrate', sim.nodes[home].id, moved, `hint faults from node ${sim.nodes[home].id} on node ${sim.nodes[n].id}`, wl.name);
+    }
+    return;
+  }
+  if (!(m & NUMA_BALANCING_MEMORY_TIERING) || !sim.isTopTier(home)) return;
+
+  // Promotion candidates, by the configured filter.
+  const filter = sim.knobStr('numa.promotion_filter');
+  let cand = faults;
+  if (filter === 'tpp') {
+    // A first fault on an inactive (e.g. just demoted) page only activates it.
+    cand = Math.min(faults, s.active[n]);
+    s.active[n] = Math.min(s.mapped(n), s.active[n] + (faults - cand));
+  } else if (filter === 'hot-threshold') {
+    const th = sim.nodes[home].promoThresholdNs || sim.knob('kernel.numa_balancing_hot_threshold_ms');
+    const hot = Number.isFinite(reuseNs) ? 1 - Math.exp(-th / Math.max(1, reuseNs)) : 0;
+    cand = Math.round(faults * hot);
+  }
+  if (cand <= 0) return;
+  sim.vmstat.add('pgpromote_candidate', cand);
+  let promote = cand;
+  if (filter === 'hot-threshold') {
+    adjustThreshold(sim, home, cand);
+    promote = rateLimitedCandidates(sim, home, cand);
+  } else if (filter === 'tpp') {
+    promote = rateLimitedCandidates(sim, home, cand);
+  }
+  if (promote <= 0) return;
+  const room = Math.max(0, sim.nodes[home].availableAbove('high'));
+  const moved = migrate(sim, s, n, home, Math.min(promote, room));
+  if (moved < promote) {
+    // The target lacks room: wake its kswapd to make some, up to WMARK_PROMO.
+    wakeupKswapd(sim, home, 'promotion failed: no room above high watermark', true);
+  }
+  if (moved > 0) {
+    s.promoted[home] += moved;
+    // A promoted page is hot: it lands on the active LRU of the fast node.
+    s.active[home] = Math.min(s.mapped(home), s.active[home] + moved);
+    sim.vmstat.add('pgpromote_success', moved);
+    sim.vmstat.add('numa_pages_migrated', moved);
+    sim.vmstat.add('pgmigrate_success', moved);
+    wl.stall('migration', moved * c.migratePage);
+    sim.events.record(sim.nowNs, 'promotion', sim.nodes[home].id, moved, `hint faults on slow-tier node ${sim.nodes[n].id} (${filter})`, wl.name);
+  }
+}

@@ -1,0 +1,168 @@
+// The page allocator: mm/page_alloc.c __alloc_pages(). The fast path get_page_from_freelist()
+// walks the zonelist against the low watermark, calling node_reclaim() for zones within
+// RECLAIM_DISTANCE when zone_reclaim_mode is set; the slow path __alloc_pages_slowpath() wakes
+// kswapd, retries at the min watermark, compacts for huge pages, reclaims directly and retries.
+// Requests are bulk (many pages of one slice at once); the loop is driven by watermark
+// crossings, not by pages.
+
+import { compactionReady, CompactPriority, tryToCompactPages } from './compaction';
+import { HPAGE_NR, SWAP_CLUSTER_MAX, Wmark } from './machine';
+import type { Region, Slice } from './memory';
+import { nodeReclaim } from './node_reclaim';
+import type { Sim, WorkloadState } from './sim';
+import { kswapdRun, tryToFreePages, wakeupKswapd } from './vmscan';
+
+export interface AllocRequest {
+  wl: WorkloadState | null;
+  region: Region;
+  slice: Slice;
+  /** 4 KiB pages wanted; a multiple of 512 for huge. */
+  pages: number;
+  huge: boolean;
+  preferred: number;
+  /** Nodes to try, in order (one node for __GFP_THISNODE). */
+  zonelist: number[];
+  /** __GFP_DIRECT_RECLAIM. */
+  directReclaim: boolean;
+  /** __GFP_KSWAPD_RECLAIM. */
+  kswapd: boolean;
+  /** Direct compaction priority for huge pages (null: none). */
+  compact: CompactPriority | null;
+  /** __GFP_NORETRY: give up after the first compaction (and one reclaim round). */
+  noretry: boolean;
+  cause: string;
+}
+
+function cpuNode(sim: Sim, wl: WorkloadState | null, fallback: number): number {
+  return wl ? wl.homeNode : fallback;
+}
+
+function demotionWakeOnFallback(sim: Sim, n: number): boolean {
+  return sim.scenario.knobs['numa.demotion_enabled'] === true && sim.nodes[n].demotionTargets.length > 0;
+}
+
+/** get_page_from_freelist(): takes pages from the zonelist's nodes above `mark`. */
+function getPageFromFreelist(sim: Sim, a: AllocRequest, mark: Wmark, want: number, allowNodeReclaim: boolean): number {
+  let got = 0;
+  for (const n of a.zonelist) {
+    if (want - got <= 0) break;
+    const node = sim.nodes[n];
+    // node_reclaim() makes room a batch at a time; each batch is allocated before the next.
+    for (let round = 0; round < 8 && want - got > 0; round++) {
+      const left = want - got;
+      let k = allowance(sim, n, a.huge, mark, left);
+      if (k <= 0 && allowNodeReclaim && mark === 'low') {
+        // Reclaim the deficit below low plus what this request still needs here.
+        const deficit = Math.max(0, node.level('low') + 1 - node.free);
+        if (nodeReclaim(sim, n, a.preferred, deficit + (a.huge ? left + 2 * HPAGE_NR : left), a.wl) > 0) {
+          k = allowance(sim, n, a.huge, mark, left);
+        }
+      }
+      if (k <= 0) {
+        // Measured on 6.1 with demotion on (kernel-data/tier.json): the node an allocation
+        // falls back from gets its kswapd woken (boosted watermark), so it demotes its coldest
+        // pages to the slow tier and takes new allocations again instead of spilling them there.
+        if (mark === 'low' && n === a.preferred && demotionWakeOnFallback(sim, n)) wakeupKswapd(sim, n, 'allocation fell back from this node');
+        break;
+      }
+      const t = sim.takeFromNode(n, k, a.huge, mark);
+      if (t <= 0) break;
+      sim.place(a.region, a.slice, n, t, a.huge);
+      sim.vmstat.countNumaAlloc(a.preferred, n, cpuNode(sim, a.wl, a.preferred), a.huge ? t / HPAGE_NR : t);
+      got += t;
+      if (!allowNodeReclaim) break;
+    }
+  }
+  return got;
+}
+
+/** Pages node n can give this request above `mark` (zone_watermark_ok; order 9 also needs a
+ *  free 2 MiB block). */
+function allowance(sim: Sim, n: number, huge: boolean, mark: Wmark, want: number): number {
+  const node = sim.nodes[n];
+  const avail = node.availableAbove(mark);
+  if (!huge) return Math.min(want, avail);
+  return Math.min(Math.floor(want / HPAGE_NR), Math.floor(avail / HPAGE_NR), node.freeBlocks) * HPAGE_NR;
+}
+
+/** __alloc_pages(): returns the pages placed (fewer than asked when the allocation fails). */
+export function allocPages(sim: Sim, a: AllocRequest): number {
+  const nodeReclaimOn = sim.knob('vm.zone_reclaim_mode') > 0;
+  let placed = getPageFromFreelist(sim, a, 'low', a.pages, nodeReclaimOn);
+  if (placed >= a.pages) return placed;
+
+  // __alloc_pages_slowpath(). kswapd runs alongside the allocating task: before the task falls
+  // to the min watermark and into direct reclaim, kswapd spends the time it has in this step,
+  // reclaiming to high, being woken again each time the allocations drag the node below low.
+  for (let round = 0; round < 64 && placed < a.pages; round++) {
+    let worked = false;
+    for (const n of a.zonelist) {
+      const node = sim.nodes[n];
+      if (a.kswapd && node.availableAbove('low') <= 0) wakeupKswapd(sim, n, a.cause);
+      if (!node.kswapd.awake || node.kswapd.budgetNs <= 0) continue;
+      const before = node.free;
+      kswapdRun(sim, n);
+      if (node.free > before) worked = true;
+    }
+    placed += getPageFromFreelist(sim, a, 'low', a.pages - placed, false);
+    if (!worked) break;
+  }
+  placed += getPageFromFreelist(sim, a, 'min', a.pages - placed, false);
+  if (placed >= a.pages) return placed;
+  if (!a.directReclaim) return placed;
+
+  if (a.huge) return placed + hugeSlowpath(sim, a, a.pages - placed);
+
+  // Order-0: direct reclaim and retry while reclaim makes progress (should_reclaim_retry).
+  for (let round = 0; round < 16 && placed < a.pages; round++) {
+    const need = a.pages - placed;
+    const deficit = Math.max(0, Math.max(...a.zonelist.map((n) => sim.nodes[n].level('min') + 1 - sim.nodes[n].free)));
+    const got = tryToFreePages(sim, a.zonelist, need + deficit + SWAP_CLUSTER_MAX, a.wl, a.cause);
+    placed += getPageFromFreelist(sim, a, 'min', a.pages - placed, false);
+    if (got === 0) break;
+  }
+  return placed;
+}
+
+/** The slow path of THP faults: direct compaction, then (unless __GFP_NORETRY makes it give up)
+ *  one round of direct reclaim and compaction again; costly orders without
+ *  __GFP_RETRY_MAYFAIL do not loop further. Works on batches of THPs so its cost does not
+ *  follow the size of the request. */
+function hugeSlowpath(sim: Sim, a: AllocRequest, want: number): number {
+  const units = want / HPAGE_NR;
+  const batches = Math.min(units, 16);
+  let placed = 0;
+  let unitsLeft = units;
+  for (let b = 0; b < batches && unitsLeft > 0; b++) {
+    const batch = Math.ceil(unitsLeft / (batches - b));
+    let got = 0;
+    let skipped = true;
+    for (const n of a.zonelist) {
+      const r = tryToCompactPages(sim, n, a.compact ?? 'full', batch - got / HPAGE_NR, a.wl);
+      if (r.result !== 'skipped' && r.result !== 'deferred') skipped = false;
+      got += getPageFromFreelist(sim, { ...a, zonelist: [n] }, 'min', batch * HPAGE_NR - got, false);
+      if (got >= batch * HPAGE_NR) break;
+    }
+    // __GFP_NORETRY: give up when compaction was skipped or deferred; otherwise the kernel would
+    // try reclaim, but reclaim is skipped while compaction_ready() (enough free memory).
+    if (got < batch * HPAGE_NR && !(a.noretry && skipped)) {
+      const needReclaim = a.zonelist.some((n) => !compactionReady(sim, n));
+      if (needReclaim) {
+        const node = sim.nodes[a.zonelist[0]];
+        const gap = Math.max(0, node.level('high') + 2 * HPAGE_NR - node.free);
+        tryToFreePages(sim, a.zonelist, gap + (batch * HPAGE_NR - got), a.wl, `${a.cause} (THP)`);
+        for (const n of a.zonelist) {
+          if (got >= batch * HPAGE_NR) break;
+          got += getPageFromFreelist(sim, { ...a, zonelist: [n] }, 'min', batch * HPAGE_NR - got, false);
+          if (got < batch * HPAGE_NR) {
+            tryToCompactPages(sim, n, a.compact ?? 'full', batch - got / HPAGE_NR, a.wl);
+            got += getPageFromFreelist(sim, { ...a, zonelist: [n] }, 'min', batch * HPAGE_NR - got, false);
+          }
+        }
+      }
+    }
+    placed += got;
+    unitsLeft -= batch;
+  }
+  return placed;
+}

@@ -1,0 +1,266 @@
+// The state one variant's run works on, shared by the mechanism modules: the machine, the
+// regions and files, the workloads and cgroups, the counters and the event log. The helpers here
+// are the only places pages enter or leave a node, so free + used always equals MemTotal.
+
+import type { Cgroup, Scenario, Workload } from '../language/model';
+import { EventLog } from './events';
+import { buildNodes, HPAGE_NR, NodeState, PAGE_SIZE } from './machine';
+import { Region, Slice } from './memory';
+import { Accumulator, Rng } from './rng';
+import { Vmstat } from './vmstat';
+
+export type StallCause = 'fault' | 'compaction' | 'reclaim' | 'swapin' | 'migration';
+
+export interface Costs {
+  tlb4k: number; tlb2m: number; minorFault: number; thpFault: number; hintFault: number;
+  migratePage: number; reclaimPage: number; compactStall: number; splitThp: number; fileRead: number;
+}
+
+export interface NumaScanState {
+  nextScanNs: number;
+  periodNs: number;
+  regionIdx: number;
+  page: number;
+  passFaults: number;
+  passLocal: number;
+}
+
+export class CgroupState {
+  readonly spec: Cgroup;
+  /** Pages charged (memory.current / 4096). */
+  charged = 0;
+  maxCharged = 0;
+  constructor(spec: Cgroup) {
+    this.spec = spec;
+  }
+}
+
+export interface AccessState {
+  region: Region;
+  ratePerNs: number;
+  writeFraction: number;
+  endNs: number;
+  pattern: Workload['phases'][number] & { kind: 'access' };
+  /** First page of the hot set (hotset pattern). */
+  hotStart: number;
+  nextMoveNs: number;
+  /** Sequential pattern: page the sweep is at. */
+  seqPos: number;
+}
+
+export class WorkloadState {
+  readonly spec: Workload;
+  readonly name: string;
+  /** Node index of each CPU-bearing node the workload runs on, with its share of the CPUs. */
+  readonly cpuNodes: { node: number; weight: number }[];
+  /** The node its faults are local to (numa_node_id() of the faulting CPU). */
+  readonly homeNode: number;
+  readonly cgroup: CgroupState | null;
+  readonly regions = new Map<string, Region>();
+  phaseIdx = 0;
+  alive = true;
+  allocs: { region: Region; ratePerNs: number }[] = [];
+  reads: { region: Region; ratePerNs: number; write: boolean; target: number }[] = [];
+  accesses: AccessState[] = [];
+  interleaveNext = 0;
+  numab: NumaScanState;
+  accessCount = 0;
+  latencyNs = 0;
+  remoteCount = 0;
+  readonly stallNs: Record<StallCause, number> = { fault: 0, compaction: 0, reclaim: 0, swapin: 0, migration: 0 };
+
+  constructor(spec: Workload, cpuNodes: { node: number; weight: number }[], homeNode: number, cgroup: CgroupState | null) {
+    this.spec = spec;
+    this.name = spec.name;
+    this.cpuNodes = cpuNodes;
+    this.homeNode = homeNode;
+    this.cgroup = cgroup;
+    this.numab = { nextScanNs: 0, periodNs: 0, regionIdx: 0, page: 0, passFaults: 0, passLocal: 0 };
+  }
+
+  stall(cause: StallCause, ns: number): void {
+    if (ns > 0) this.stallNs[cause] += ns;
+  }
+}
+
+export class Sim {
+  readonly scenario: Scenario;
+  readonly nodes: NodeState[];
+  readonly minFreeKbytes: number;
+  readonly regions: Region[] = [];
+  readonly files = new Map<string, Region>();
+  readonly workloads: WorkloadState[] = [];
+  readonly cgroups = new Map<string, CgroupState>();
+  readonly vmstat = new Vmstat();
+  readonly events = new EventLog();
+  readonly rng: Rng;
+  readonly costs: Costs;
+  /** latency[cpuNode][memNode], ns (by node index). */
+  readonly latency: number[][];
+  readonly distance: number[][];
+  readonly swapTotalPages: number;
+  swapUsedPages = 0;
+  nowNs = 0;
+  dtNs = 0;
+  /** Light compaction succeeds now and then (1 in 128 in the kernel data): carried fractions. */
+  readonly compactLuck: Accumulator;
+  private nextRegionId = 0;
+
+  constructor(scenario: Scenario) {
+    this.scenario = scenario;
+    const built = buildNodes(scenario.machine, scenario.knobs);
+    this.nodes = built.nodes;
+    this.minFreeKbytes = built.minFreeKbytes;
+    this.rng = new Rng(scenario.run.seed);
+    this.compactLuck = new Accumulator(this.rng.next());
+    const k = scenario.knobs;
+    const n = (name: string) => Number(k[name]);
+    this.costs = {
+      tlb4k: n('cost.tlb_miss_4k'), tlb2m: n('cost.tlb_miss_2m'), minorFault: n('cost.minor_fault'),
+      thpFault: n('cost.thp_fault'), hintFault: n('cost.hint_fault'), migratePage: n('cost.migrate_page'),
+      reclaimPage: n('cost.reclaim_page'), compactStall: n('cost.compact_stall'), splitThp: n('cost.split_thp'),
+      fileRead: n('cost.file_read'),
+    };
+    this.latency = scenario.machine.latencyNs;
+    this.distance = scenario.machine.distance;
+    this.swapTotalPages = scenario.machine.swap ? Math.floor(scenario.machine.swap.sizeBytes / PAGE_SIZE) : 0;
+    for (const cg of scenario.cgroups) this.cgroups.set(cg.name, new CgroupState(cg));
+  }
+
+  knob(name: string): number {
+    return Number(this.scenario.knobs[name]);
+  }
+  knobStr(name: string): string {
+    return String(this.scenario.knobs[name]);
+  }
+
+  newRegion(name: string, kind: 'anon' | 'file', bytes: number, hugepage: boolean, owner: string, cgroup: string | null): Region {
+    const r = new Region(this.nextRegionId++, name, kind, Math.max(1, Math.ceil(bytes / PAGE_SIZE)), hugepage, owner, cgroup, this.nodes.length);
+    this.regions.push(r);
+    return r;
+  }
+
+  cgroupOf(region: Region): CgroupState | null {
+    return region.cgroup === null ? null : this.cgroups.get(region.cgroup) ?? null;
+  }
+
+  /** Charges or uncharges a region's cgroup (memory.current). */
+  charge(region: Region, pages: number): void {
+    const cg = this.cgroupOf(region);
+    if (!cg) return;
+    cg.charged += pages;
+    if (cg.charged < 0) cg.charged = 0;
+    if (cg.charged > cg.maxCharged) cg.maxCharged = cg.charged;
+  }
+
+  /** Records pages the allocator has taken from node `n` as resident in the slice. */
+  place(region: Region, s: Slice, n: number, pages: number, huge: boolean): void {
+    if (pages <= 0) return;
+    if (huge) s.huge[n] += pages;
+    else s.base[n] += pages;
+    this.charge(region, pages);
+  }
+
+  /** Takes `pages` out of the free lists of node n, breaking free 2 MiB blocks only when the
+   *  scattered free pages run out (the buddy allocator splits the smallest order that fits). */
+  takeFromNode(n: number, pages: number, huge: boolean, mark: 'min' | 'low' | 'high' | 'promo' | null): number {
+    const node = this.nodes[n];
+    if (huge) {
+      const blocks = Math.min(Math.floor(pages / HPAGE_NR), node.freeBlocks);
+      const got = node.takePages(blocks * HPAGE_NR, mark);
+      const whole = Math.floor(got / HPAGE_NR);
+      if (got > whole * HPAGE_NR) node.givePages(got - whole * HPAGE_NR);
+      node.freeBlocks -= whole;
+      return whole * HPAGE_NR;
+    }
+    const scattered = node.scatteredFree;
+    const got = node.takePages(pages, mark);
+    if (got > scattered) node.freeBlocks -= Math.ceil((got - scattered) / HPAGE_NR);
+    node.clampBlocks();
+    return got;
+  }
+
+  /** Returns pages to node n's free lists. `contiguity` is the share of them that come back as
+   *  whole free 2 MiB blocks (1 for a freed THP or a whole freed range, less for LRU reclaim). */
+  giveToNode(n: number, pages: number, contiguity: number): void {
+    if (pages <= 0) return;
+    const node = this.nodes[n];
+    node.givePages(pages);
+    node.freeBlocks += Math.floor((pages * contiguity) / HPAGE_NR);
+    node.clampBlocks();
+  }
+
+  /** Frees base pages of a slice on node n (reclaim, DONTNEED, exit). */
+  freeBase(region: Region, s: Slice, n: number, pages: number, contiguity: number, inactiveFirst: boolean): void {
+    const k = Math.min(pages, s.base[n]);
+    if (k <= 0) return;
+    const before = s.mapped(n);
+    s.base[n] -= k;
+    s.dropStates(n, k, before, inactiveFirst);
+    this.giveToNode(n, k, contiguity);
+    this.charge(region, -k);
+  }
+
+  /** Frees whole THPs of a slice on node n. */
+  freeHuge(region: Region, s: Slice, n: number, pages: number): void {
+    const k = Math.min(pages, s.huge[n]);
+    if (k <= 0) return;
+    const before = s.mapped(n);
+    s.huge[n] -= k;
+    s.dropStates(n, k, before, false);
+    this.giveToNode(n, k, 1);
+    this.charge(region, -k);
+  }
+
+  /** Splits THPs of a slice on node n into base pages (split_huge_page). */
+  splitHuge(s: Slice, n: number, pages: number): number {
+    const k = Math.min(pages, s.huge[n]);
+    s.huge[n] -= k;
+    s.base[n] += k;
+    this.vmstat.add('thp_split_page', k / HPAGE_NR);
+    return k;
+  }
+
+  /** Splits queued deferred THPs (deferred_split_scan): unmapped subpages are freed, mapped
+   *  ones become base pages. Returns pages freed. */
+  splitDeferred(region: Region, s: Slice, n: number, thps: number): number {
+    const k = Math.min(thps * HPAGE_NR, s.deferred[n]);
+    if (k <= 0) return 0;
+    const mappedShare = Math.round((s.deferredMapped[n] * k) / s.deferred[n]);
+    const freed = k - mappedShare;
+    s.deferred[n] -= k;
+    s.deferredMapped[n] -= mappedShare;
+    s.base[n] += mappedShare;
+    this.giveToNode(n, freed, 0);
+    this.charge(region, -freed);
+    this.vmstat.add('thp_split_page', k / HPAGE_NR);
+    return freed;
+  }
+
+  /** Moves pages of a slice between nodes (migration): the target's pages must already have
+   *  been taken from its free lists. */
+  movePages(s: Slice, from: number, to: number, pages: number, huge: boolean, contiguity: number): void {
+    const before = s.mapped(from);
+    if (huge) {
+      s.huge[from] -= pages;
+      s.huge[to] += pages;
+    } else {
+      s.base[from] -= pages;
+      s.base[to] += pages;
+    }
+    s.dropStates(from, pages, before, true);
+    this.giveToNode(from, pages, contiguity);
+  }
+
+  /** Latency of one access from a CPU on node c to memory on node m, loaded by bandwidth use. */
+  accessLatency(c: number, m: number, load: number): number {
+    const u = Math.min(0.95, load);
+    // Latency rises steeply as bandwidth use nears the peak (queueing): idle below ~40%.
+    return this.latency[c][m] * (1 + (u * u) / (1 - u) * 0.5);
+  }
+
+  isTopTier(n: number): boolean {
+    const top = Math.min(...this.nodes.map((x) => x.tier));
+    return this.nodes[n].tier === top;
+  }
+}

@@ -1,0 +1,343 @@
+// Page reclaim: mm/vmscan.c. shrink_node() over the LRUs of one node (coldest pages first, file
+// versus anon by get_scan_count() and swappiness), demotion to the next tier instead of swap
+// (demote_folio_list), swap-out, the deferred-split shrinker run by shrink_slab(), kswapd
+// (wakeup_kswapd, balance_pgdat to the high or promo watermark) and direct reclaim
+// (try_to_free_pages).
+
+import { HPAGE_NR, SWAP_CLUSTER_MAX, Wmark } from './machine';
+import type { Region, Slice } from './memory';
+import type { CgroupState, Sim, WorkloadState } from './sim';
+
+export type Reclaimer = 'kswapd' | 'direct' | 'node' | 'memcg';
+
+export interface ScanControl {
+  who: Reclaimer;
+  /** may_unmap: reclaim mapped (anon) pages. */
+  mayUnmap: boolean;
+  /** may_writepage: write back dirty page cache. */
+  mayWrite: boolean;
+  /** may_swap: swap or demote anon pages. */
+  maySwap: boolean;
+  /** Reclaim only this cgroup's pages (memory.max/high reclaim). */
+  memcg: CgroupState | null;
+  /** Only unmapped page cache (node reclaim without RECLAIM_UNMAP). */
+  fileOnly: boolean;
+  cause: string;
+  workload?: WorkloadState;
+}
+
+export interface ReclaimResult {
+  reclaimed: number;
+  timeNs: number;
+}
+
+/** A page touched more recently than this is referenced when the LRU reaches it: it is rotated
+ *  back (second chance) rather than reclaimed, unless nothing colder is left. */
+const REFERENCED_NS = 1e9;
+/** Share of LRU-reclaimed pages that come back as whole free 2 MiB blocks: the LRU tail holds
+ *  pages allocated together, so reclaim frees runs of neighbours, but not every block empties. */
+const RECLAIM_CONTIGUITY = 0.5;
+
+interface Candidate {
+  region: Region;
+  slice: Slice;
+  cold: number;
+  pages: number;
+}
+
+function isDemotionOn(sim: Sim, n: number): boolean {
+  return sim.scenario.knobs['numa.demotion_enabled'] === true && sim.nodes[n].demotionTargets.length > 0;
+}
+
+/** shrink_slab() for the deferred split queue (deferred_split_scan): splits every queued THP on
+ *  the node (of the cgroup, for memcg reclaim) and frees its unmapped subpages. */
+export function deferredSplitScan(sim: Sim, n: number, memcg: CgroupState | null): number {
+  let freed = 0;
+  let split = 0;
+  for (const r of sim.regions) {
+    if (r.kind !== 'anon' || (memcg && r.cgroup !== memcg.spec.name)) continue;
+    for (const s of r.slices) {
+      if (s.deferred[n] === 0) continue;
+      const thps = s.deferred[n] / HPAGE_NR;
+      freed += sim.splitDeferred(r, s, n, thps);
+      split += thps;
+    }
+  }
+  if (split > 0) {
+    sim.vmstat.add('slabs_scanned', split);
+    sim.events.record(sim.nowNs, 'thp_split', sim.nodes[n].id, split * HPAGE_NR, 'deferred split shrinker under reclaim');
+  }
+  return freed;
+}
+
+/** Unmapped deferred pages on a node, that the shrinker would free. */
+function deferredFreeable(sim: Sim, n: number, memcg: CgroupState | null): number {
+  let t = 0;
+  for (const r of sim.regions) {
+    if (r.kind !== 'anon' || (memcg && r.cgroup !== memcg.spec.name)) continue;
+    for (const s of r.slices) t += s.deferred[n] - s.deferredMapped[n];
+  }
+  return t;
+}
+
+function gather(sim: Sim, n: number, kind: 'anon' | 'file', sc: ScanControl, respectLow: boolean): Candidate[] {
+  const out: Candidate[] = [];
+  for (const r of sim.regions) {
+    if (r.kind !== kind) continue;
+    if (sc.memcg && r.cgroup !== sc.memcg.spec.name) continue;
+    if (respectLow && !sc.memcg) {
+      const cg = sim.cgroupOf(r);
+      // memory.low: global reclaim leaves a cgroup alone while it is under its protection.
+      if (cg && cg.spec.low !== null && cg.charged * 4096 <= cg.spec.low) continue;
+    }
+    for (const s of r.slices) {
+      let pages = s.base[n] + (kind === 'anon' ? s.huge[n] : 0);
+      if (kind === 'file' && !sc.mayWrite) pages -= Math.min(pages, Math.round((s.dirty * s.base[n]) / Math.max(1, s.mappedTotal())));
+      if (pages > 0) out.push({ region: r, slice: s, cold: s.coldness(sim.nowNs), pages });
+    }
+  }
+  // Coldest first; ties by region then slice so the order is stable.
+  out.sort((a, b) => b.cold - a.cold || a.region.id - b.region.id || a.slice.index - b.slice.index);
+  return out;
+}
+
+/** Migrates `k` pages of a slice to the first demotion target with room (alloc_demote_page:
+ *  GFP_NOWAIT on the target, above its min watermark, waking its kswapd). Returns pages moved. */
+function demote(sim: Sim, region: Region, s: Slice, n: number, k: number, sc: ScanControl): number {
+  for (const t of sim.nodes[n].demotionTargets) {
+    const tn = sim.nodes[t];
+    let moved = 0;
+    // Whole THPs migrate as THPs when the target has free blocks; the rest as base pages.
+    const hugeK = Math.min(s.huge[n], Math.floor(k / HPAGE_NR) * HPAGE_NR);
+    if (hugeK > 0) {
+      const got = sim.takeFromNode(t, hugeK, true, 'min');
+      if (got > 0) sim.movePages(s, n, t, got, true, 1);
+      moved += got;
+    }
+    let baseK = Math.min(k - moved, s.base[n]);
+    if (baseK < k - moved && s.huge[n] > 0) {
+      const need = Math.ceil((k - moved - baseK) / HPAGE_NR) * HPAGE_NR;
+      sim.splitHuge(s, n, need);
+      baseK = Math.min(k - moved, s.base[n]);
+    }
+    if (baseK > 0) {
+      const got = sim.takeFromNode(t, baseK, false, 'min');
+      if (got > 0) sim.movePages(s, n, t, got, false, RECLAIM_CONTIGUITY);
+      moved += got;
+    }
+    if (tn.availableAbove('low') <= 0) wakeupKswapd(sim, t, 'demotion target below low watermark');
+    if (moved > 0) {
+      const pp = Math.min(moved, s.promoted[n]);
+      s.promoted[n] -= pp;
+      sim.vmstat.add('numa_promotion_pingpong', pp);
+      s.demoted[t] += moved;
+      sim.vmstat.add(sc.who === 'kswapd' ? 'pgdemote_kswapd' : 'pgdemote_direct', moved);
+      sim.vmstat.add('pgmigrate_success', moved);
+      sim.events.record(sim.nowNs, 'demotion', sim.nodes[n].id, moved, `${sc.who} reclaim: ${sc.cause}`, sc.workload?.name);
+      return moved;
+    }
+  }
+  return 0;
+}
+
+/**
+ * shrink_node(): reclaims up to `nrToReclaim` pages from node n. Returns pages freed on n and
+ * the time it took (the reclaimer's time: kswapd's budget or the stalled task's).
+ */
+export function shrinkNode(sim: Sim, n: number, nrToReclaim: number, sc: ScanControl): ReclaimResult {
+  const c = sim.costs;
+  let reclaimed = 0;
+  let timeNs = 0;
+  let scanned = 0;
+  let slabFreed = 0;
+
+  // shrink_slab: the deferred split queue goes first; freeing it needs no LRU scanning.
+  if (!sc.fileOnly) {
+    const freeable = deferredFreeable(sim, n, sc.memcg);
+    if (freeable > 0) {
+      const freed = deferredSplitScan(sim, n, sc.memcg);
+      reclaimed += freed;
+      slabFreed = freed;
+      timeNs += (freed / (HPAGE_NR / 2)) * c.splitThp;
+    }
+  }
+  if (reclaimed >= nrToReclaim) return { reclaimed, timeNs };
+
+  const demotion = isDemotionOn(sim, n);
+  const swapFree = sim.swapTotalPages - sim.swapUsedPages;
+  const anonOk = !sc.fileOnly && sc.mayUnmap && sc.maySwap && (demotion || swapFree > 0);
+  const swappiness = sim.knob('vm.swappiness');
+  const swapNsPerPage = sim.scenario.machine.swap ? (4096 / sim.scenario.machine.swap.bandwidthBytesPerSec) * 1e9 : 0;
+
+  for (const respectLow of [true, false]) {
+    const files = gather(sim, n, 'file', sc, respectLow);
+    const anons = anonOk ? gather(sim, n, 'anon', sc, respectLow) : [];
+    const need = nrToReclaim - reclaimed;
+    if (need <= 0) break;
+    const coldFile = files.reduce((t, x) => t + (x.cold >= REFERENCED_NS ? x.pages : 0), 0);
+    const fileTotal = files.reduce((t, x) => t + x.pages, 0);
+    const anonTotal = anons.reduce((t, x) => t + x.pages, 0);
+    // get_scan_count(): plenty of cold page cache means file only (cache_trim_mode); otherwise
+    // split by swappiness weighted by list sizes.
+    let fileTarget: number;
+    if (anonTotal === 0 || coldFile >= need) fileTarget = need;
+    else if (fileTotal === 0) fileTarget = 0;
+    else {
+      const a = swappiness * anonTotal;
+      const f = (200 - swappiness) * fileTotal;
+      fileTarget = Math.round((need * f) / Math.max(1, a + f));
+    }
+    let anonTarget = need - Math.min(fileTarget, fileTotal);
+    fileTarget = need - Math.min(anonTarget, anonTotal);
+    anonTarget = Math.min(anonTarget, anonTotal);
+
+    // File pages: dropped (clean) or written and dropped; demoted first when demotion is on.
+    let left = fileTarget;
+    for (const cand of files) {
+      if (left <= 0) break;
+      const k = Math.min(left, cand.pages);
+      const s = cand.slice;
+      scanned += cand.cold < REFERENCED_NS ? 2 * k : k;
+      let done = 0;
+      if (demotion) done = demote(sim, cand.region, s, n, k, sc);
+      if (done < k) {
+        const drop = k - done;
+        const dirtyShare = Math.min(s.dirty, Math.round((s.dirty * drop) / Math.max(1, s.mappedTotal())));
+        s.dirty -= dirtyShare;
+        sim.freeBase(cand.region, s, n, drop, RECLAIM_CONTIGUITY, true);
+        timeNs += drop * c.reclaimPage + dirtyShare * swapNsPerPage;
+        reclaimed += drop;
+      }
+      timeNs += done * c.migratePage;
+      reclaimed += done;
+      left -= k;
+    }
+    // Anon pages: demoted, or swapped out (THPs are split first: no THP swap here).
+    left = anonTarget;
+    for (const cand of anons) {
+      if (left <= 0) break;
+      const k = Math.min(left, cand.pages);
+      const s = cand.slice;
+      scanned += cand.cold < REFERENCED_NS ? 2 * k : k;
+      let done = 0;
+      if (demotion) done = demote(sim, cand.region, s, n, k, sc);
+      timeNs += done * c.migratePage;
+      reclaimed += done;
+      let rest = k - done;
+      const free = sim.swapTotalPages - sim.swapUsedPages;
+      rest = Math.min(rest, free);
+      if (rest > 0) {
+        if (s.base[n] < rest) sim.splitHuge(s, n, Math.ceil((rest - s.base[n]) / HPAGE_NR) * HPAGE_NR);
+        const out = Math.min(rest, s.base[n]);
+        sim.freeBase(cand.region, s, n, out, RECLAIM_CONTIGUITY, true);
+        // The page stays charged to nothing in memory.current (swap is accounted apart).
+        s.swapped += out;
+        sim.swapUsedPages += out;
+        sim.vmstat.add('pswpout', out);
+        timeNs += out * (c.reclaimPage + swapNsPerPage);
+        reclaimed += out;
+        sim.events.record(sim.nowNs, 'swap_out', sim.nodes[n].id, out, `${sc.who} reclaim: ${sc.cause}`, sc.workload?.name);
+      }
+      left -= k;
+    }
+    if (reclaimed >= nrToReclaim || (files.length + anons.length) === 0) {
+      if (reclaimed > 0 || !respectLow) break;
+    }
+  }
+  // Pages the shrinker freed were never on the scanned LRU lists.
+  const lruFreed = reclaimed - slabFreed;
+  if (sc.who === 'kswapd') {
+    sim.vmstat.add('pgscan_kswapd', scanned);
+    sim.vmstat.add('pgsteal_kswapd', lruFreed);
+  } else {
+    sim.vmstat.add('pgscan_direct', scanned);
+    sim.vmstat.add('pgsteal_direct', lruFreed);
+  }
+  return { reclaimed, timeNs };
+}
+
+/** Pages the LRU scan could steal from node n right now (without the deferred queue). */
+export function reclaimable(sim: Sim, n: number, sc: ScanControl): number {
+  const demotion = isDemotionOn(sim, n);
+  const anonOk = !sc.fileOnly && sc.mayUnmap && sc.maySwap && (demotion || sim.swapTotalPages > sim.swapUsedPages);
+  let t = 0;
+  for (const r of sim.regions) {
+    if (sc.memcg && r.cgroup !== sc.memcg.spec.name) continue;
+    for (const s of r.slices) {
+      if (r.kind === 'file') t += s.base[n];
+      else if (anonOk) t += s.base[n] + s.huge[n];
+    }
+  }
+  return t;
+}
+
+// --- kswapd -------------------------------------------------------------------------------------
+
+/** wakeup_kswapd(): starts kswapd on node n unless it already runs; `promo` raises its target to
+ *  WMARK_PROMO (a promotion failed for lack of room, numa.wmark_promo). */
+export function wakeupKswapd(sim: Sim, n: number, cause: string, promo = false): void {
+  const k = sim.nodes[n].kswapd;
+  if (promo && sim.scenario.knobs['numa.wmark_promo'] === true) k.target = 'promo';
+  if (k.awake) return;
+  const mark: Wmark = k.target;
+  if (sim.nodes[n].balanced(mark) && !promo) return;
+  k.awake = true;
+  k.wokeAtNs = sim.nowNs;
+  k.reclaimedThisRun = 0;
+  k.cause = cause;
+  sim.vmstat.add('pageoutrun', 1);
+  sim.vmstat.add('kswapd_wakeups', 1);
+  sim.events.record(sim.nowNs, 'kswapd_wake', sim.nodes[n].id, 0, cause);
+}
+
+function kswapdSleep(sim: Sim, n: number): void {
+  const k = sim.nodes[n].kswapd;
+  k.awake = false;
+  k.target = 'high';
+  sim.events.record(sim.nowNs, 'kswapd_sleep', sim.nodes[n].id, k.reclaimedThisRun, k.cause, undefined, sim.nowNs - k.wokeAtNs);
+}
+
+/** balance_pgdat(): kswapd reclaims node n toward its target watermark with the time it has left
+ *  in this step, then sleeps once the node is balanced or nothing can be reclaimed. */
+export function kswapdRun(sim: Sim, n: number): void {
+  const node = sim.nodes[n];
+  const k = node.kswapd;
+  if (!k.awake) return;
+  const sc: ScanControl = { who: 'kswapd', mayUnmap: true, mayWrite: true, maySwap: true, memcg: null, fileOnly: false, cause: k.cause };
+  let guard = 0;
+  while (k.budgetNs > 0 && guard++ < 64) {
+    const deficit = node.deficit(k.target);
+    if (deficit <= 0) {
+      kswapdSleep(sim, n);
+      return;
+    }
+    const byBudget = Math.max(SWAP_CLUSTER_MAX, Math.floor(k.budgetNs / Math.max(1, sim.costs.reclaimPage)));
+    const chunk = Math.min(deficit + SWAP_CLUSTER_MAX, byBudget);
+    const r = shrinkNode(sim, n, chunk, sc);
+    k.budgetNs -= Math.max(r.timeNs, 1);
+    k.reclaimedThisRun += r.reclaimed;
+    if (r.reclaimed === 0) {
+      k.failures++;
+      kswapdSleep(sim, n);
+      return;
+    }
+    k.failures = 0;
+  }
+}
+
+/** try_to_free_pages(): direct reclaim by the allocating task over its zonelist. */
+export function tryToFreePages(sim: Sim, zonelist: number[], need: number, wl: WorkloadState | null, cause: string): number {
+  const sc: ScanControl = { who: 'direct', mayUnmap: true, mayWrite: true, maySwap: true, memcg: null, fileOnly: false, cause, workload: wl ?? undefined };
+  let got = 0;
+  let timeNs = 0;
+  for (const n of zonelist) {
+    if (got >= need) break;
+    const r = shrinkNode(sim, n, need - got, sc);
+    got += r.reclaimed;
+    timeNs += r.timeNs;
+    if (r.reclaimed > 0) sim.events.record(sim.nowNs, 'direct_reclaim', sim.nodes[n].id, r.reclaimed, cause, wl?.name, r.timeNs);
+  }
+  sim.vmstat.add('allocstall', Math.max(1, Math.ceil(got / (SWAP_CLUSTER_MAX * 2))));
+  wl?.stall('reclaim', timeNs);
+  return got;
+}

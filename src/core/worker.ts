@@ -1,0 +1,54 @@
+// The simulation worker: runs a ScenarioSet off the extension host's main thread and streams
+// progress and partial results back. Bundled to dist/worker.js. The host cancels by terminating
+// the thread, which stops it at once wherever it is.
+
+import { parentPort } from 'node:worker_threads';
+import { runScenarioSet } from './index';
+import type { VariantResult } from './result';
+import { PARTIAL_EVERY_MS, PROGRESS_EVERY_MS, type FromWorker, type RunRequest } from '../protocol/worker';
+
+const port = parentPort;
+if (!port) throw new Error('worker.ts must run in a worker thread');
+
+function post(m: FromWorker): void {
+  port!.postMessage(m);
+}
+
+port.on('message', (req: RunRequest) => {
+  if (req.type !== 'run') return;
+  const partialEvery = req.partialEveryMs ?? PARTIAL_EVERY_MS;
+  let lastProgress = 0;
+  let lastPartial = 0;
+  let pendingName: string | null = null;
+  let pending: VariantResult | null = null;
+  const flush = (): void => {
+    if (pending) post({ type: 'partial', variant: pending });
+    pending = null;
+    lastPartial = performance.now();
+  };
+  const started = performance.now();
+  try {
+    const result = runScenarioSet(req.set, {
+      variants: req.variants,
+      onProgress: (p) => {
+        const now = performance.now();
+        if (now - lastProgress >= PROGRESS_EVERY_MS || p.simulated_ms >= p.duration_ms) {
+          lastProgress = now;
+          post({ type: 'progress', progress: p });
+        }
+      },
+      onPartial: (v) => {
+        // A new variant started: the previous one's latest state goes out at once, so finished
+        // variants always reach the panel.
+        if (pendingName !== null && pendingName !== v.name) flush();
+        pending = v;
+        pendingName = v.name;
+        if (performance.now() - lastPartial >= partialEvery) flush();
+      },
+    });
+    post({ type: 'done', result, wallMs: performance.now() - started });
+  } catch (e) {
+    const err = e as Error;
+    post({ type: 'error', message: err?.message ?? String(e), stack: err?.stack, cancelled: err?.name === 'CancelledError' });
+  }
+});
