@@ -366,9 +366,11 @@ new ResizeObserver(() => {
   });
 }).observe(app);
 
+let themeRedraws = 0;
 watchTheme(() => {
   palette = readPalette();
   render();
+  document.body.dataset.themeRedraws = String(++themeRedraws);
 });
 
 render();

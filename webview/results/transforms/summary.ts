@@ -122,9 +122,11 @@ export interface ExpectationLine {
   detail: string;
 }
 
-/** The scenario's expectations once each (every variant may carry the same list). A line that
- *  any variant reports failed is failed. */
+/** The scenario's expectations once each: the run's own list, or else those the variants carry
+ *  (a line that any variant reports failed is failed). */
 export function expectationLines(result: RunResult): ExpectationLine[] {
+  // The core evaluates the scenario's expectations once for the whole run when it can.
+  if (result.expectations) return result.expectations.map((e) => ({ text: e.text, passed: e.passed, detail: e.detail }));
   const byText = new Map<string, ExpectationLine>();
   for (const v of result.variants) {
     for (const e of v.summary.expectations) {
