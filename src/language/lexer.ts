@@ -36,8 +36,10 @@ export function tokenize(text: string, comments?: { start: number; end: number }
   let i = 0;
   let sawNewline = true;
   const n = text.length;
+  // Built field by field: an object spread per token cost a third of the lexing time.
   const push = (t: Omit<Token, 'lineStart'>) => {
-    tokens.push({ ...t, lineStart: sawNewline });
+    (t as Token).lineStart = sawNewline;
+    tokens.push(t as Token);
     sawNewline = false;
   };
 
