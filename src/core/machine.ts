@@ -39,6 +39,8 @@ export interface KswapdState {
   budgetNs: number;
   /** Consecutive runs that reclaimed nothing (kswapd_failures): it stops trying. */
   failures: number;
+  /** Pages the current balance_pgdat pass still asks for. */
+  passLeft: number;
   cause: string;
 }
 
@@ -54,7 +56,7 @@ export class NodeState {
   readonly kernelPages: number;
   /** Free pages that sit in whole free 2 MiB blocks; the rest of free memory is scattered. */
   freeBlocks = 0;
-  readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, failures: 0, cause: '' };
+  readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, failures: 0, passLeft: 0, cause: '' };
   /** Zonelist: node ids by distance from this node (build_zonelists / find_next_best_node). */
   zonelist: number[] = [];
   /** Next slower tier to demote to, in preference order (node_demotion[] / next_demotion_node). */

@@ -149,7 +149,9 @@ function hugeSlowpath(sim: Sim, a: AllocRequest, want: number): number {
       const needReclaim = a.zonelist.some((n) => !compactionReady(sim, n));
       if (needReclaim) {
         const node = sim.nodes[a.zonelist[0]];
-        const gap = Math.max(0, node.level('high') + 2 * HPAGE_NR - node.free);
+        // should_continue_reclaim(): reclaim for a costly order goes on until compaction is
+        // suitable (low watermark + compact_gap).
+        const gap = Math.max(0, node.level('low') + 2 * HPAGE_NR - node.free);
         tryToFreePages(sim, a.zonelist, gap + (batch * HPAGE_NR - got), a.wl, `${a.cause} (THP)`);
         for (const n of a.zonelist) {
           if (got >= batch * HPAGE_NR) break;

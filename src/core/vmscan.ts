@@ -307,16 +307,21 @@ export function kswapdRun(sim: Sim, n: number): void {
   let guard = 0;
   while (k.budgetNs > 0 && guard++ < 64) {
     const deficit = node.deficit(k.target);
-    if (deficit <= 0) {
+    if (deficit <= 0 && k.passLeft <= 0) {
       kswapdSleep(sim, n);
       return;
     }
+    // kswapd_shrink_node() asks each pass for the sum of the zones' high watermarks, so a run
+    // reclaims at least that much even when the deficit is smaller: it overshoots high.
+    if (k.passLeft <= 0) k.passLeft = Math.max(deficit, node.zones.reduce((t, z) => t + z.wmark.high, 0));
     const byBudget = Math.max(SWAP_CLUSTER_MAX, Math.floor(k.budgetNs / Math.max(1, sim.costs.reclaimPage)));
-    const chunk = Math.min(deficit + SWAP_CLUSTER_MAX, byBudget);
+    const chunk = Math.min(k.passLeft, byBudget);
     const r = shrinkNode(sim, n, chunk, sc);
     k.budgetNs -= Math.max(r.timeNs, 1);
     k.reclaimedThisRun += r.reclaimed;
+    k.passLeft -= Math.max(r.reclaimed, 1);
     if (r.reclaimed === 0) {
+      k.passLeft = 0;
       k.failures++;
       kswapdSleep(sim, n);
       return;
