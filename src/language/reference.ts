@@ -2,6 +2,8 @@
 // that it says exactly what hover and the checker say. `npm run docs` writes it; a unit test
 // fails when the committed README differs from what this produces.
 
+import { CGROUP_METRICS, NODE_FIELDS, SUMMARY_METRICS, VMSTAT_COUNTERS, WORKLOAD_METRICS } from './metrics';
+import { PRESETS } from './presets';
 import { COUNT_SUFFIXES, KNOBS, UNITS, formatKnobValue, type Dimension, type Knob } from './schema';
 
 export const REFERENCE_START = '<!-- reference:start -->';
@@ -86,6 +88,43 @@ function knobSection(): string[] {
   return lines;
 }
 
+/** Sizes in the unit a preset was written in: 125 GB stays 125 GB, 64 GiB stays 64 GiB. */
+function presetSize(bytes: number): string {
+  for (const [unit, mult] of [['TiB', 1024 ** 4], ['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['TB', 1e12], ['GB', 1e9], ['MB', 1e6]] as const) {
+    if (bytes >= mult && Number.isInteger(+(bytes / mult).toFixed(6))) return `${+(bytes / mult).toFixed(6)} ${unit}`;
+  }
+  return `${bytes} B`;
+}
+
+function cpuRange(cpus: number[]): string {
+  return cpus.length === 0 ? 'none' : cpus.length === 1 ? String(cpus[0]) : `${cpus[0]}-${cpus[cpus.length - 1]}`;
+}
+
+function presetSection(): string[] {
+  // Lists rather than tables: the knob tables are the only rows that start with a code cell.
+  const lines = ['### Machine presets', '', 'Start from one with `machine preset NAME`; a `machine preset NAME { ... }` block overrides it node by node.', ''];
+  for (const [name, p] of Object.entries(PRESETS)) {
+    const nodes = p.nodes.map((n, i) => `node ${i}: ${presetSize(n.memoryBytes)}, cpus ${cpuRange(n.cpus)}, tier ${n.tier ?? (n.cpus.length ? 0 : 1)}`).join('; ');
+    lines.push(`- ${code(name)}: ${prose(p.description)} (${nodes})`);
+  }
+  lines.push('');
+  return lines;
+}
+
+function metricSection(): string[] {
+  const paths = (prefix: string, names: readonly string[]) => names.map((m) => code(prefix + m)).join(', ');
+  return [
+    '### Expectation metrics', '',
+    'An operand of `expect` is a number (units allowed) or `VARIANT.METRIC`: `*` is every variant, `base` the scenario when the file declares no variants.', '',
+    `- ${paths('', SUMMARY_METRICS)}: mean access latency (ns) and share of remote accesses over the run.`,
+    `- ${paths('workload.NAME.', WORKLOAD_METRICS)}: the same for one workload, and its number of accesses.`,
+    `- ${paths('nodeN.', NODE_FIELDS)}: the node's meminfo field at the end of the run, kB.`,
+    `- ${paths('cgroup.NAME.', CGROUP_METRICS)}: memory.current at the end of the run and its peak, bytes.`,
+    `- /proc/vmstat counters at the end of the run: ${paths('', VMSTAT_COUNTERS)}.`,
+    '',
+  ];
+}
+
 function unitSection(): string[] {
   const lines = ['### Units', '', '| Dimension | Units |', '|---|---|'];
   for (const dim of Object.keys(UNITS) as Dimension[]) {
@@ -112,6 +151,8 @@ function referenceBody(): string {
     'Defaults are the kernel\'s own unless the row says otherwise.',
     '',
     ...knobSection(),
+    ...presetSection(),
+    ...metricSection(),
     ...unitSection(),
   ];
   return lines.join('\n').trimEnd() + '\n';

@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { compile } from '../../../src/language/index';
+import * as M from '../../../src/language/metrics';
+import { PRESETS } from '../../../src/language/presets';
+import { generateReference } from '../../../src/language/reference';
 import { KNOBS, UNITS, defaultKnobs, formatKnobValue, knob, unitDimension } from '../../../src/language/schema';
 
 /** A knob's default written the way a user would write it in a kernel block. */
@@ -60,5 +63,16 @@ describe('knob schema', () => {
     assert.equal(unitDimension('GB/s'), 'bandwidth');
     assert.equal(unitDimension('/s'), 'rate');
     assert.equal(unitDimension('parsec'), undefined);
+  });
+});
+
+describe('language reference: presets and metrics', () => {
+  it('lists every preset and every expectation metric the checker accepts', () => {
+    const ref = generateReference();
+    for (const name of Object.keys(PRESETS)) assert.ok(ref.includes(`- \`${name}\`: ${PRESETS[name].description.slice(0, 20)}`), name);
+    for (const c of [...M.VMSTAT_COUNTERS, ...M.SUMMARY_METRICS]) assert.ok(ref.includes(`\`${c}\``), c);
+    for (const m of M.WORKLOAD_METRICS) assert.ok(ref.includes(`\`workload.NAME.${m}\``), m);
+    for (const f of M.NODE_FIELDS) assert.ok(ref.includes(`\`nodeN.${f}\``), f);
+    assert.ok(ref.includes('node 2: 128 GiB, cpus none, tier 1'), 'cxl-tiered node 2');
   });
 });
