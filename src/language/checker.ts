@@ -337,6 +337,8 @@ class Checker {
         const w = cfg.workloads.get(b.name.text);
         this.symbols.push({ kind: 'workload', name: b.name.text, start: b.name.start, end: b.name.end, definition: false });
         if (!w) { this.unknown(b.name, 'workload', b.name.text, cfg.workloads.keys(), 'unknown-workload'); continue; }
+        // `node` and `cpus` are two ways to say one thing: an override of either replaces both.
+        for (const st of b.settings) if (st.name.text === 'node' || st.name.text === 'cpus') { w.settings.delete('node'); w.settings.delete('cpus'); }
         this.collectSettings(b.settings, this.overrideInto(w.settings, b.settings), WORKLOAD_SETTINGS, 'workload setting');
       } else if (b.target === 'cgroup') {
         const g = cfg.cgroups.get(b.name.text);

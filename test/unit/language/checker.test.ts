@@ -216,6 +216,16 @@ variant w { }`).replace('machine {', 'machine {\n  swap { size = 1 GiB }');
     assert.equal(w.run.seed, 1);
   });
 
+  it('lets a variant move a workload placed by node onto CPUs, and back (node and cpus replace each other)', () => {
+    const text = scenario('variant pinned { workload app { cpus = 1-2 } }\nvariant moved { workload app { node = 0 } }')
+      .replace('  node = 0\n  cgroup', '  cpus = 3\n  cgroup');
+    const c = compiled(text);
+    assert.deepEqual(errors(c), [], show(c));
+    const [pinned, moved] = c.set!.variants;
+    assert.deepEqual(pinned.workloads[0].cpus, [1, 2]);
+    assert.deepEqual(moved.workloads[0].cpus, [0, 1, 2, 3]);
+  });
+
   it('converts every unit to its base: sizes binary and decimal, times, bandwidths, rates, percent', () => {
     const text = scenario(`workload u {
   at 0 s alloc a 1 TiB rate 1 MiB/s
