@@ -27,6 +27,8 @@ export interface VariantRunOptions {
   /** Called about every 1% of simulated time. */
   onTick?: (simulatedNs: number, partial: () => VariantResult) => void;
   isCancelled?: () => boolean;
+  /** Called with the live state at every sample (invariant tests). */
+  inspect?: (sim: Sim, tNs: number) => void;
 }
 
 function buildWorkloads(sim: Sim, scenario: Scenario): void {
@@ -193,6 +195,7 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
     sim.nowNs = t1;
     while (t1 >= nextSample - 1e-6 && nextSample <= duration) {
       rec.sample(nextSample);
+      opts.inspect?.(sim, nextSample);
       nextSample += scenario.run.sampleNs;
     }
     if (t1 >= nextTick || t1 >= duration) {

@@ -14,10 +14,13 @@ import { hintFaults } from './numa_balancing';
 import { allocPages } from './page_alloc';
 import { dontneedSlice, thpEligible, thpFault } from './huge_memory';
 import type { AccessState, Sim, WorkloadState } from './sim';
+import { kswapdRun } from './vmscan';
 
 /** A page reused more often than this is referenced by every LRU pass: it sits on the active
  *  list. */
 const ACTIVE_REUSE_NS = 10e9;
+/** Sub-chunks a step's faults are cut into, with kswapd running in between. */
+const SUBSTEPS = 8;
 /** Bytes moved per access (a cache line), for bandwidth load. */
 const ACCESS_BYTES = 64;
 
@@ -422,16 +425,19 @@ export function stepWorkload(sim: Sim, wl: WorkloadState, t0: number, t1: number
     wl.phaseIdx++;
   }
   if (!wl.alive) return;
-  for (const al of [...wl.allocs]) {
-    const startNs = Math.max(t0, phaseStart(al.region, wl));
-    const pages = stochasticRound(sim, al.ratePerNs * Math.max(0, t1 - startNs));
-    faultIn(sim, wl, al.region, pages);
-    if (al.region.fillCursor >= al.region.pages) wl.allocs = wl.allocs.filter((x) => x !== al);
-  }
-  for (const rd of [...wl.reads]) {
-    const pages = stochasticRound(sim, rd.ratePerNs * (t1 - t0));
-    readFile(sim, wl, rd.region, pages, rd.write, rd.target);
-    if (rd.region.fillCursor >= rd.target) wl.reads = wl.reads.filter((x) => x !== rd);
+  if (wl.allocs.length > 0 || wl.reads.length > 0) {
+    const alloc = wl.allocs.map((al) => stochasticRound(sim, al.ratePerNs * Math.max(0, t1 - Math.max(t0, phaseStart(al.region, wl)))));
+    const read = wl.reads.map((rd) => stochasticRound(sim, rd.ratePerNs * (t1 - t0)));
+    // Faults and kswapd run at the same time: the step's faults go in sub-chunks, and kswapd
+    // (woken by them) gets its share of the step's time in between.
+    for (let sub = 0; sub < SUBSTEPS && wl.alive; sub++) {
+      const part = (total: number) => Math.floor((total * (sub + 1)) / SUBSTEPS) - Math.floor((total * sub) / SUBSTEPS);
+      wl.allocs.forEach((al, i) => faultIn(sim, wl, al.region, part(alloc[i])));
+      wl.reads.forEach((rd, i) => readFile(sim, wl, rd.region, part(read[i]), rd.write, rd.target));
+      for (let n = 0; n < sim.nodes.length; n++) kswapdRun(sim, n, (t1 - t0) / SUBSTEPS);
+    }
+    wl.allocs = wl.allocs.filter((al) => al.region.fillCursor < al.region.pages && al.region.alive);
+    wl.reads = wl.reads.filter((rd) => rd.region.fillCursor < rd.target);
   }
   for (const a of wl.accesses) accessStep(sim, wl, a, t0, t1, nodeBytes, load);
   wl.accesses = wl.accesses.filter((a) => a.endNs > t1 && a.region.alive);

@@ -1,0 +1,59 @@
+// Shared helpers for the core's tests: hand-built scenarios (no language involved) and compiled
+// fixture and example files.
+
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { compile } from '../../../src/language';
+import type { Machine, Phase, Scenario, ScenarioSet, Workload } from '../../../src/language/model';
+import { defaultKnobs } from '../../../src/language/schema';
+
+export const ROOT = path.resolve(__dirname, '../../../..');
+export const GiB = 1024 ** 3;
+export const MiB = 1024 ** 2;
+
+export function compileFile(rel: string): ScenarioSet {
+  const file = path.join(ROOT, rel);
+  const c = compile(readFileSync(file, 'utf8'), file);
+  const errors = c.diagnostics.filter((d) => d.severity === 'error');
+  if (!c.set || errors.length > 0) throw new Error(`${rel} does not compile: ${errors.map((e) => e.message).join('; ')}`);
+  return c.set;
+}
+
+export function measured(name: string): any {
+  return JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/kernel-data/measured', name), 'utf8'));
+}
+
+/** A machine of `nodes` nodes with one CPU each (CPU-less from `cpuless` on), SLIT 10/20. */
+export function machine(sizes: number[], opts: { preset?: string; reserved?: number[]; cpuless?: number; swap?: number } = {}): Machine {
+  const n = sizes.length;
+  const cpuless = opts.cpuless ?? n;
+  const distance = sizes.map((_, i) => sizes.map((__, j) => (i === j ? 10 : i >= cpuless || j >= cpuless ? 30 : 20)));
+  const latency = distance.map((row, i) => row.map((d, j) => (j >= cpuless ? 170 : (80 * d) / 10)));
+  return {
+    preset: opts.preset,
+    nodes: sizes.map((memoryBytes, id) => ({
+      id, memoryBytes, cpus: id < cpuless ? [id] : [], tier: id < cpuless ? 0 : 1,
+      latencyNs: id < cpuless ? 80 : 170, bandwidthBytesPerSec: 90e9, reservedBytes: opts.reserved?.[id] ?? 0,
+    })),
+    distance,
+    latencyNs: latency,
+    swap: opts.swap ? { sizeBytes: opts.swap, latencyNs: 80_000, bandwidthBytesPerSec: 1e9 } : null,
+  };
+}
+
+export function workload(name: string, node: number, phases: Phase[], extra: Partial<Workload> = {}): Workload {
+  return { name, cpus: [node], mempolicy: { mode: 'local', nodes: [], weights: [] }, cgroup: null, phases, ...extra };
+}
+
+export function scenario(m: Machine, workloads: Workload[], knobs: Record<string, number | string | boolean> = {}, durationS = 10): Scenario {
+  return {
+    title: 'hand-built', variant: 'base', machine: m, knobs: { ...defaultKnobs(), ...knobs }, cgroups: [],
+    workloads, run: { durationNs: durationS * 1e9, sampleNs: 100e6, seed: 1 },
+  };
+}
+
+export function set(variants: Scenario[]): ScenarioSet {
+  return { title: 'hand-built', variants, sweeps: [], expectations: [] };
+}
+
+export const S = 1e9;
