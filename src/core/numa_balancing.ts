@@ -83,6 +83,9 @@ export function taskNumaWork(sim: Sim, wl: WorkloadState, startNs: number): void
   }
   sim.vmstat.add('numa_pte_updates', updates);
   if (wrapped) endOfPass(sim, wl);
+  // update_task_scan_period() clamps to task_scan_min/max of the task's RSS as it is now.
+  const { min, max } = scanBounds(sim, wl);
+  st.periodNs = Math.min(max, Math.max(min, st.periodNs));
   st.nextScanNs = sim.nowNs + st.periodNs;
 }
 

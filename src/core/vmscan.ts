@@ -283,8 +283,10 @@ export function wakeupKswapd(sim: Sim, n: number, cause: string, promo = false):
   const k = sim.nodes[n].kswapd;
   if (promo && sim.scenario.knobs['numa.wmark_promo'] === true) k.target = 'promo';
   if (k.awake) return;
+  // Already balanced at its target: not woken. Without WMARK_PROMO a node just above high
+  // gets no kswapd when a promotion fails for lack of room; with it, kswapd aims one gap higher.
   const mark: Wmark = k.target;
-  if (sim.nodes[n].balanced(mark) && !promo) return;
+  if (sim.nodes[n].balanced(mark)) return;
   k.awake = true;
   k.wokeAtNs = sim.nowNs;
   k.reclaimedThisRun = 0;

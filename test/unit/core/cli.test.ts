@@ -1,0 +1,75 @@
+// `numa-lab run`: formats, exit codes, refusing bad scenarios with check's diagnostics.
+
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCommand } from '../../../src/cli/run';
+import type { RunResult } from '../../../src/core/result';
+import { ROOT } from './helpers';
+
+async function capture(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [], err: string[] = [];
+  const ow = process.stdout.write.bind(process.stdout), ew = process.stderr.write.bind(process.stderr);
+  (process.stdout as any).write = (s: string) => { out.push(String(s)); return true; };
+  (process.stderr as any).write = (s: string) => { err.push(String(s)); return true; };
+  try {
+    const code = await runCommand(args);
+    return { code, out: out.join(''), err: err.join('') };
+  } finally {
+    (process.stdout as any).write = ow;
+    (process.stderr as any).write = ew;
+  }
+}
+
+describe('cli/run', function () {
+  this.timeout(60000);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'numa-run-'));
+  const zr = path.join(ROOT, 'test/fixtures/kernel-data/zr.numa');
+
+  it('prints a table with ns/access, remote share and key counters', async () => {
+    const r = await capture([zr]);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /zr0 +\d+\.\d+ +\d+\.\d%/);
+    assert.match(r.out, /pgsteal_kswapd/);
+  });
+
+  it('writes one JSON RunResult with --format json --out, only the chosen variants, same bytes twice', async () => {
+    const file = path.join(dir, 'r.json');
+    assert.equal((await capture([zr, '--variant', 'zr1', '--format', 'json', '--out', file])).code, 0);
+    const first = readFileSync(file, 'utf8');
+    const result = JSON.parse(first) as RunResult;
+    assert.deepEqual(result.variants.map((v) => v.name), ['zr1']);
+    assert.ok(result.variants[0].summary.vmstat.zone_reclaim_success > 0);
+    await capture([zr, '--variant', 'zr1', '--format', 'json', '--out', file]);
+    assert.equal(readFileSync(file, 'utf8'), first);
+  });
+
+  it('--scale multiplies sizes (1/2 halves the page cache) and --seed overrides the seed', async () => {
+    const r = await capture([zr, '--variant', 'zr0', '--format', 'json', '--scale', '1/2', '--seed', '5']);
+    const result = JSON.parse(r.out) as RunResult;
+    assert.equal(result.seed, 5);
+    const file = result.variants[0].summary.nodes[0].FilePages;
+    assert.ok(file > 290 * 1024 && file < 310 * 1024, `page cache at half scale: ${file} kB`);
+  });
+
+  it('exits 1 and says which expectation failed', async () => {
+    const f = path.join(dir, 'fail.numa');
+    writeFileSync(f, readFileSync(zr, 'utf8') + '\nexpect zr0.numa_miss == 0\n');
+    const r = await capture([f]);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /FAIL +zr0\.numa_miss == 0/);
+  });
+
+  it('refuses a bad scenario with check\'s diagnostics, and usage or I/O errors with exit 2', async () => {
+    const f = path.join(dir, 'bad.numa');
+    writeFileSync(f, 'machine { node 0 { memory = 1 GiB } }\nworkload w { at 0 s alloc x 1 GiB rate }\n');
+    const bad = await capture([f]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /bad\.numa:\d+:\d+: error: /);
+    assert.equal((await capture([path.join(dir, 'missing.numa')])).code, 2);
+    assert.equal((await capture([zr, '--format', 'xml'])).code, 2);
+    assert.equal((await capture([zr, '--scale', '-1'])).code, 2);
+    assert.equal((await capture([zr, '--variant', 'nope'])).code, 2);
+  });
+});
