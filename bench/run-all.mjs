@@ -1,0 +1,52 @@
+// Benchmarks of the simulation core (numbers, not pass/fail): wall time per variant of
+// zone-reclaim.numa at full size, the same scenario at --scale 1, 4 and 16, and the CLI's peak
+// RSS on the full-size example. Run after `npm run build && npm run compile-tests`:
+//   node bench/run-all.mjs [--quick]
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const { compile } = require(path.join(root, 'out/src/language/index.js'));
+const { runScenarioSet, scaleScenario } = require(path.join(root, 'out/src/core/index.js'));
+const quick = process.argv.includes('--quick');
+const reps = quick ? 1 : 5;
+
+const example = path.join(root, 'examples/zone-reclaim.numa');
+const set = compile(readFileSync(example, 'utf8'), example).set;
+
+function timeVariants(s) {
+  const best = new Map();
+  for (let i = 0; i < reps; i++) {
+    const r = runScenarioSet(s, { measureWallTime: true });
+    for (const v of r.variants) best.set(v.name, Math.min(best.get(v.name) ?? Infinity, v.summary.wall_ms));
+  }
+  return best;
+}
+
+// Warm up the JIT once so the first variant is not charged for compilation.
+runScenarioSet(set);
+
+console.log(`zone-reclaim.numa, full size (2 x 125 GB, 120 s simulated), best of ${reps}:`);
+for (const [name, ms] of timeVariants(set)) console.log(`  ${name.padEnd(10)} ${ms.toFixed(1)} ms   (goal <= 120 ms)`);
+
+console.log('\nscale (memory sizes, file sizes, rates multiplied), mean ms per variant:');
+const perScale = [];
+for (const f of [1, 4, 16]) {
+  const scaled = { ...set, variants: set.variants.map((v) => scaleScenario(v, f)) };
+  const t = [...timeVariants(scaled).values()];
+  const mean = t.reduce((a, b) => a + b, 0) / t.length;
+  perScale.push(mean);
+  console.log(`  --scale ${String(f).padEnd(3)} ${mean.toFixed(1)} ms`);
+}
+console.log(`  16x / 1x: ${(perScale[2] / perScale[0]).toFixed(2)}   (goal <= 1.5)`);
+
+const cli = path.join(root, 'dist/cli.js');
+// /usr/bin/time -f %M prints the child's peak RSS in kB on stderr, whatever the exit code.
+const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, 'run', example, '--format', 'json', '--out', '/dev/null'], { encoding: 'utf8' });
+const kb = Number(String(run.stderr ?? '').trim().split('\n').pop());
+if (Number.isFinite(kb) && kb > 0) console.log(`\nCLI peak RSS on the full-size example: ${(kb / 1024).toFixed(0)} MB   (goal < 500 MB)`);
+else console.log('\nCLI peak RSS: /usr/bin/time not available');
