@@ -87,6 +87,7 @@ export class Sim {
   readonly scenario: Scenario;
   readonly nodes: NodeState[];
   readonly minFreeKbytes: number;
+  readonly topTier: number;
   readonly regions: Region[] = [];
   readonly files = new Map<string, Region>();
   readonly workloads: WorkloadState[] = [];
@@ -110,6 +111,7 @@ export class Sim {
     this.scenario = scenario;
     const built = buildNodes(scenario.machine, scenario.knobs);
     this.nodes = built.nodes;
+    this.topTier = Math.min(...this.nodes.map((x) => x.tier));
     this.minFreeKbytes = built.minFreeKbytes;
     this.rng = new Rng(scenario.run.seed);
     this.compactLuck = new Accumulator(this.rng.next());
@@ -259,8 +261,8 @@ export class Sim {
     return this.latency[c][m] * (1 + (u * u) / (1 - u) * 0.5);
   }
 
+  /** node_is_toptier(): the node is in the fastest tier present. */
   isTopTier(n: number): boolean {
-    const top = Math.min(...this.nodes.map((x) => x.tier));
-    return this.nodes[n].tier === top;
+    return this.nodes[n].tier === this.topTier;
   }
 }

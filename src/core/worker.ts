@@ -6,6 +6,10 @@ import { parentPort } from 'node:worker_threads';
 import { runScenarioSet } from './index';
 import type { VariantResult } from './result';
 import { PARTIAL_EVERY_MS, PROGRESS_EVERY_MS, type FromWorker, type RunRequest } from '../protocol/worker';
+import { decimateVariant } from '../protocol/decimate';
+
+/** Partials are for the live chart only: a few thousand points per series are plenty. */
+const PARTIAL_POINTS = 2000;
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
@@ -22,7 +26,7 @@ port.on('message', (req: RunRequest) => {
   let pendingName: string | null = null;
   let pending: VariantResult | null = null;
   const flush = (): void => {
-    if (pending) post({ type: 'partial', variant: pending });
+    if (pending) post({ type: 'partial', variant: decimateVariant(pending, PARTIAL_POINTS) });
     pending = null;
     lastPartial = performance.now();
   };

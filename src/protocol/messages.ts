@@ -7,7 +7,8 @@
 
 import type { Progress, RunResult, VariantResult } from '../core/result';
 
-/** What the panel shows: one run (or the merge of two saved runs for a comparison). */
+/** What the panel shows: one run (or the merge of two saved runs for a comparison). Series of
+ *  long runs arrive thinned for display (webview/results/transforms/decimate.ts). */
 export interface PanelModel {
   /** Panel title, e.g. the scenario title. */
   title: string;
@@ -38,14 +39,6 @@ export interface PanelSelections {
 
 export type ExportFormat = 'csv' | 'json' | 'png';
 
-/** One file the webview wants written: text (CSV/JSON) or a PNG as a data: URL. */
-export interface ExportFile {
-  /** Suggested file name, without folder. */
-  name: string;
-  format: ExportFormat;
-  /** CSV/JSON text, or for PNG a `data:image/png;base64,...` URL. */
-  content: string;
-}
 
 // ---- extension -> webview ----
 
@@ -68,7 +61,9 @@ export type FromWebview =
   | { type: 'ready' }
   /** The webview reports its selections so the extension can tell tests and restore panels. */
   | { type: 'selections'; selections: PanelSelections }
-  | { type: 'export'; files: ExportFile[]; dir?: string }
+  /** Export the shown result. CSV and JSON are written by the extension from the full result
+   *  (the webview may hold a thinned copy); the PNG of the charts comes from the webview. */
+  | { type: 'export'; formats: ExportFormat[]; png?: { name: string; dataUrl: string }; dir?: string }
   /** Rendered: how many charts drew and how long the first full render took, ms. */
   | { type: 'rendered'; charts: number; ms: number }
   | { type: 'error'; message: string };

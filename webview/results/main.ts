@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 
-import type { ExportFile, ExportFormat, PanelModel, PanelSelections, ToWebview } from '../../src/protocol/messages';
+import type { ExportFormat, PanelModel, PanelSelections, ToWebview } from '../../src/protocol/messages';
 import type { VariantResult } from '../../src/core/result';
 import { vscode } from './vscodeApi';
 import { readPalette, watchTheme, type Palette } from './theme';
@@ -20,7 +20,7 @@ import { cgroupChart } from './transforms/cgroups';
 import { summaryTable, expectationLines } from './transforms/summary';
 import { sweepChart, sweepMetrics } from './transforms/sweep';
 import { formatSimTime } from './transforms/format';
-import { summaryCsv, seriesCsv, eventsCsv, expectationsCsv, resultJson, fileStem } from './transforms/exportData';
+import { fileStem } from './transforms/exportData';
 import { renderSummaryTable, renderExpectations } from './table';
 import { residencyPlot, timelinePlot, cgroupPlot, sweepPlot, timeGroup, laneColor, type ChartHandle } from './charts';
 
@@ -279,22 +279,10 @@ function chartsPng(): string {
 
 function exportFiles(formats: ExportFormat[], dir?: string): void {
   if (!model) return;
-  const r = model.result;
-  const stem = fileStem(r.scenario);
-  const files: ExportFile[] = [];
-  for (const f of formats) {
-    if (f === 'csv') {
-      files.push({ name: `${stem}-summary.csv`, format: 'csv', content: summaryCsv(r) });
-      files.push({ name: `${stem}-series.csv`, format: 'csv', content: seriesCsv(r) });
-      files.push({ name: `${stem}-events.csv`, format: 'csv', content: eventsCsv(r) });
-      files.push({ name: `${stem}-expectations.csv`, format: 'csv', content: expectationsCsv(r) });
-    } else if (f === 'json') {
-      files.push({ name: `${stem}.json`, format: 'json', content: resultJson(r) });
-    } else {
-      files.push({ name: `${stem}-${currentVariant()?.name ?? 'charts'}.png`, format: 'png', content: chartsPng() });
-    }
-  }
-  vscode.postMessage({ type: 'export', files, dir });
+  const png = formats.includes('png')
+    ? { name: `${fileStem(model.result.scenario)}-${currentVariant()?.name ?? 'charts'}.png`, dataUrl: chartsPng() }
+    : undefined;
+  vscode.postMessage({ type: 'export', formats, png, dir });
 }
 
 function upsertVariant(v: VariantResult): void {

@@ -10,6 +10,21 @@ import type { FromWebview, PanelModel, PanelSelections, ToWebview, ExportFormat 
 import { isFromWebview } from '../../protocol/messages';
 import { PARTIAL_EVERY_MS } from '../../protocol/worker';
 import { resultsHtml, webviewOptions } from './html';
+import { decimateVariant, displayPointsPerSeries } from '../../protocol/decimate';
+import { summaryCsv, seriesCsv, eventsCsv, expectationsCsv, resultJson, fileStem } from '../../../webview/results/transforms/exportData';
+
+/** Points per series of a live partial: enough for a chart, cheap to send twice a second. */
+export const LIVE_POINTS = 2000;
+
+/** The model as the webview gets it: long series thinned so the message stays small. */
+function forDisplay(model: PanelModel): PanelModel {
+  const cap = displayPointsPerSeries(model.result.variants);
+  return { ...model, result: displayResult(model.result, cap) };
+}
+
+function displayResult(r: RunResult, cap = displayPointsPerSeries(r.variants)): RunResult {
+  return { ...r, variants: r.variants.map((v) => decimateVariant(v, cap)) };
+}
 
 export interface PanelHost {
   extensionUri: vscode.Uri;
@@ -71,7 +86,7 @@ export class ResultsPanel implements vscode.Disposable {
     this.model = { title, resultPaths: [], result: { ...base, variants: [] }, live: { running: true, variants } };
     this.panel.title = panelTitle(this.model);
     this.lastRender = null;
-    this.post({ type: 'init', model: this.model, selections: this.selections });
+    this.post({ type: 'init', model: forDisplay(this.model), selections: this.selections });
   }
 
   progress(p: Progress): void {
@@ -95,7 +110,7 @@ export class ResultsPanel implements vscode.Disposable {
   private flushPartials(): void {
     this.partialTimer = undefined;
     this.lastPartialPost = Date.now();
-    for (const v of this.pendingPartials.values()) this.post({ type: 'partial', variant: v, progress: this.model.live?.progress });
+    for (const v of this.pendingPartials.values()) this.post({ type: 'partial', variant: decimateVariant(v, LIVE_POINTS), progress: this.model.live?.progress });
     this.pendingPartials.clear();
   }
 
@@ -109,7 +124,7 @@ export class ResultsPanel implements vscode.Disposable {
     this.clearPartials();
     this.model = { title: this.model.title, resultPaths: [resultPath], result };
     this.lastRender = null;
-    this.post({ type: 'done', result, resultPath });
+    this.post({ type: 'done', result: displayResult(result), resultPath });
   }
 
   failed(message: string): void {
@@ -131,7 +146,7 @@ export class ResultsPanel implements vscode.Disposable {
     if (selections) this.selections = selections;
     this.panel.title = panelTitle(model);
     this.lastRender = null;
-    this.post({ type: 'init', model, selections: this.selections });
+    this.post({ type: 'init', model: forDisplay(model), selections: this.selections });
   }
 
   /** Asks the webview to export; resolves with the written paths. */
@@ -149,7 +164,7 @@ export class ResultsPanel implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         this.clearPartials();
-        this.post({ type: 'init', model: this.model, selections: this.selections });
+        this.post({ type: 'init', model: forDisplay(this.model), selections: this.selections });
         break;
       case 'selections':
         this.selections = msg.selections;
@@ -158,7 +173,7 @@ export class ResultsPanel implements vscode.Disposable {
         this.lastRender = { charts: msg.charts, ms: msg.ms };
         break;
       case 'export':
-        void this.writeExports(msg.files, msg.dir);
+        void this.writeExports(msg.formats, msg.png, msg.dir);
         break;
       case 'error':
         this.host.output.appendLine(`[results panel] ${msg.message}`);
@@ -166,20 +181,31 @@ export class ResultsPanel implements vscode.Disposable {
     }
   }
 
-  private async writeExports(files: { name: string; format: ExportFormat; content: string }[], dir?: string): Promise<void> {
+  /** CSV and JSON from the full result held here; the PNG as the webview drew it. */
+  private async writeExports(formats: ExportFormat[], png: { name: string; dataUrl: string } | undefined, dir?: string): Promise<void> {
     const waiter = this.exportWaiters.shift();
     const target = dir ?? this.host.exportDirFor(this);
+    const r = this.model.result;
+    const stem = fileStem(r.scenario);
+    const files: { name: string; content: string | Buffer }[] = [];
+    for (const f of formats) {
+      if (f === 'csv') {
+        files.push({ name: `${stem}-summary.csv`, content: summaryCsv(r) });
+        files.push({ name: `${stem}-series.csv`, content: seriesCsv(r) });
+        files.push({ name: `${stem}-events.csv`, content: eventsCsv(r) });
+        files.push({ name: `${stem}-expectations.csv`, content: expectationsCsv(r) });
+      } else if (f === 'json') {
+        files.push({ name: `${stem}.json`, content: resultJson(r) });
+      } else if (png) {
+        files.push({ name: png.name, content: Buffer.from(png.dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64') });
+      }
+    }
     try {
       fs.mkdirSync(target, { recursive: true });
       const written: string[] = [];
       for (const f of files) {
         const file = path.join(target, path.basename(f.name));
-        if (f.format === 'png') {
-          const b64 = f.content.replace(/^data:image\/png;base64,/, '');
-          fs.writeFileSync(file, Buffer.from(b64, 'base64'));
-        } else {
-          fs.writeFileSync(file, f.content);
-        }
+        fs.writeFileSync(file, f.content);
         written.push(file);
       }
       this.host.output.appendLine(`Exported: ${written.join(', ')}`);

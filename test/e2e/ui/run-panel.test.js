@@ -104,6 +104,9 @@ async function clickLens(wb, file, lineStart, title) {
 /** A screenshot of the panel alone, wide: one editor group, no side bar. */
 async function panelShot(wb, name) {
   await wb.runCommand('View: Join All Editor Groups').catch(() => {});
+  await wb.runCommand('NUMA Lab: Show Results');
+  await wb.page.locator('iframe.webview.ready').waitFor({ state: 'visible', timeout: 15000 });
+  await panel(wb).locator('body[data-rendered]').waitFor({ timeout: 15000 });
   await wb.page.waitForTimeout(800);
   fs.mkdirSync(wb.artifactsDir, { recursive: true });
   const file = path.join(wb.artifactsDir, `panel-${name}.png`);
@@ -251,3 +254,57 @@ test('export writes CSV, JSON and PNG files', async (wb) => {
   assert.ok(png.length > 10000, `the PNG has content (${png.length} bytes)`);
   fs.copyFileSync(path.join(dir, files.find((n) => n.endsWith('.png'))), path.join(wb.artifactsDir, 'export-charts.png'));
 });
+
+test('the panel follows the theme, syncs the cursor across charts and explains an event on hover', async (wb) => {
+  await wb.page.setViewportSize({ width: 1400, height: 1500 });
+  await fresh(wb);
+  const ex = 'zone-reclaim.numa';
+  await wb.openFile(ex);
+  await wb.runCommand('NUMA Lab: Run Scenario');
+  const json = cliJson(wb, ex);
+  await finishedPanel(wb, json.variants.length);
+  const p = panel(wb);
+  const fill = () => p.locator('body').evaluate(() => {
+    const c = document.querySelector('.chart.residency canvas');
+    const d = c.getContext('2d').getImageData(Math.floor(c.width * 0.5), Math.floor(c.height * 0.3), 1, 1).data;
+    return `${d[0]},${d[1]},${d[2]}`;
+  });
+  const before = await fill();
+  await wb.runCommand('Preferences: Color Theme');
+  await wb.page.locator('.quick-input-widget .quick-input-box input').fill('Dark Modern');
+  await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().click();
+  await p.locator('body[data-theme-redraws]').waitFor({ timeout: 15000 });
+  await wb.until(async () => (await fill()) !== before, { timeout: 10000 });
+  assert.notEqual(await fill(), before, 'the charts were redrawn in the new theme colours');
+
+  // Hover where the first event of the shown variant is drawn: its lane (the order of
+  // webview/results/transforms/events.ts), its node's strip, its time.
+  const LANE_KINDS = [['kswapd_wake'], ['node_reclaim'], ['direct_reclaim'], ['compact_success', 'compact_fail'], ['swap_out', 'swap_in'],
+    ['demotion'], ['promotion'], ['numa_migrate'], ['thp_split'], ['deferred_split_queue'], ['oom_kill']];
+  const v = json.variants[0];
+  const ev = v.events.find((e) => e.kind !== 'kswapd_sleep');
+  assert.ok(ev, `${v.name} has events`);
+  const lane = LANE_KINDS.findIndex((ks) => ks.includes(ev.kind));
+  const nodes = v.series.nodes.map((n) => n.node).sort((a, b) => a - b);
+  const strip = nodes.indexOf(ev.node);
+  const end = Math.max(v.series.t_ms[v.series.t_ms.length - 1], v.events[v.events.length - 1].t_ms);
+  const box = await p.locator('.chart.timeline .u-over').boundingBox();
+  const row = lane + 0.12 + ((strip + 0.5) / nodes.length) * 0.76;
+  const y = box.y + (row / LANE_KINDS.length) * box.height;
+  let tip = '';
+  for (const dx of [0, 1, -1, 2, -2, 3]) {
+    await wb.page.mouse.move(box.x + (ev.t_ms / end) * box.width + dx, y);
+    const t = p.locator('.tooltip:not([hidden])');
+    if (await t.count()) {
+      tip = (await t.textContent()) || '';
+      break;
+    }
+  }
+  assert.match(tip, new RegExp(`on node ${ev.node}`), `tooltip at ${ev.kind} t=${ev.t_ms}: ${tip}`);
+  assert.match(tip, /pages/);
+  const cursors = await p.locator('body').evaluate(() => [...document.querySelectorAll('.chart .u-cursor-x')].map((c) => c.style.transform || c.style.left));
+  assert.ok(cursors.length >= 3 && new Set(cursors).size === 1, `cursor positions across charts: ${JSON.stringify(cursors)}`);
+  await wb.screenshot('dark-theme-hover');
+  await panelShot(wb, 'zone-reclaim-dark');
+  await wb.page.setViewportSize({ width: 1400, height: 900 });
+}, { timeout: 150000 });

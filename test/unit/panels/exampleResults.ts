@@ -13,15 +13,16 @@ export const EXAMPLES = fs.readdirSync(path.join(REPO, 'examples')).filter((f) =
 const cache = new Map<string, RunResult>();
 
 /** Runs a scenario file (relative to the repo) and caches its result. */
-export function resultOf(relPath: string): RunResult {
-  const hit = cache.get(relPath);
+export function resultOf(relPath: string, variants?: string[]): RunResult {
+  const key = `${relPath}#${variants?.join(',') ?? ''}`;
+  const hit = cache.get(key);
   if (hit) return hit;
   const file = path.join(REPO, relPath);
   const c = compile(fs.readFileSync(file, 'utf8'), file);
   const errors = c.diagnostics.filter((d) => d.severity === 'error');
   if (!c.set || errors.length) throw new Error(`${relPath} does not check clean: ${errors.map((e) => e.message).join('; ')}`);
-  const result = runScenarioSet(c.set);
-  cache.set(relPath, result);
+  const result = runScenarioSet(c.set, { variants });
+  cache.set(key, result);
   return result;
 }
 

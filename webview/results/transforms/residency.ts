@@ -98,7 +98,7 @@ export function nodeResidencyByWorkload(variant: VariantResult, ns: NodeSeries):
   const rest = new Float64Array(n);
   const free = Float64Array.from(ns.MemFree);
   for (let i = 0; i < n; i++) rest[i] = Math.max(0, memTotal - free[i] - attributed[i]);
-  parts.push({ kind: 'unattributed', label: 'other used', raw: rest });
+  parts.push({ kind: 'unattributed', label: 'page cache and other', raw: rest });
   parts.push({ kind: 'free', label: 'free', raw: free });
   return { node: ns.node, memTotalKB: memTotal, x: timeAxisSeconds(variant.series.t_ms), layers: stack(parts, n) };
 }
