@@ -8,7 +8,7 @@
 //      a desktop).
 // Prints one `SUITE-RESULT <name> <passed> <failed>` line per suite for scripts/test.sh.
 // Expects CS_BIN and NODE24_HOME (test/e2e/run.sh provisions them) and a fresh `npm run build` + tsc.
-// Env: NUMA_E2E_SUITES=ui,exthost  NUMA_E2E_GREP=<substring of a UI test or file name>
+// Env: NUMA_E2E_SUITES=ui,exthost  NUMA_E2E_GREP=<regular expression on "<file> <test name>">
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -77,7 +77,7 @@ async function runUiSuites(browser, server, workspace) {
   for (const file of files) {
     const suite = file.replace(/\.test\.js$/, '');
     require(path.join(dir, file));
-    const tests = takeRegistered().filter((t) => !GREP || `${suite} ${t.name}`.includes(GREP));
+    const tests = takeRegistered().filter((t) => !GREP || new RegExp(GREP).test(`${suite} ${t.name}`));
     if (!tests.length) continue;
     console.log(`\n  ui/${suite}`);
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });

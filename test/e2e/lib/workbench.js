@@ -71,8 +71,12 @@ class Workbench {
     await this.focusEditor();
   }
 
+  /** Moves keyboard focus into the active editor (View: Focus First Editor Group, Ctrl+1): no
+   *  click, so no widget (sticky scroll, hover) can swallow it and the cursor stays where it was. */
   async focusEditor() {
-    await this.page.locator(`${EDITOR} .view-lines`).first().click({ position: { x: 5, y: 5 } }).catch(() => {});
+    await this.page.keyboard.press('Control+1');
+    await this.page.waitForFunction(() => !!document.activeElement?.closest('.editor-instance .monaco-editor'), null, { timeout: 5000 })
+      .catch(() => {});
   }
 
   /** The language mode shown in the status bar for the active editor. */
