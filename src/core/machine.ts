@@ -31,7 +31,7 @@ export interface Zone {
 
 export interface KswapdState {
   awake: boolean;
-  /** Balance target: high normally, promo after a promotion failed for lack of room. */
+  /** Balance target (pgdat_balanced): promo in tiering mode with WMARK_PROMO, high otherwise. */
   target: 'high' | 'promo';
   wokeAtNs: number;
   reclaimedThisRun: number;

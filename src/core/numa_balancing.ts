@@ -6,7 +6,7 @@
 import { HPAGE_NR } from './machine';
 import type { Region, Slice } from './memory';
 import type { Sim, WorkloadState } from './sim';
-import { wakeupKswapd } from './vmscan';
+import { kswapdCyclesForPromotion, wakeupKswapd } from './vmscan';
 
 const NUMA_BALANCING_NORMAL = 1;
 const NUMA_BALANCING_MEMORY_TIERING = 2;
@@ -195,8 +195,10 @@ export function hintFaults(sim: Sim, wl: WorkloadState, region: Region, s: Slice
   const filter = sim.knobStr('numa.promotion_filter');
   let cand = faults;
   if (filter === 'tpp') {
-    // A first fault on an inactive (e.g. just demoted) page only activates it.
-    cand = Math.min(faults, s.active[n]);
+    // A first fault on an inactive (e.g. just demoted) page only activates it; a fault on a
+    // page already active promotes it. The faulting pages are active in the slice's proportion.
+    const mappedN = Math.max(1, s.mapped(n));
+    cand = Math.min(faults, Math.round((faults * s.active[n]) / mappedN));
     s.active[n] = Math.min(s.mapped(n), s.active[n] + (faults - cand));
   } else if (filter === 'hot-threshold') {
     const th = sim.nodes[home].promoThresholdNs || sim.knob('kernel.numa_balancing_hot_threshold_ms');
@@ -213,11 +215,19 @@ export function hintFaults(sim: Sim, wl: WorkloadState, region: Region, s: Slice
     promote = rateLimitedCandidates(sim, home, cand);
   }
   if (promote <= 0) return;
-  const room = Math.max(0, sim.nodes[home].availableAbove('high'));
-  const moved = migrate(sim, s, n, home, Math.min(promote, room));
+  // migrate_balanced_pgdat(): each promotion needs the fast node's free pages above high plus
+  // the pages it brings. When that fails, numamigrate_isolate_page() wakes the node's kswapd
+  // (tiering mode) and the fault leaves the page where it is. kswapd cycles on its own CPU while
+  // the task goes on taking hint faults, so the room it makes serves the faults that follow;
+  // each cycle stops at kswapd's mark, high or (WMARK_PROMO) promo, so what the later faults
+  // can promote into is the gap above high that each cycle leaves.
+  const target = sim.nodes[home];
+  let moved = migrate(sim, s, n, home, Math.min(promote, Math.max(0, target.availableAbove('high'))));
   if (moved < promote) {
-    // The target lacks room: wake its kswapd to make some, up to WMARK_PROMO.
-    wakeupKswapd(sim, home, 'promotion failed: no room above high watermark', true);
+    wakeupKswapd(sim, home, 'promotion failed: no room above high watermark');
+    if (kswapdCyclesForPromotion(sim, home, promote - moved, faults * c.hintFault) > 0) {
+      moved += migrate(sim, s, n, home, Math.min(promote - moved, Math.max(0, target.availableAbove('high'))));
+    }
   }
   if (moved > 0) {
     s.promoted[home] += moved;

@@ -44,6 +44,9 @@ export interface AccessState {
   /** First page of the hot set (hotset pattern). */
   hotStart: number;
   nextMoveNs: number;
+  /** Where the hot set moves: the workload's own choice, drawn from a stream of its own so that
+   *  every variant of a seed sees the same workload whatever the kernel does. */
+  moveRng: Rng;
   /** Sequential pattern: page the sweep is at. */
   seqPos: number;
 }

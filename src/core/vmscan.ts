@@ -34,6 +34,8 @@ export interface ReclaimResult {
 /** A page touched more recently than this is referenced when the LRU reaches it: it is rotated
  *  back (second chance) rather than reclaimed, unless nothing colder is left. */
 const REFERENCED_NS = 1e9;
+/** DEF_PRIORITY: kswapd's first pass scans lru_size >> 12 pages. */
+const DEF_PRIORITY = 12;
 /** Share of LRU-reclaimed pages that come back as whole free 2 MiB blocks: the LRU tail holds
  *  pages allocated together, so reclaim frees runs of neighbours, but not every block empties. */
 const RECLAIM_CONTIGUITY = 0.5;
@@ -277,16 +279,21 @@ export function reclaimable(sim: Sim, n: number, sc: ScanControl): number {
 
 // --- kswapd -------------------------------------------------------------------------------------
 
-/** wakeup_kswapd(): starts kswapd on node n unless it already runs; `promo` raises its target to
- *  WMARK_PROMO (a promotion failed for lack of room, numa.wmark_promo). */
-export function wakeupKswapd(sim: Sim, n: number, cause: string, promo = false): void {
+/** The mark pgdat_balanced() checks: WMARK_PROMO in tiering mode (numa_balancing bit 2) since
+ *  5.18 (numa.wmark_promo), so kswapd leaves a gap above high for promotions; high otherwise. */
+export function kswapdMark(sim: Sim): 'high' | 'promo' {
+  const tiering = (sim.knob('kernel.numa_balancing') & 2) !== 0;
+  return tiering && sim.scenario.knobs['numa.wmark_promo'] === true ? 'promo' : 'high';
+}
+
+/** wakeup_kswapd(): starts kswapd on node n unless it runs already or the node is balanced at
+ *  kswapd's mark (a failed promotion on a node just above high wakes nobody without
+ *  WMARK_PROMO; with it, kswapd is woken until the free pages reach promo). */
+export function wakeupKswapd(sim: Sim, n: number, cause: string): void {
   const k = sim.nodes[n].kswapd;
-  if (promo && sim.scenario.knobs['numa.wmark_promo'] === true) k.target = 'promo';
+  k.target = kswapdMark(sim);
   if (k.awake) return;
-  // Already balanced at its target: not woken. Without WMARK_PROMO a node just above high
-  // gets no kswapd when a promotion fails for lack of room; with it, kswapd aims one gap higher.
-  const mark: Wmark = k.target;
-  if (sim.nodes[n].balanced(mark)) return;
+  if (sim.nodes[n].balanced(k.target)) return;
   k.awake = true;
   k.wokeAtNs = sim.nowNs;
   k.reclaimedThisRun = 0;
@@ -299,7 +306,6 @@ export function wakeupKswapd(sim: Sim, n: number, cause: string, promo = false):
 function kswapdSleep(sim: Sim, n: number): void {
   const k = sim.nodes[n].kswapd;
   k.awake = false;
-  k.target = 'high';
   sim.events.record(sim.nowNs, 'kswapd_sleep', sim.nodes[n].id, k.reclaimedThisRun, k.cause, undefined, sim.nowNs - k.wokeAtNs);
 }
 
@@ -330,9 +336,10 @@ function balance(sim: Sim, n: number): void {
       kswapdSleep(sim, n);
       return;
     }
-    // kswapd_shrink_node() asks each pass for the sum of the zones' high watermarks, so a run
-    // reclaims at least that much even when the deficit is smaller: it overshoots high.
-    if (k.passLeft <= 0) k.passLeft = Math.max(deficit, node.zones.reduce((t, z) => t + z.wmark.high, 0));
+    // balance_pgdat() checks pgdat_balanced() after every shrink_node() pass, and a pass at a
+    // high priority scans only lru_size >> priority: kswapd stops a batch past its mark rather
+    // than far beyond it.
+    if (k.passLeft <= 0) k.passLeft = Math.ceil(deficit / SWAP_CLUSTER_MAX) * SWAP_CLUSTER_MAX;
     const byBudget = Math.max(SWAP_CLUSTER_MAX, Math.floor(k.budgetNs / Math.max(1, sim.costs.reclaimPage)));
     const chunk = Math.min(k.passLeft, byBudget);
     const r = shrinkNode(sim, n, chunk, sc);
@@ -347,6 +354,40 @@ function balance(sim: Sim, n: number): void {
     }
     k.failures = 0;
   }
+}
+
+/**
+ * kswapd cycles that run on their own CPU while a task takes a stream of promotion hint faults
+ * lasting `streamNs`. Each failed promotion wakes kswapd (numamigrate_isolate_page); each cycle
+ * reclaims from high up to kswapd's mark and sleeps, so one cycle makes room for
+ * (mark - high) pages plus the SWAP_CLUSTER_MAX batch it rounds to, and costs at least one
+ * DEF_PRIORITY pass over the LRU (lru_size >> 12 pages scanned) plus the demotions. Without
+ * WMARK_PROMO a cycle frees a batch; with it, a whole watermark gap. The cycles are reclaimed as
+ * one shrink_node() call so the cost follows the number of fault batches, not of cycles.
+ * Returns pages freed on node n.
+ */
+export function kswapdCyclesForPromotion(sim: Sim, n: number, want: number, streamNs: number): number {
+  const node = sim.nodes[n];
+  const k = node.kswapd;
+  if (!k.awake || k.budgetNs <= 0 || want <= 0) return 0;
+  const perCycle = Math.max(0, node.level(k.target) - node.level('high')) + SWAP_CLUSTER_MAX;
+  const lru = node.totalPages - node.free - node.kernelPages;
+  const demotion = isDemotionOn(sim, n);
+  const perPage = demotion ? sim.costs.migratePage * BATCHED_MIGRATE_SHARE : sim.costs.reclaimPage;
+  const cycleNs = (lru >> DEF_PRIORITY) * sim.costs.reclaimPage + perCycle * perPage;
+  // The fault stream may outlast the step: kswapd runs along and its budget goes into debt,
+  // paid back over the next steps.
+  const cycles = Math.max(1, Math.floor(streamNs / Math.max(1, cycleNs)));
+  const target = Math.min(want, cycles * perCycle) + Math.max(0, node.deficit(k.target));
+  const sc: ScanControl = { who: 'kswapd', mayUnmap: true, mayWrite: true, maySwap: true, memcg: null, fileOnly: false, cause: k.cause };
+  const r = shrinkNode(sim, n, target, sc);
+  k.budgetNs -= Math.max(r.timeNs, 1) + (cycles - 1) * (lru >> DEF_PRIORITY) * sim.costs.reclaimPage;
+  k.reclaimedThisRun += r.reclaimed;
+  if (cycles > 1) {
+    sim.vmstat.add('pageoutrun', cycles - 1);
+    sim.vmstat.add('kswapd_wakeups', cycles - 1);
+  }
+  return r.reclaimed;
 }
 
 /** try_to_free_pages(): direct reclaim by the allocating task over its zonelist. */

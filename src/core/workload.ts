@@ -13,6 +13,7 @@ import { policyTargets } from './mempolicy';
 import { hintFaults } from './numa_balancing';
 import { allocPages } from './page_alloc';
 import { dontneedSlice, thpEligible, thpFault } from './huge_memory';
+import { Rng } from './rng';
 import type { AccessState, Sim, WorkloadState } from './sim';
 import { kswapdRun } from './vmscan';
 
@@ -210,6 +211,7 @@ export function startPhase(sim: Sim, wl: WorkloadState, p: Phase): void {
       wl.accesses.push({
         region, ratePerNs: p.accessesPerSec / 1e9, writeFraction: p.writeFraction, endNs, pattern: p,
         hotStart: 0, nextMoveNs: pat.kind === 'hotset' && pat.moveEveryNs ? p.atNs + pat.moveEveryNs : Infinity, seqPos: 0,
+        moveRng: new Rng((sim.scenario.run.seed * 7919 + region.id * 104729 + wl.accesses.length) >>> 0),
       });
       break;
     }
@@ -342,7 +344,7 @@ export function accessStep(sim: Sim, wl: WorkloadState, a: AccessState, t0: numb
   if (!r.alive) return;
   const pat = a.pattern.pattern;
   if (pat.kind === 'hotset' && sim.nowNs >= a.nextMoveNs && pat.moveEveryNs) {
-    a.hotStart = sim.rng.int(r.pages);
+    a.hotStart = a.moveRng.int(r.pages);
     a.nextMoveNs += pat.moveEveryNs;
   }
   const w = patternWeights(sim, a);

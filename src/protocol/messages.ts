@@ -27,6 +27,8 @@ export interface LiveState {
   /** Names of the variants the run will produce, in order. */
   variants: string[];
   error?: string;
+  /** The run was cancelled; the variants finished (or partly run) so far stay shown. */
+  cancelled?: boolean;
 }
 
 /** Selections a user makes in the panel: kept by the webview with setState so a reload restores them. */

@@ -86,6 +86,7 @@ function statusLine(): HTMLElement {
     box.append(h('span', { class: 'path' }, `Saved: ${model.resultPaths.join('  ·  ')}`));
   }
   if (live?.error) box.append(h('div', { class: 'notice error' }, live.error));
+  if (live?.cancelled) box.append(h('div', { class: 'notice info' }, 'Run cancelled: showing what was simulated so far. Nothing was saved.'));
   if (notice) box.append(h('div', { class: `notice ${notice.kind}` }, notice.text));
   return box;
 }
@@ -326,8 +327,7 @@ function onMessage(msg: ToWebview): void {
       render();
       break;
     case 'cancelled':
-      if (model) model.live = { ...(model.live ?? { variants: [] }), running: false };
-      notice = { kind: 'info', text: 'Run cancelled: showing the variants finished so far.' };
+      if (model) model.live = { ...(model.live ?? { variants: [] }), running: false, cancelled: true };
       render();
       break;
     case 'exported':

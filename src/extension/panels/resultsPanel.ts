@@ -124,18 +124,21 @@ export class ResultsPanel implements vscode.Disposable {
     this.clearPartials();
     this.model = { title: this.model.title, resultPaths: [resultPath], result };
     this.lastRender = null;
+    this.panel.title = panelTitle(this.model);
     this.post({ type: 'done', result: displayResult(result), resultPath });
   }
 
   failed(message: string): void {
     this.clearPartials();
     this.model.live = { ...(this.model.live ?? { variants: [] }), running: false, error: message };
+    this.panel.title = panelTitle(this.model);
     this.post({ type: 'failed', message });
   }
 
   cancelled(): void {
     this.clearPartials();
-    if (this.model.live) this.model.live.running = false;
+    this.model.live = { ...(this.model.live ?? { variants: [] }), running: false, cancelled: true };
+    this.panel.title = panelTitle(this.model);
     this.post({ type: 'cancelled' });
   }
 
@@ -243,5 +246,7 @@ export class ResultsPanel implements vscode.Disposable {
 function panelTitle(model: PanelModel): string {
   const base = model.title || model.result.scenario || 'NUMA Lab results';
   if (model.comparison) return `Compare: ${base}`;
-  return model.live?.running ? `Running: ${base}` : `Results: ${base}`;
+  if (model.live?.running) return `Running: ${base}`;
+  if (model.live?.cancelled) return `Cancelled: ${base}`;
+  return `Results: ${base}`;
 }

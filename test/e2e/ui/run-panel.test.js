@@ -35,6 +35,10 @@ function panel(wb) {
 }
 
 async function fresh(wb) {
+  // Saved runs would otherwise match Quick Open queries like "zone-reclaim.numa".
+  for (const dir of [path.join(wb.workspace, '.numa-results'), path.join(wb.workspace, 'fixtures', '.numa-results')]) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   await wb.closeWidgets();
   await wb.runCommand('View: Close All Editors');
   await wb.runCommand('Notifications: Clear All Notifications').catch(() => {});
