@@ -6,7 +6,7 @@ import type { EventKind, SimEvent } from './result';
 
 const COALESCE_MS = 250;
 /** Hard cap per variant; past it only oom_kill events are still recorded. */
-const MAX_EVENTS = 4000;
+export const MAX_EVENTS = 4000;
 
 export class EventLog {
   readonly events: SimEvent[] = [];

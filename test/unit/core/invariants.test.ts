@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { runScenarioSet, scaleScenario } from '../../../src/core';
 import { nodeAccounting, runVariant } from '../../../src/core/engine';
+import { MAX_EVENTS } from '../../../src/core/events';
 import type { Sim } from '../../../src/core/sim';
 import { compile } from '../../../src/language';
 import type { Scenario } from '../../../src/language/model';
@@ -38,8 +39,26 @@ function checkSim(sim: Sim, where: string): void {
   for (const cg of sim.cgroups.values()) assert.ok(cg.charged >= 0);
 }
 
+/** Migrations move pages, they never make or lose them: every migrated page is a demotion or a
+ *  NUMA-balancing migration (promotions among them), and the demotion and promotion events add
+ *  up to their counters, so pages that left a node by demotion arrived on a slow node and pages
+ *  promoted arrived on a fast one. */
+function checkMigrations(sim: Sim, where: string): void {
+  const c = sim.vmstat.counts;
+  assert.equal(c.pgmigrate_success, c.pgdemote_kswapd + c.pgdemote_direct + c.numa_pages_migrated, `${where}: pgmigrate_success`);
+  assert.ok(c.pgpromote_success <= c.numa_pages_migrated && c.pgpromote_success <= c.pgpromote_candidate, `${where}: pgpromote_success`);
+  const evSum = (kind: string, toSlow: boolean) => sim.events.events.filter((e) => e.kind === kind).reduce((t, e) => {
+    const n = sim.nodes.findIndex((x) => x.id === e.node);
+    assert.ok(toSlow ? sim.nodes[n].demotionTargets.length > 0 : sim.isTopTier(n), `${where}: ${kind} on node ${e.node}`);
+    return t + e.pages;
+  }, 0);
+  if (sim.events.events.length >= MAX_EVENTS) return; // the log stopped recording
+  assert.equal(evSum('demotion', true), c.pgdemote_kswapd + c.pgdemote_direct, `${where}: demoted pages`);
+  assert.equal(evSum('promotion', false), c.pgpromote_success, `${where}: promoted pages`);
+}
+
 function checkScenario(s: Scenario, where: string): void {
-  runVariant(s, { inspect: (sim, t) => checkSim(sim, `${where} @${t / 1e6} ms`) });
+  runVariant(s, { inspect: (sim, t) => { checkSim(sim, `${where} @${t / 1e6} ms`); checkMigrations(sim, `${where} @${t / 1e6} ms`); } });
 }
 
 describe('core/invariants', function () {
