@@ -33,7 +33,7 @@ EOF
 
 npm run --silent build
 VSIX=$STATE/numa-lab.vsix
-node node_modules/@vscode/vsce/vsce package --no-dependencies --allow-missing-repository --skip-license -o "$VSIX" < /dev/null
+node node_modules/@vscode/vsce/vsce package --no-dependencies --no-rewrite-relative-links --allow-missing-repository --skip-license -o "$VSIX" < /dev/null
 
 export PATH="$NODE24_HOME/bin:$PATH" TMPDIR="$STATE/tmp"
 export XDG_CONFIG_HOME=$STATE/xdg/config XDG_DATA_HOME=$STATE/xdg/data XDG_CACHE_HOME=$STATE/xdg/cache

@@ -46,8 +46,9 @@ function makeRunDir() {
 function packageVsix(runDir) {
   const out = path.join(runDir, 'numa-lab.vsix');
   const vsce = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
-  // Everything the extension runs is bundled into dist/ by esbuild, so no node_modules go in.
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository',
+  // Everything the extension runs is bundled into dist/ by esbuild, so no node_modules go in. The
+  // README's links stay relative (there is no public repository URL to point them at).
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository',
     '--skip-license', '-o', out], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180000 });
   if (r.status !== 0) throw new Error(`vsce package failed:\n${r.stdout}${r.stderr}`);
   return out;

@@ -64,19 +64,33 @@ class Workbench {
     await input.waitFor({ state: 'visible', timeout: 10000 });
     await input.fill(relPath);
     const base = path.basename(relPath);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor({ timeout: 20000 });
-    await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab.active', { hasText: base }).waitFor({ timeout: 20000 });
+    const dir = path.dirname(relPath) === '.' ? '' : path.dirname(relPath);
+    // Fuzzy matching also lists other files (zone-reclaim.numa-result.json for zone-reclaim.numa):
+    // pick the row whose name is exactly the file's and whose description is its folder.
+    const row = await this.until(() => page.evaluate(({ base, dir }) => {
+      const rows = [...document.querySelectorAll('.quick-input-list .monaco-list-row')];
+      const i = rows.findIndex((r) => {
+        const name = (r.querySelector('.label-name') || {}).textContent || '';
+        const desc = (r.querySelector('.label-description') || {}).textContent || '';
+        return name.replace(/\u00a0/g, ' ').trim() === base && (!dir || desc.replace(/\\/g, '/').includes(dir));
+      });
+      return i < 0 ? null : rows[i].getAttribute('data-index');
+    }, { base, dir }), { timeout: 20000 });
+    if (row === null) throw new Error(`Quick Open lists no file ${relPath}`);
+    await page.locator(`.quick-input-list .monaco-list-row[data-index="${row}"]`).click();
+    await page.locator('.tabs-container .tab.active', { hasText: base }).first().waitFor({ timeout: 20000 });
     await page.locator(`${EDITOR} .view-lines .view-line`).first().waitFor({ timeout: 20000 });
     await this.focusEditor();
   }
 
-  /** Moves keyboard focus into the active editor (View: Focus First Editor Group, Ctrl+1): no
-   *  click, so no widget (sticky scroll, hover) can swallow it and the cursor stays where it was. */
+  /** Makes sure keyboard focus is in the active editor (Quick Open leaves it there; otherwise
+   *  View: Focus Active Editor Group). No click, so no widget (sticky scroll, hover) can swallow
+   *  it and the cursor stays where it was. */
   async focusEditor() {
-    await this.page.keyboard.press('Control+1');
-    await this.page.waitForFunction(() => !!document.activeElement?.closest('.editor-instance .monaco-editor'), null, { timeout: 5000 })
-      .catch(() => {});
+    const inEditor = () => this.page.evaluate(() => !!document.activeElement?.closest('.editor-instance .monaco-editor'));
+    if (await this.until(inEditor, { timeout: 2000 })) return;
+    await this.runCommand('View: Focus Active Editor Group');
+    await this.until(inEditor, { timeout: 5000 });
   }
 
   /** The language mode shown in the status bar for the active editor. */
