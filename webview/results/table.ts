@@ -16,25 +16,17 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: 
   return e;
 }
 
+/** One column per variant (a run has a few variants and many counters, so this stays narrow),
+ *  one row per metric; each cell carries its raw value in data-value for export and tests. */
 export function renderSummaryTable(host: HTMLElement, t: SummaryTable, selected: string | undefined, onPick: (variant: string) => void): void {
   const table = el('table', 'summary');
   table.id = 'summary-table';
   const head = el('tr');
-  head.append(el('th', 'variant', 'variant'));
-  for (const c of t.columns) {
-    const th = el('th', 'num', c.label);
-    th.title = c.key;
-    head.append(th);
-  }
-  head.append(el('th', 'num', 'expectations'));
-  table.append(el('thead'));
-  table.tHead!.append(head);
-  const body = el('tbody');
+  head.append(el('th', 'metric', 'metric'));
   for (const r of t.rows) {
-    const tr = el('tr');
-    tr.dataset.variant = r.variant;
-    if (r.variant === selected) tr.classList.add('selected');
-    const name = el('td', 'variant');
+    const th = el('th', 'num variant');
+    th.dataset.variant = r.variant;
+    if (r.variant === selected) th.classList.add('selected');
     const link = el('a', '', r.variant);
     link.href = '#';
     link.title = 'Show this variant in the charts';
@@ -42,29 +34,48 @@ export function renderSummaryTable(host: HTMLElement, t: SummaryTable, selected:
       e.preventDefault();
       onPick(r.variant);
     });
-    name.append(link);
-    if (r.isBaseline) name.append(el('span', 'badge', 'baseline'));
+    th.append(link);
+    if (r.isBaseline) th.append(el('span', 'badge', 'baseline'));
+    head.append(th);
+  }
+  table.append(el('thead'));
+  table.tHead!.append(head);
+  const body = el('tbody');
+  t.columns.forEach((col, i) => {
+    const tr = el('tr');
+    tr.dataset.key = col.key;
+    const name = el('th', 'metric', col.label);
+    name.title = col.key;
     tr.append(name);
-    r.cells.forEach((cell, i) => {
-      const col = t.columns[i];
+    for (const r of t.rows) {
+      const cell = r.cells[i];
       const td = el('td', 'num');
+      td.dataset.variant = r.variant;
       td.dataset.key = col.key;
       td.dataset.value = String(cell.value);
+      if (r.variant === selected) td.classList.add('selected');
       td.append(el('span', 'value', fmt(col, cell.value)));
       if (cell.delta !== null && cell.delta !== 0) {
-        const d = el('span', `delta ${cell.verdict ?? ''}`, formatDelta(cell.delta, cell.deltaRatio, (v) => fmt(col, v)));
-        td.append(d);
+        td.append(el('span', `delta ${cell.verdict ?? ''}`, formatDelta(cell.delta, cell.deltaRatio, (v) => fmt(col, v))));
       }
       tr.append(td);
-    });
-    const ex = el('td', 'num');
-    ex.dataset.key = 'expectations';
-    ex.dataset.value = `${r.expectationsPassed}/${r.expectationsTotal}`;
-    ex.textContent = r.expectationsTotal ? `${r.expectationsPassed}/${r.expectationsTotal}` : '–';
-    if (r.expectationsTotal && r.expectationsPassed < r.expectationsTotal) ex.classList.add('worse');
-    tr.append(ex);
+    }
     body.append(tr);
+  });
+  const ex = el('tr');
+  ex.dataset.key = 'expectations';
+  ex.append(el('th', 'metric', 'expectations passed'));
+  for (const r of t.rows) {
+    const td = el('td', 'num');
+    td.dataset.variant = r.variant;
+    td.dataset.key = 'expectations';
+    td.dataset.value = `${r.expectationsPassed}/${r.expectationsTotal}`;
+    td.textContent = r.expectationsTotal ? `${r.expectationsPassed}/${r.expectationsTotal}` : '–';
+    if (r.expectationsTotal && r.expectationsPassed < r.expectationsTotal) td.classList.add('worse');
+    if (r.variant === selected) td.classList.add('selected');
+    ex.append(td);
   }
+  body.append(ex);
   table.append(body);
   host.replaceChildren(table);
 }

@@ -49,15 +49,17 @@ async function finishedPanel(wb, variants) {
   const p = panel(wb);
   await p.locator('#status .path').waitFor({ timeout: RUN_TIMEOUT });
   await p.locator('body[data-rendered]').waitFor({ timeout: 20000 });
-  await wb.until(async () => (await p.locator('#summary-table tbody tr').count()) === variants, { timeout: 20000 });
+  await wb.until(async () => (await p.locator('#summary-table thead th[data-variant]').count()) === variants, { timeout: 20000 });
   return readPanel(wb);
 }
 
 async function readPanel(wb) {
   return panel(wb).locator('body').evaluate(() => ({
-    rows: [...document.querySelectorAll('#summary-table tbody tr')].map((tr) => ({
-      variant: tr.dataset.variant,
-      cells: Object.fromEntries([...tr.querySelectorAll('td[data-key]')].map((td) => [td.dataset.key, td.dataset.value])),
+    // One column per variant; each cell names its variant and metric.
+    rows: [...document.querySelectorAll('#summary-table thead th[data-variant]')].map((th) => ({
+      variant: th.dataset.variant,
+      cells: Object.fromEntries([...document.querySelectorAll(`#summary-table td[data-variant="${CSS.escape(th.dataset.variant)}"]`)]
+        .map((td) => [td.dataset.key, td.dataset.value])),
     })),
     residencyTitle: document.querySelector('#residency h2')?.textContent || '',
     saved: document.querySelector('#status .path')?.textContent || '',
@@ -108,6 +110,7 @@ async function clickLens(wb, file, lineStart, title) {
 /** A screenshot of the panel alone, wide: one editor group, no side bar. */
 async function panelShot(wb, name) {
   await wb.runCommand('View: Join All Editor Groups').catch(() => {});
+  await wb.runCommand('View: Close Primary Side Bar').catch(() => {});
   await wb.runCommand('NUMA Lab: Show Results');
   await wb.page.locator('iframe.webview.ready').waitFor({ state: 'visible', timeout: 15000 });
   await panel(wb).locator('body[data-rendered]').waitFor({ timeout: 15000 });
@@ -221,7 +224,7 @@ test('the panel comes back after a window reload, with its data and the chosen v
   const json = cliJson(wb, ex);
   await finishedPanel(wb, json.variants.length);
   const pick = json.variants[json.variants.length - 1].name;
-  await panel(wb).locator(`#summary-table tr[data-variant="${pick}"] a`).click();
+  await panel(wb).locator(`#summary-table th[data-variant="${pick}"] a`).click();
   await wb.until(async () => (await readPanel(wb)).residencyTitle.includes(pick));
   await wb.page.waitForTimeout(500); // setState is asynchronous
   await wb.runCommand('Developer: Reload Window');
@@ -289,7 +292,7 @@ test('the panel follows the theme, syncs the cursor across charts and explains a
   const v = json.variants.find((x) => x.events.some((e) => e.kind !== 'kswapd_sleep'));
   assert.ok(v, 'a variant has events');
   const ev = v.events.find((e) => e.kind !== 'kswapd_sleep');
-  await p.locator(`#summary-table tr[data-variant="${v.name}"] a`).click();
+  await p.locator(`#summary-table th[data-variant="${v.name}"] a`).click();
   await wb.until(async () => (await readPanel(wb)).residencyTitle.includes(v.name));
   const lane = LANE_KINDS.findIndex((ks) => ks.includes(ev.kind));
   const nodes = v.series.nodes.map((n) => n.node).sort((a, b) => a - b);
