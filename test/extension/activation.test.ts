@@ -3,6 +3,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/extension/language/ids';
+import { KNOBS } from '../../src/language/schema';
 import { EXTENSION_ID, closeAllEditors, openExample, openText } from './helpers';
 
 describe('activation', () => {
@@ -20,6 +21,14 @@ describe('activation', () => {
     await openExample('zone-reclaim.numa');
     const all = new Set(await vscode.commands.getCommands(true));
     for (const id of Object.values(Commands)) assert.ok(all.has(id), `command ${id} is not registered`);
+  });
+
+  it('shows the language reference generated from the schema', async () => {
+    await openExample('zone-reclaim.numa');
+    await vscode.commands.executeCommand(Commands.showReference);
+    const reference = vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.isUntitled);
+    assert.ok(reference, 'no reference document was opened');
+    for (const k of KNOBS) assert.ok(reference.getText().includes(k.name), `${k.name} missing from the reference`);
   });
 
   it('toggles a line comment with #, from the language configuration', async () => {

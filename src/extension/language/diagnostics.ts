@@ -10,6 +10,11 @@ export const DIAGNOSTICS_DEBOUNCE_MS = 250;
 /** Turns a document's text into VS Code diagnostics; may be synchronous or not. */
 export type DocumentChecker = (document: vscode.TextDocument, text: string) => vscode.Diagnostic[] | Promise<vscode.Diagnostic[]>;
 
+/** Scenario files and unsaved scenarios; not the read-only copies of diff views (git:, output:). */
+function isChecked(document: vscode.TextDocument): boolean {
+  return document.languageId === NUMA_LANGUAGE_ID && (document.uri.scheme === 'file' || document.uri.scheme === 'untitled');
+}
+
 interface DocState {
   timer?: ReturnType<typeof setTimeout>;
   /** Bumped for every check started; a finishing check publishes only if it is still the latest. */
@@ -38,7 +43,7 @@ export class DiagnosticsController implements vscode.Disposable {
 
   /** Arms (or re-arms) the timer of a document; `force` checks even unchanged text. */
   schedule(document: vscode.TextDocument, delayMs: number, force = false): void {
-    if (document.languageId !== NUMA_LANGUAGE_ID) return;
+    if (!isChecked(document)) return;
     const key = document.uri.toString();
     const state = this.states.get(key) ?? { generation: 0 };
     this.states.set(key, state);
@@ -51,7 +56,7 @@ export class DiagnosticsController implements vscode.Disposable {
 
   /** Checks a document now, bypassing the debounce and the identical-text skip. */
   async checkNow(document: vscode.TextDocument): Promise<void> {
-    if (document.languageId !== NUMA_LANGUAGE_ID) return;
+    if (!isChecked(document)) return;
     const key = document.uri.toString();
     const state = this.states.get(key) ?? { generation: 0 };
     this.states.set(key, state);
