@@ -48,7 +48,8 @@ export function tryToCompactPages(sim: Sim, n: number, prio: CompactPriority, at
   }
   const p = prio === 'light' ? LIGHT_SUCCESS : FULL_SUCCESS;
   const possible = Math.floor(node.scatteredFree / HPAGE_NR);
-  const successes = Math.min(attempts, possible, prio === 'light' ? sim.compactLuck.take(p * attempts) : Math.round(p * attempts));
+  // Carried fractions, so one fault at a time still fails 15% of sync attempts (and defers).
+  const successes = Math.min(attempts, possible, sim.compactLuck.take(p * attempts));
   node.freeBlocks += successes;
   node.clampBlocks();
   const fails = attempts - successes;

@@ -10,7 +10,7 @@ import { HPAGE_NR, SWAP_CLUSTER_MAX, Wmark } from './machine';
 import type { Region, Slice } from './memory';
 import { nodeReclaim } from './node_reclaim';
 import type { Sim, WorkloadState } from './sim';
-import { kswapdRun, tryToFreePages, wakeupKswapd } from './vmscan';
+import { kswapdRun, lruPassNs, tryToFreePages, unreferencedReclaimable, wakeupKswapd } from './vmscan';
 
 export interface AllocRequest {
   wl: WorkloadState | null;
@@ -149,10 +149,25 @@ function hugeSlowpath(sim: Sim, a: AllocRequest, want: number): number {
       const needReclaim = a.zonelist.some((n) => !compactionReady(sim, n));
       if (needReclaim) {
         const node = sim.nodes[a.zonelist[0]];
+        const faults = batch - got / HPAGE_NR;
         // should_continue_reclaim(): reclaim for a costly order goes on until compaction is
-        // suitable (low watermark + compact_gap).
+        // suitable (low watermark + compact_gap) while its passes keep finding pages to free.
         const gap = Math.max(0, node.level('low') + 2 * HPAGE_NR - node.free);
-        tryToFreePages(sim, a.zonelist, gap + (batch * HPAGE_NR - got), a.wl, `${a.cause} (THP)`);
+        const wanted = gap + (batch * HPAGE_NR - got);
+        // A pass that finds only referenced pages (a busy workload's own memory) frees nothing
+        // and ends that continuation: each fault then leaves with the SWAP_CLUSTER_MAX pages
+        // do_try_to_free_pages() was asked for, got at lowered priority after a pass over the
+        // LRU. This is why __GFP_THISNODE swaps a little per fault rather than the whole
+        // overflow: the fault fails, falls back to a base page, and the next one does it again.
+        const cold = a.zonelist.reduce((t, n) => t + unreferencedReclaimable(sim, n), 0);
+        let freed = cold > 0 ? tryToFreePages(sim, a.zonelist, Math.min(wanted, cold), a.wl, `${a.cause} (THP)`) : 0;
+        if (freed < wanted && cold < wanted) {
+          freed += tryToFreePages(sim, a.zonelist, Math.min(wanted - freed, faults * SWAP_CLUSTER_MAX), a.wl, `${a.cause} (THP)`);
+          const hotFaults = Math.max(1, Math.round((faults * (wanted - cold)) / wanted));
+          const pass = lruPassNs(sim, a.zonelist[0]);
+          sim.vmstat.add('pgscan_direct', hotFaults * pass.pages);
+          a.wl?.stall('reclaim', hotFaults * pass.ns);
+        }
         for (const n of a.zonelist) {
           if (got >= batch * HPAGE_NR) break;
           got += getPageFromFreelist(sim, { ...a, zonelist: [n] }, 'min', batch * HPAGE_NR - got, false);

@@ -185,16 +185,22 @@ export function shrinkNode(sim: Sim, n: number, nrToReclaim: number, sc: ScanCon
     const anonTotal = anons.reduce((t, x) => t + x.pages, 0);
     // get_scan_count(): plenty of cold page cache means file only (cache_trim_mode); otherwise
     // split by swappiness weighted by list sizes.
+    // An inactive file list still large at this priority (inactive_file >> DEF_PRIORITY) also
+    // means file only: this call takes the cold page cache and leaves anon alone.
     let fileTarget: number;
+    let cacheTrim = false;
     if (anonTotal === 0 || coldFile >= need) fileTarget = need;
-    else if (fileTotal === 0) fileTarget = 0;
+    else if (coldFile >> DEF_PRIORITY > 0) {
+      fileTarget = coldFile;
+      cacheTrim = true;
+    } else if (fileTotal === 0) fileTarget = 0;
     else {
       const a = swappiness * anonTotal;
       const f = (200 - swappiness) * fileTotal;
       fileTarget = Math.round((need * f) / Math.max(1, a + f));
     }
-    let anonTarget = need - Math.min(fileTarget, fileTotal);
-    fileTarget = need - Math.min(anonTarget, anonTotal);
+    let anonTarget = cacheTrim ? 0 : need - Math.min(fileTarget, fileTotal);
+    if (!cacheTrim) fileTarget = need - Math.min(anonTarget, anonTotal);
     anonTarget = Math.min(anonTarget, anonTotal);
 
     // File pages: dropped (clean) or written and dropped; demoted first when demotion is on.
@@ -260,6 +266,31 @@ export function shrinkNode(sim: Sim, n: number, nrToReclaim: number, sc: ScanCon
     sim.vmstat.add('pgsteal_direct', lruFreed);
   }
   return { reclaimed, timeNs };
+}
+
+/** Pages on node n that an LRU pass would reclaim on sight: page cache and (when anon may go to
+ *  swap or a lower tier) anon pages not referenced since the LRU last looked at them. A
+ *  referenced page is rotated or activated instead (page_check_references), so a node full of
+ *  a busy workload's memory gives a direct reclaimer only what the lowered priorities force. */
+export function unreferencedReclaimable(sim: Sim, n: number): number {
+  const anonOk = isDemotionOn(sim, n) || sim.swapTotalPages > sim.swapUsedPages;
+  let t = 0;
+  for (const r of sim.regions) {
+    if (r.kind === 'anon' && !anonOk) continue;
+    for (const s of r.slices) {
+      if (s.coldness(sim.nowNs) < REFERENCED_NS) continue;
+      t += s.base[n] + (r.kind === 'anon' ? s.huge[n] : 0);
+    }
+  }
+  return t;
+}
+
+/** Time of one DEF_PRIORITY pass of direct reclaim over node n's LRU (lru_size >> 12 pages):
+ *  what a reclaimer pays to find that the pages it looks at are all in use. */
+export function lruPassNs(sim: Sim, n: number): { pages: number; ns: number } {
+  const node = sim.nodes[n];
+  const pages = (node.totalPages - node.free - node.kernelPages) >> DEF_PRIORITY;
+  return { pages, ns: pages * sim.costs.reclaimPage };
 }
 
 /** Pages the LRU scan could steal from node n right now (without the deferred queue). */

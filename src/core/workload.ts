@@ -22,6 +22,8 @@ import { kswapdRun } from './vmscan';
 const ACTIVE_REUSE_NS = 10e9;
 /** Sub-chunks a step's faults are cut into, with kswapd running in between. */
 const SUBSTEPS = 8;
+/** Pages one swap-in reads: 1 << vm.page-cluster (default 3). */
+const SWAP_READAHEAD_PAGES = 8;
 /** Bytes moved per access (a cache line), for bandwidth load. */
 const ACCESS_BYTES = 64;
 
@@ -130,6 +132,9 @@ function faultIn(sim: Sim, wl: WorkloadState, region: Region, pages: number): nu
       }
     }
     sim.vmstat.add('pgfault', chunk);
+    // The fault itself references the page (young PTE, a new anon page enters the LRU
+    // referenced): reclaim does not see a just-faulted slice as cold.
+    s.lastAccessNs = Math.max(s.lastAccessNs, sim.nowNs);
     region.fillCursor += chunk;
     done += chunk;
     handleOverHigh(sim, region, wl);
@@ -412,11 +417,16 @@ function bringIn(sim: Sim, wl: WorkloadState, r: Region, s: Slice, k: number): v
   }
   s.swapped -= placed;
   sim.swapUsedPages -= placed;
+  // Swap readahead (vm.page-cluster = 3): a major fault reads the 8 neighbouring swap slots,
+  // written out together by reclaim, in one I/O. Gorman's demo: ~1 GB swapped, 30,197 major
+  // faults, about 8.7 pages per fault.
+  const faults = Math.ceil(placed / SWAP_READAHEAD_PAGES);
   sim.vmstat.add('pswpin', placed);
-  sim.vmstat.add('pgmajfault', placed);
-  const lat = sim.scenario.machine.swap?.latencyNs ?? 0;
-  wl.stall('swapin', placed * lat);
-  if (placed > 0) sim.events.record(sim.nowNs, 'swap_in', sim.nodes[wl.homeNode].id, placed, 'major fault on a swapped-out page', wl.name, placed * lat);
+  sim.vmstat.add('pgmajfault', faults);
+  const swap = sim.scenario.machine.swap;
+  const stall = swap ? faults * swap.latencyNs + (placed * PAGE_SIZE * 1e9) / swap.bandwidthBytesPerSec : 0;
+  wl.stall('swapin', stall);
+  if (placed > 0) sim.events.record(sim.nowNs, 'swap_in', sim.nodes[wl.homeNode].id, placed, 'major fault on a swapped-out page', wl.name, stall);
 }
 
 /** Advances a workload over [t0, t1): phases that start, faults, file I/O, accesses. */

@@ -47,26 +47,47 @@ describe('core/examples', function () {
     const r = runScenarioSet(compileFile('examples/thp-numa.numa'));
     const thisnode = byName(r, 'thisnode'), remote = byName(r, 'remote-fallback'), light = byName(r, 'local-light-then-any');
     it('thisnode reclaims and swaps on the local node while the other node has free memory', () => {
-      assert.ok(thisnode.summary.vmstat.pswpout > 0 && thisnode.summary.vmstat.pswpin > 0);
+      const vm = thisnode.summary.vmstat;
+      assert.ok(vm.pswpout > 0 && vm.pswpin > 0 && vm.pgsteal_direct > 0);
       const swapOut = thisnode.events.filter((e) => e.kind === 'swap_out');
       assert.ok(swapOut.length > 0 && swapOut.every((e) => e.node === 0));
-      // Node 1 still had free memory when node 0 swapped.
+      // At the first swap-out node 1's MemFree is far above its watermarks (high is well under
+      // 1% of a 32 GiB node): __GFP_THISNODE never looked there.
       const t = swapOut[0].t_ms;
       const i = thisnode.series.t_ms.findIndex((x) => x >= t);
-      assert.ok(thisnode.series.nodes[1].MemFree[i] > 4 * 1024 * 1024, 'node 1 had more than 4 GiB free');
+      assert.ok(thisnode.series.nodes[1].MemFree[i] > 8 * 1024 * 1024, `node 1 MemFree ${thisnode.series.nodes[1].MemFree[i]} kB`);
+      // The clean page cache went before any anon page was swapped.
+      const fileAt = thisnode.series.nodes[0].FilePages[i];
+      assert.ok(fileAt < 0.1 * thisnode.series.nodes[0].FilePages[thisnode.series.t_ms.findIndex((x) => x >= 9000)], `page cache left at the first swap-out: ${fileAt} kB`);
+    });
+    it('thisnode swaps on the order of Gorman\'s 1 GB, with tens of thousands of major faults', () => {
+      const vm = thisnode.summary.vmstat;
+      // Gorman: about 1 GB swapped, 30,197 major faults. Hundreds of thousands of pages, not millions.
+      assert.ok(vm.pswpout * 4096 > 0.3e9 && vm.pswpout * 4096 < 3e9, `pswpout ${vm.pswpout}`);
+      assert.ok(vm.pgmajfault > 10000 && vm.pgmajfault < 100000, `pgmajfault ${vm.pgmajfault}`);
+      // Failed THP faults fall back to base pages, which the normal policy puts remote.
+      assert.ok(vm.thp_fault_fallback > 0 && vm.numa_miss > 0);
+      assert.ok(thisnode.summary.nodes[1].AnonHugePages === 0 && thisnode.summary.nodes[1].AnonPages > 0);
     });
     it('remote-fallback and local-light-then-any never swap and take remote huge pages', () => {
       for (const v of [remote, light]) {
         assert.equal(v.summary.vmstat.pswpout, 0);
+        assert.equal(v.summary.vmstat.pswpin, 0);
         assert.ok(v.summary.vmstat.numa_miss > 0);
         assert.ok(v.series.nodes[1].AnonHugePages.at(-1)! > 0);
+        assert.equal(v.summary.vmstat.thp_fault_fallback, 0);
       }
     });
-    it('costs order as the mechanisms imply: swapping locally is far worse than remote huge pages', () => {
-      assert.ok(thisnode.summary.avg_access_ns > light.summary.avg_access_ns);
-      assert.ok(thisnode.summary.avg_access_ns > remote.summary.avg_access_ns);
-      assert.ok(thisnode.summary.workloads.find((w) => w.name === 'app')!.stall_ms.swapin > 0);
-      assert.ok(light.summary.vmstat.compact_stall > 0, 'light compaction is tried locally first');
+    it('costs order as the mechanisms imply: local reclaim, swap-ins and base pages cost more than remote huge pages', () => {
+      const cost = (v: VariantResult) => v.summary.avg_access_ns;
+      assert.ok(cost(thisnode) > cost(light) && cost(thisnode) > cost(remote));
+      // Gorman measured +20%; the stalls are not a multiple of the access cost.
+      assert.ok(cost(thisnode) / cost(light) > 1.05 && cost(thisnode) / cost(light) < 2, `${cost(thisnode)} vs ${cost(light)}`);
+      const stalls = thisnode.summary.workloads.find((w) => w.name === 'app')!.stall_ms;
+      assert.ok(stalls.swapin > 0 && stalls.reclaim > 0);
+    });
+    it('passes the expectations written in the file', () => {
+      assert.ok(r.expectations!.length >= 7 && r.expectations!.every((e) => e.passed), JSON.stringify(r.expectations!.filter((e) => !e.passed)));
     });
   });
 
