@@ -27,8 +27,6 @@ export class DiagnosticsController implements vscode.Disposable {
   readonly collection: vscode.DiagnosticCollection;
   private readonly states = new Map<string, DocState>();
   private readonly disposables: vscode.Disposable[] = [];
-  /** Resolves waiters of whenIdle(); tests and commands use it to know a check has landed. */
-  private readonly idleWaiters = new Map<string, Array<() => void>>();
 
   constructor(private readonly check: DocumentChecker, private readonly debounceMs = DIAGNOSTICS_DEBOUNCE_MS) {
     this.collection = vscode.languages.createDiagnosticCollection(NUMA_LANGUAGE_ID);
@@ -65,10 +63,9 @@ export class DiagnosticsController implements vscode.Disposable {
   }
 
   private async run(document: vscode.TextDocument, state: DocState, force: boolean): Promise<void> {
-    const key = document.uri.toString();
     if (document.isClosed) return;
     const text = document.getText();
-    if (!force && text === state.checkedText) { this.notifyIdle(key); return; }
+    if (!force && text === state.checkedText) return;
     const generation = ++state.generation;
     const version = document.version;
     let diagnostics: vscode.Diagnostic[];
@@ -82,26 +79,6 @@ export class DiagnosticsController implements vscode.Disposable {
     if (document.isClosed || document.version !== version || generation !== state.generation) return;
     this.collection.set(document.uri, diagnostics);
     state.checkedText = text;
-    if (!state.timer) this.notifyIdle(key);
-  }
-
-  /** Resolves once the document has no pending check and its latest text has been checked. */
-  whenIdle(document: vscode.TextDocument): Promise<void> {
-    const key = document.uri.toString();
-    const state = this.states.get(key);
-    if (state && !state.timer && state.checkedText === document.getText()) return Promise.resolve();
-    return new Promise((resolve) => {
-      const list = this.idleWaiters.get(key) ?? [];
-      list.push(resolve);
-      this.idleWaiters.set(key, list);
-    });
-  }
-
-  private notifyIdle(key: string): void {
-    const list = this.idleWaiters.get(key);
-    if (!list) return;
-    this.idleWaiters.delete(key);
-    for (const r of list) r();
   }
 
   private forget(document: vscode.TextDocument): void {
@@ -110,7 +87,6 @@ export class DiagnosticsController implements vscode.Disposable {
     if (state?.timer) clearTimeout(state.timer);
     this.states.delete(key);
     this.collection.delete(document.uri);
-    this.notifyIdle(key);
   }
 
   dispose(): void {
