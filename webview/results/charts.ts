@@ -100,7 +100,7 @@ export function residencyPlot(
         label: layer.label,
         stroke: layer.kind === 'free' ? mix(color, p.background, 0.6) : color,
         // Opaque fills: each layer is filled down to zero over the ones above it.
-        fill: mix(color, p.background, layer.kind === 'free' ? 0.22 : 0.6),
+        fill: mix(color, p.background, layer.kind === 'free' ? 0.22 : 0.75),
         width: 1,
         points: { show: false },
         value: (_u, _v, _si, idx) => (idx === null || idx === undefined ? '–' : formatKB(raw[idx], unit)),

@@ -163,7 +163,7 @@ function render(): void {
   });
   const expHost = h('div');
   renderExpectations(expHost, expectationLines(r));
-  nodes.push(section('summary', 'Summary', tableHost, expHost));
+  nodes.push(section('summary', 'Summary', h('div', { class: 'summary-row' }, tableHost, expHost)));
 
   const variant = currentVariant()!;
   const xRange = timeExtentSeconds(variant);

@@ -16,12 +16,21 @@ const LONG = 'fixtures/run-long.numa';
 const TYPO = 'fixtures/typo-knob.numa';
 const RUN_TIMEOUT = 90000;
 
+/** The CLI of the installed extension (so the numbers come from the very build under test),
+ *  or the repository's when the extension folder is not beside the workspace. */
+function cliPath(wb) {
+  const extDir = path.join(path.dirname(wb.workspace), 'extensions');
+  const installed = fs.existsSync(extDir) ? fs.readdirSync(extDir).find((d) => d.startsWith('numa-lab.numa-lab')) : null;
+  const cli = installed ? path.join(extDir, installed, 'dist', 'cli.js') : path.join(wb.repo, 'dist', 'cli.js');
+  return fs.existsSync(cli) ? cli : path.join(wb.repo, 'dist', 'cli.js');
+}
+
 /** The CLI's JSON for a file of the workspace: what the panel must agree with. */
 const cliCache = new Map();
 function cliJson(wb, rel, variant) {
   const key = `${rel}#${variant || ''}`;
   if (!cliCache.has(key)) {
-    const args = [path.join(wb.repo, 'dist', 'cli.js'), 'run', path.join(wb.workspace, rel), '--format', 'json'];
+    const args = [cliPath(wb), 'run', path.join(wb.workspace, rel), '--format', 'json'];
     if (variant) args.push('--variant', variant);
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
     assert.ok(r.stdout.trim().startsWith('{'), `numa-lab run ${rel} printed no JSON (exit ${r.status}): ${r.stderr.slice(0, 400)}`);
@@ -280,7 +289,8 @@ test('the panel follows the theme, syncs the cursor across charts and explains a
   const before = await fill();
   await wb.runCommand('Preferences: Color Theme');
   await wb.page.locator('.quick-input-widget .quick-input-box input').fill('Dark Modern');
-  await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().click();
+  await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor({ timeout: 10000 });
+  await wb.page.keyboard.press('Enter');
   await p.locator('body[data-theme-redraws]').waitFor({ timeout: 15000 });
   await wb.until(async () => (await fill()) !== before, { timeout: 10000 });
   assert.notEqual(await fill(), before, 'the charts were redrawn in the new theme colours');
@@ -298,12 +308,14 @@ test('the panel follows the theme, syncs the cursor across charts and explains a
   const nodes = v.series.nodes.map((n) => n.node).sort((a, b) => a - b);
   const strip = nodes.indexOf(ev.node);
   const end = Math.max(v.series.t_ms[v.series.t_ms.length - 1], v.events[v.events.length - 1].t_ms);
+  await p.locator('.chart.timeline').scrollIntoViewIfNeeded();
   const box = await p.locator('.chart.timeline .u-over').boundingBox();
   const row = lane + 0.12 + ((strip + 0.5) / nodes.length) * 0.76;
   const y = box.y + (row / LANE_KINDS.length) * box.height;
   let tip = '';
+  await wb.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   for (const dx of [0, 1, -1, 2, -2, 3]) {
-    await wb.page.mouse.move(box.x + (ev.t_ms / end) * box.width + dx, y);
+    await wb.page.mouse.move(box.x + (ev.t_ms / end) * box.width + dx, y, { steps: 2 });
     const t = p.locator('.tooltip:not([hidden])');
     if (await t.count()) {
       tip = (await t.textContent()) || '';
