@@ -8,7 +8,7 @@
 import { compactionReady, CompactPriority, tryToCompactPages } from './compaction';
 import { HPAGE_NR, SWAP_CLUSTER_MAX, Wmark } from './machine';
 import type { Region, Slice } from './memory';
-import { nodeReclaim } from './node_reclaim';
+import { nodeReclaimForFaults } from './node_reclaim';
 import type { Sim, WorkloadState } from './sim';
 import { kswapdRun, lruPassNs, tryToFreePages, unreferencedReclaimable, wakeupKswapd } from './vmscan';
 
@@ -41,36 +41,33 @@ function demotionWakeOnFallback(sim: Sim, n: number): boolean {
   return sim.scenario.knobs['numa.demotion_enabled'] === true && sim.nodes[n].demotionTargets.length > 0;
 }
 
-/** get_page_from_freelist(): takes pages from the zonelist's nodes above `mark`. */
+/** get_page_from_freelist(): takes pages from the zonelist's nodes above `mark`; with
+ *  zone_reclaim_mode, the faults that find a node below low reclaim it in batches first and the
+ *  ones node reclaim cannot serve move on down the zonelist. */
 function getPageFromFreelist(sim: Sim, a: AllocRequest, mark: Wmark, want: number, allowNodeReclaim: boolean): number {
   let got = 0;
+  const take = (n: number, k: number): number => {
+    const t = k > 0 ? sim.takeFromNode(n, k, a.huge, mark) : 0;
+    if (t <= 0) return 0;
+    sim.place(a.region, a.slice, n, t, a.huge);
+    sim.vmstat.countNumaAlloc(a.preferred, n, cpuNode(sim, a.wl, a.preferred), a.huge ? t / HPAGE_NR : t);
+    got += t;
+    return t;
+  };
   for (const n of a.zonelist) {
     if (want - got <= 0) break;
-    const node = sim.nodes[n];
-    // node_reclaim() makes room a batch at a time; each batch is allocated before the next.
-    for (let round = 0; round < 8 && want - got > 0; round++) {
-      const left = want - got;
-      let k = allowance(sim, n, a.huge, mark, left);
-      if (k <= 0 && allowNodeReclaim && mark === 'low') {
-        // Reclaim the deficit below low plus what this request still needs here.
-        const deficit = Math.max(0, node.level('low') + 1 - node.free);
-        if (nodeReclaim(sim, n, a.preferred, deficit + (a.huge ? left + 2 * HPAGE_NR : left), a.wl) > 0) {
-          k = allowance(sim, n, a.huge, mark, left);
-        }
-      }
-      if (k <= 0) {
-        // Measured on 6.1 with demotion on (kernel-data/tier.json): the node an allocation
-        // falls back from gets its kswapd woken (boosted watermark), so it demotes its coldest
-        // pages to the slow tier and takes new allocations again instead of spilling them there.
-        if (mark === 'low' && n === a.preferred && demotionWakeOnFallback(sim, n)) wakeupKswapd(sim, n, 'allocation fell back from this node');
-        break;
-      }
-      const t = sim.takeFromNode(n, k, a.huge, mark);
-      if (t <= 0) break;
-      sim.place(a.region, a.slice, n, t, a.huge);
-      sim.vmstat.countNumaAlloc(a.preferred, n, cpuNode(sim, a.wl, a.preferred), a.huge ? t / HPAGE_NR : t);
-      got += t;
-      if (!allowNodeReclaim) break;
+    const k = allowance(sim, n, a.huge, mark, want - got);
+    take(n, k);
+    let budget = 0;
+    if (want - got > 0 && allowNodeReclaim && mark === 'low') {
+      budget = nodeReclaimForFaults(sim, n, a.preferred, want - got, a.huge, a.wl);
+      if (budget > 0) take(n, allowance(sim, n, a.huge, mark, Math.min(budget, want - got)));
+    }
+    if (k <= 0 && budget <= 0) {
+      // Measured on 6.1 with demotion on (kernel-data/tier.json): the node an allocation
+      // falls back from gets its kswapd woken (boosted watermark), so it demotes its coldest
+      // pages to the slow tier and takes new allocations again instead of spilling them there.
+      if (mark === 'low' && n === a.preferred && demotionWakeOnFallback(sim, n)) wakeupKswapd(sim, n, 'allocation fell back from this node');
     }
   }
   return got;

@@ -30,8 +30,19 @@ describe('core/examples', function () {
     it('zrm-on reclaims the page cache through node reclaim and serves the workload locally', () => {
       assert.ok(on.summary.vmstat.pgsteal_direct > 0 && on.summary.vmstat.zone_reclaim_success > 0);
       assert.equal(on.summary.vmstat.pgsteal_kswapd, 0);
-      assert.ok(on.summary.remote_access_ratio < 0.1);
+      // Most of the workload is local; a share goes remote because node reclaim is not strict:
+      // with 32 CPUs faulting, those that find the node's reclaim lock taken fall back.
+      assert.ok(on.summary.remote_access_ratio > 0.02 && on.summary.remote_access_ratio < 0.3, `remote ${on.summary.remote_access_ratio}`);
+      assert.ok(on.summary.vmstat.numa_miss > 0);
       assert.ok(on.events.some((e) => e.kind === 'node_reclaim'));
+    });
+    it('zrm-on costs a few percent over membind, as in the published 56.34 / 52.98 = 1.063', () => {
+      // The excess is the remote share (lock contention: 32 pages x cost.reclaim_page per
+      // batch against the other 31 CPUs' fault rate) plus the reclaim stalls; with the default
+      // 300 ns per page the model lands near 1.10. The band admits half to twice the published
+      // excess, not the old 1.006 (one huge reclaim per step, nothing remote).
+      const ratio = on.summary.avg_access_ns / bind.summary.avg_access_ns;
+      assert.ok(ratio > 1.03 && ratio < 1.13, `zrm-on/membind ${ratio}`);
     });
     it('membind reclaims through kswapd and is fully local', () => {
       assert.ok(bind.summary.vmstat.pgsteal_kswapd > 0);
