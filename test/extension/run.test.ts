@@ -32,9 +32,20 @@ describe('run', () => {
     for (const id of Object.values(RunCommands)) assert.ok(all.has(id), `command ${id} is not registered`);
   });
 
-  it('runs an example off the main thread and saves the core\'s result', async () => {
+  it('runs an example and saves the core\'s result', async () => {
     const editor = await openExample('zone-reclaim.numa');
-    // The host's event loop must keep turning while the simulation runs.
+    const outcome = (await vscode.commands.executeCommand(RunCommands.runScenario)) as RunOutcome;
+    assert.strictEqual(outcome.status, 'done', JSON.stringify(outcome).slice(0, 300));
+    if (outcome.status !== 'done') return;
+    assert.ok(outcome.resultPath.startsWith(resultsDir), outcome.resultPath);
+    const saved = JSON.parse(fs.readFileSync(outcome.resultPath, 'utf8'));
+    const expected = runScenarioSet(compile(editor.document.getText(), editor.document.fileName).set!);
+    assert.deepStrictEqual(saved, JSON.parse(JSON.stringify(expected)));
+  });
+
+  it('simulates in a worker thread: the host\'s event loop keeps turning through a one-second variant', async () => {
+    const document = await vscode.workspace.openTextDocument(LONG);
+    await vscode.window.showTextDocument(document);
     let last = Date.now();
     let worstGap = 0;
     const timer = setInterval(() => {
@@ -42,16 +53,14 @@ describe('run', () => {
       worstGap = Math.max(worstGap, now - last);
       last = now;
     }, 5);
-    const outcome = (await vscode.commands.executeCommand(RunCommands.runScenario)) as RunOutcome;
+    const started = Date.now();
+    const outcome = (await vscode.commands.executeCommand(RunCommands.runVariant, document.uri, 'base')) as RunOutcome;
+    const wall = Date.now() - started;
     clearInterval(timer);
-    assert.strictEqual(outcome.status, 'done', JSON.stringify(outcome).slice(0, 300));
-    if (outcome.status !== 'done') return;
-    assert.ok(outcome.resultPath.startsWith(resultsDir), outcome.resultPath);
-    const saved = JSON.parse(fs.readFileSync(outcome.resultPath, 'utf8'));
-    const expected = runScenarioSet(compile(editor.document.getText(), editor.document.fileName).set!);
-    assert.deepStrictEqual(saved.variants.map((v: { summary: { wall_ms?: number } }) => ({ ...v.summary, wall_ms: 0 })), expected.variants.map((v) => ({ ...v.summary, wall_ms: 0 })));
-    console.log(`      extension host event loop: worst gap ${worstGap} ms during the run`);
-    assert.ok(worstGap < 250, `the extension host's event loop stalled for ${worstGap} ms during the run`);
+    assert.strictEqual(outcome.status, 'done');
+    console.log(`      a ${wall} ms run; worst event-loop gap on the extension host ${worstGap} ms`);
+    // On the main thread the gap would be the whole simulation (about a second).
+    assert.ok(worstGap < Math.max(300, wall / 2), `the extension host's event loop stalled for ${worstGap} ms of a ${wall} ms run`);
   });
 
   it('runs one variant', async () => {
