@@ -1,8 +1,9 @@
 // End-to-end tests in a real VS Code: code-server (VS Code 1.139 server + web workbench) with the
 // packaged .vsix installed, driven by playwright-core and Debian's chromium.
 //   1. package the extension with vsce and install it with `code-server --install-extension`;
-//   2. start a private code-server on a free port, on a scratch copy of examples/ + test/e2e/fixtures/;
-//   3. UI suites: every test/e2e/ui/*.test.js, each on a fresh workbench page;
+//   2. per suite, start a private code-server on a free port, on a scratch copy of examples/ +
+//      test/e2e/fixtures/ (the folder is named `workspace`, as the window title shows);
+//   3. UI suites: every test/e2e/ui/*.test.js, each file on a fresh workbench page;
 //   4. extension-host suites: out/test/extension/index.js runs mocha inside code-server's extension
 //      host, reached through the smoke-test driver's ?payload= (what @vscode/test-electron does on
 //      a desktop).
@@ -55,8 +56,8 @@ function packageVsix(runDir) {
 }
 
 /** The folder the workbench opens: the examples plus the fixtures, copied so tests may edit them. */
-function makeWorkspace(runDir) {
-  const ws = path.join(runDir, 'workspace');
+function makeWorkspace(runDir, suite) {
+  const ws = path.join(runDir, `workspace-${suite}`, 'workspace');
   fs.cpSync(path.join(REPO, 'examples'), ws, { recursive: true });
   const fixtures = path.join(__dirname, 'fixtures');
   if (fs.existsSync(fixtures)) fs.cpSync(fixtures, path.join(ws, 'fixtures'), { recursive: true });
@@ -174,37 +175,45 @@ async function main() {
   fs.rmSync(ARTIFACTS, { recursive: true, force: true });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const runDir = makeRunDir();
-  const cs = layout(runDir, csBin, node24Home);
-  fs.copyFileSync(path.join(__dirname, 'lib', 'settings.json'), path.join(cs.dirs.userData, 'User', 'settings.json'));
   const vsix = packageVsix(runDir);
   log(`packaged ${path.basename(vsix)} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KiB)`);
-  log(installExtension(cs, vsix));
-  const workspace = makeWorkspace(runDir);
-  const logFile = path.join(runDir, 'code-server.log');
-  const server = await startCodeServer(cs, { port: await freePort(), smokeTestDriver: true, logFile });
-  log(`code-server up at ${server.url} (process group ${server.pid})`);
+  log(installExtension(layout(runDir, csBin, node24Home), vsix));
 
   const results = [];
   let browser;
+  let server;
+  const stopServer = async () => {
+    if (server) await server.stop();
+    server = undefined;
+  };
   const cleanup = async () => {
     if (browser) await browser.close().catch(() => {});
-    await server.stop();
-    fs.copyFileSync(logFile, path.join(ARTIFACTS, 'code-server.log'));
+    await stopServer();
     if (!process.env.NUMA_E2E_KEEP) fs.rmSync(runDir, { recursive: true, force: true });
   };
   process.once('SIGINT', () => cleanup().finally(() => process.exit(130)));
   process.once('SIGTERM', () => cleanup().finally(() => process.exit(143)));
   try {
     browser = await launchBrowser();
+    // Each suite gets its own code-server, user data and copy of the workspace: the UI suites a
+    // plain workbench, the extension-host suites one with the smoke-test driver.
     for (const suite of SUITES) {
       let counts;
+      const logFile = path.join(ARTIFACTS, `code-server-${suite}.log`);
       try {
+        const cs = layout(runDir, csBin, node24Home, suite);
+        fs.copyFileSync(path.join(__dirname, 'lib', 'settings.json'), path.join(cs.dirs.userData, 'User', 'settings.json'));
+        const workspace = makeWorkspace(runDir, suite);
+        server = await startCodeServer(cs, { port: await freePort(), smokeTestDriver: suite === 'exthost', logFile });
+        log(`${suite}: code-server up at ${server.url} (process group ${server.pid})`);
         if (suite === 'ui') counts = await runUiSuites(browser, server, workspace);
         else if (suite === 'exthost') counts = await runExtensionHostSuites(browser, server, workspace);
         else throw new Error(`unknown suite ${suite}`);
       } catch (e) {
         console.log(`  ${suite} crashed: ${e && e.stack || e}`);
         counts = { passed: 0, failed: 1 };
+      } finally {
+        await stopServer();
       }
       results.push([suite === 'ui' ? 'e2e-ui' : 'extension-host', counts]);
       log(`${suite}: ${counts.passed} passed, ${counts.failed} failed`);

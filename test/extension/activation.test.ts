@@ -25,10 +25,12 @@ describe('activation', () => {
 
   it('shows the language reference generated from the schema', async () => {
     await openExample('zone-reclaim.numa');
-    await vscode.commands.executeCommand(Commands.showReference);
-    const reference = vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.isUntitled);
-    assert.ok(reference, 'no reference document was opened');
-    for (const k of KNOBS) assert.ok(reference.getText().includes(k.name), `${k.name} missing from the reference`);
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(Commands.showReference);
+    assert.ok(uri, 'the command returns the reference file it previews');
+    const text = (await vscode.workspace.openTextDocument(uri)).getText();
+    for (const k of KNOBS) assert.ok(text.includes(`\`${k.name}\``), `${k.name} missing from the reference`);
+    const previews = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview);
+    assert.ok(previews.length > 0, 'no markdown preview tab opened');
   });
 
   it('toggles a line comment with #, from the language configuration', async () => {

@@ -21,6 +21,8 @@ export async function openText(content: string): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument({ language: 'numa', content });
   const editor = await vscode.window.showTextDocument(document);
   await activateExtension();
+  // Editor commands act on the focused editor: make sure it is this one.
+  await waitFor('the new editor to be active', () => vscode.window.activeTextEditor?.document === document);
   return editor;
 }
 
@@ -52,10 +54,13 @@ export function positionOf(document: vscode.TextDocument, needle: string, { afte
   return document.positionAt(at + offset);
 }
 
-/** Reverts and closes every editor, so no "save changes?" dialog interrupts the next test. */
+/** Reverts unsaved documents and closes every tab (text, preview, webview), so no "save changes?"
+ *  dialog interrupts the next test and nothing it left open keeps the focus. */
 export async function closeAllEditors(): Promise<void> {
-  for (let i = 0; i < 50 && vscode.window.activeTextEditor; i++) {
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  for (const document of vscode.workspace.textDocuments) {
+    if (!document.isDirty) continue;
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
   }
-  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await vscode.window.tabGroups.close(vscode.window.tabGroups.all.flatMap((g) => g.tabs));
 }

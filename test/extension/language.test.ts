@@ -55,50 +55,6 @@ describe('language features in the extension host', () => {
       assert.ok(lines.size >= 2, `errors on lines ${[...lines].map((l) => l + 1)}: ${found.map((d) => d.message).join('; ')}`);
     });
 
-    /** Records what is published for one document while `during` runs, plus 800 ms (> the debounce). */
-    async function publishedDuring(document: vscode.TextDocument, during: () => Promise<void>): Promise<string[][]> {
-      const published: string[][] = [];
-      const sub = vscode.languages.onDidChangeDiagnostics((e) => {
-        if (e.uris.some((u) => u.toString() === document.uri.toString())) {
-          published.push(vscode.languages.getDiagnostics(document.uri).map((d) => d.message));
-        }
-      });
-      try {
-        await during();
-        await new Promise((r) => setTimeout(r, 800));
-      } finally {
-        sub.dispose();
-      }
-      return published;
-    }
-
-    it('debounces a burst of edits: only the final text is checked and published', async () => {
-      const editor = await openText(SMALL);
-      assert.deepStrictEqual(await checkedDiagnostics(editor.document), []);
-      const published = await publishedDuring(editor.document, async () => {
-        // Misspell the knob, then put a different valid value, faster than the debounce.
-        await editor.edit((b) => b.insert(positionOf(editor.document, 'swappiness'), 'x'));
-        const value = positionOf(editor.document, '10', { after: 'xswappiness' });
-        await editor.edit((b) => b.replace(new vscode.Range(value, value.translate(0, 2)), '20'));
-        await editor.edit((b) => b.replace(new vscode.Range(positionOf(editor.document, 'vm.xswappiness'), value), 'vm.swappiness = '));
-      });
-      assert.ok(!published.flat().some((m) => m.includes('xswappiness')), `a stale result was published: ${JSON.stringify(published)}`);
-      assert.strictEqual(published.length, 1, `one publication expected: ${JSON.stringify(published)}`);
-      assert.deepStrictEqual(published[0], []);
-      assert.match(editor.document.getText(), /vm\.swappiness = 20/);
-    });
-
-    it('does not re-publish when an edit burst ends on the text already checked', async () => {
-      const editor = await openText(SMALL);
-      assert.deepStrictEqual(await checkedDiagnostics(editor.document), []);
-      const published = await publishedDuring(editor.document, async () => {
-        const at = positionOf(editor.document, 'swappiness');
-        await editor.edit((b) => b.insert(at, 'x'));
-        await editor.edit((b) => b.delete(new vscode.Range(at, at.translate(0, 1))));
-      });
-      assert.deepStrictEqual(published, []);
-    });
-
     it('shows a new error after the debounce, without saving', async () => {
       const editor = await openText(SMALL);
       assert.deepStrictEqual(await checkedDiagnostics(editor.document), []);

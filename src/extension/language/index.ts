@@ -43,12 +43,19 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext): Lang
       const document = vscode.window.activeTextEditor?.document;
       if (document?.languageId === NUMA_LANGUAGE_ID) await diagnostics.checkNow(document);
     }),
-    vscode.commands.registerCommand(Commands.showReference, async () => {
-      const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: generateReferenceDocument() });
-      await vscode.commands.executeCommand('markdown.showPreview', document.uri);
-    }),
+    vscode.commands.registerCommand(Commands.showReference, () => showReference(context)),
   );
   return { analysis, diagnostics };
+}
+
+/** Writes the reference for this version to the extension's storage and previews it: a file, not an
+ *  untitled document, so closing the preview never asks to save anything. */
+async function showReference(context: vscode.ExtensionContext): Promise<vscode.Uri> {
+  const uri = vscode.Uri.joinPath(context.globalStorageUri, 'numa-language-reference.md');
+  await vscode.workspace.fs.createDirectory(context.globalStorageUri);
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(generateReferenceDocument(), 'utf8'));
+  await vscode.commands.executeCommand('markdown.showPreview', uri);
+  return uri;
 }
 
 function toVscodeDiagnostic(document: vscode.TextDocument, d: NumaDiagnostic): vscode.Diagnostic {

@@ -20,10 +20,15 @@ function freePort() {
   });
 }
 
-/** Folders and environment of one code-server instance rooted at `runDir`. */
-function layout(runDir, csBin, node24Home) {
+/**
+ * Folders and environment of a code-server instance rooted at `runDir`. Instances of one run share
+ * the extensions folder (the .vsix is installed once) but each `profile` has its own user data, so
+ * one suite's open editors and state never leak into the next.
+ */
+function layout(runDir, csBin, node24Home, profile = 'default') {
   const dirs = {
-    userData: path.join(runDir, 'user-data'),
+    root: runDir,
+    userData: path.join(runDir, 'user-data', profile),
     extensions: path.join(runDir, 'extensions'),
     xdg: path.join(runDir, 'xdg'),
     tmp: path.join(runDir, 'tmp'),
@@ -39,7 +44,7 @@ function layout(runDir, csBin, node24Home) {
     TMPDIR: dirs.tmp,
   };
   const baseArgs = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
-  return { csBin, dirs, env, baseArgs };
+  return { csBin, profile, dirs, env, baseArgs };
 }
 
 /** Installs a .vsix the way a user would, with `code-server --install-extension`. */
@@ -56,10 +61,11 @@ function installExtension(cs, vsixPath) {
 /**
  * Starts code-server in its own process group on 127.0.0.1:port and waits for /healthz.
  * `smokeTestDriver` lets the workbench honour ?payload=[[extensionTestsPath,..]], which is how the
- * extension-host mocha suites run.
+ * extension-host mocha suites run. Only for those: in that mode the workbench never shows
+ * notification toasts and answers every dialog with Cancel, which UI tests must see as a user does.
  */
 async function startCodeServer(cs, { port, smokeTestDriver = false, logFile }) {
-  const config = path.join(cs.dirs.userData, '..', 'config.yaml');
+  const config = path.join(cs.dirs.root, `config-${cs.profile}.yaml`);
   fs.writeFileSync(config, [
     `bind-addr: 127.0.0.1:${port}`, 'auth: none', 'cert: false',
     'disable-telemetry: true', 'disable-update-check: true', '',

@@ -57,6 +57,25 @@ class Workbench {
 
   /** Opens a workspace file with Quick Open and waits until its editor is active. */
   async openFile(relPath) {
+    const base = path.basename(relPath);
+    let lastError;
+    // A webview or notification taking focus closes Quick Open mid-way: try again, a few times.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.quickOpen(relPath);
+        await this.page.locator('.tabs-container .tab.active', { hasText: base }).first().waitFor({ timeout: 10000 });
+        await this.page.locator(`${EDITOR} .view-lines .view-line`).first().waitFor({ timeout: 10000 });
+        await this.focusEditor();
+        return;
+      } catch (e) {
+        lastError = e;
+      }
+    }
+    throw lastError;
+  }
+
+  /** Types the path into Quick Open and accepts the row of exactly that file, with the keyboard. */
+  async quickOpen(relPath) {
     const page = this.page;
     await this.closeWidgets();
     await page.keyboard.press('Control+P');
@@ -66,21 +85,26 @@ class Workbench {
     const base = path.basename(relPath);
     const dir = path.dirname(relPath) === '.' ? '' : path.dirname(relPath);
     // Fuzzy matching also lists other files (zone-reclaim.numa-result.json for zone-reclaim.numa):
-    // pick the row whose name is exactly the file's and whose description is its folder.
-    const row = await this.until(() => page.evaluate(({ base, dir }) => {
+    // move the focus to the row whose name is exactly the file's and whose description is its folder.
+    const rowState = () => page.evaluate(({ base, dir }) => {
       const rows = [...document.querySelectorAll('.quick-input-list .monaco-list-row')];
-      const i = rows.findIndex((r) => {
+      const index = (r) => Number(r.getAttribute('data-index'));
+      const target = rows.find((r) => {
         const name = (r.querySelector('.label-name') || {}).textContent || '';
         const desc = (r.querySelector('.label-description') || {}).textContent || '';
         return name.replace(/\u00a0/g, ' ').trim() === base && (!dir || desc.replace(/\\/g, '/').includes(dir));
       });
-      return i < 0 ? null : rows[i].getAttribute('data-index');
-    }, { base, dir }), { timeout: 20000 });
-    if (row === null) throw new Error(`Quick Open lists no file ${relPath}`);
-    await page.locator(`.quick-input-list .monaco-list-row[data-index="${row}"]`).click();
-    await page.locator('.tabs-container .tab.active', { hasText: base }).first().waitFor({ timeout: 20000 });
-    await page.locator(`${EDITOR} .view-lines .view-line`).first().waitFor({ timeout: 20000 });
-    await this.focusEditor();
+      const focused = rows.find((r) => r.classList.contains('focused'));
+      return target && focused ? { target: index(target), focused: index(focused) } : null;
+    }, { base, dir });
+    let state = await this.until(rowState, { timeout: 20000 });
+    if (!state) throw new Error(`Quick Open lists no file ${relPath}`);
+    for (let i = 0; i < 20 && state && state.focused !== state.target; i++) {
+      await page.keyboard.press(state.focused < state.target ? 'ArrowDown' : 'ArrowUp');
+      state = await rowState();
+    }
+    if (!state || state.focused !== state.target) throw new Error(`could not select ${relPath} in Quick Open`);
+    await page.keyboard.press('Enter');
   }
 
   /** Makes sure keyboard focus is in the active editor (Quick Open leaves it there; otherwise

@@ -317,11 +317,15 @@ test('the panel follows the theme, syncs the cursor across charts and explains a
   for (const dx of [0, 1, -1, 2, -2, 3]) {
     await wb.page.mouse.move(box.x + (ev.t_ms / end) * box.width + dx, y, { steps: 2 });
     const t = p.locator('.tooltip:not([hidden])');
+    await t.waitFor({ timeout: 600 }).catch(() => {});
     if (await t.count()) {
       tip = (await t.textContent()) || '';
       break;
     }
   }
+  const hx = box.x + (ev.t_ms / end) * box.width;
+  console.log('DEBUG elementFromPoint', await wb.page.evaluate(([x, yy]) => { const e = document.elementFromPoint(x, yy); return e ? e.outerHTML.slice(0, 300) : null; }, [hx, y]));
+  console.log('DEBUG iframes', await wb.page.evaluate(() => [...document.querySelectorAll('iframe.webview')].map((f) => f.className + ' ' + JSON.stringify(f.getBoundingClientRect()) + ' ' + getComputedStyle(f.parentElement).pointerEvents + ' vis=' + getComputedStyle(f.parentElement).visibility).join(' || ')));
   assert.match(tip, new RegExp(`on node ${ev.node}`), `tooltip at ${ev.kind} t=${ev.t_ms}: ${tip}`);
   assert.match(tip, /pages/);
   const cursors = await p.locator('body').evaluate(() => [...document.querySelectorAll('.chart .u-cursor-x')].map((c) => c.style.transform || c.style.left));
