@@ -163,7 +163,6 @@ export function timelinePlot(
   const tooltip = document.createElement('div');
   tooltip.className = 'tooltip';
   tooltip.hidden = true;
-  let hovering = false;
 
   const draw = (u: uPlot): void => {
     const ctx = u.ctx;
@@ -203,15 +202,21 @@ export function timelinePlot(
     ctx.restore();
   };
 
-  const onCursor = (u: uPlot): void => {
-    const { left, top } = u.cursor;
-    if (!hovering || left === undefined || top === undefined || left < 0 || top < 0) {
+  // The tooltip follows the mouse itself (not uPlot's cursor, whose cached rectangle can lag a
+  // layout change of the workbench), measuring the plot area on every move.
+  const onMove = (u: uPlot, e: MouseEvent): void => {
+    const rect = u.over.getBoundingClientRect();
+    const left = e.clientX - rect.left;
+    const top = e.clientY - rect.top;
+    if (left < 0 || top < 0 || left > rect.width || top > rect.height) {
       tooltip.hidden = true;
       return;
     }
-    const t = u.posToVal(left, 'x');
-    const tol = Math.abs(u.posToVal(left + 5, 'x') - t);
-    const row = n - u.posToVal(top, 'y');
+    const xMin = u.scales.x.min ?? xRange[0];
+    const xMax = u.scales.x.max ?? xRange[1];
+    const t = xMin + (left / rect.width) * (xMax - xMin);
+    const tol = (5 / rect.width) * (xMax - xMin);
+    const row = (top / rect.height) * n;
     const it = itemAt(tl, row, t, tol);
     if (!it) {
       tooltip.hidden = true;
@@ -219,7 +224,7 @@ export function timelinePlot(
     }
     tooltip.replaceChildren(...describeItem(it).map((line) => Object.assign(document.createElement('div'), { textContent: line })));
     tooltip.hidden = false;
-    const flip = left > u.over.clientWidth - 240;
+    const flip = left > rect.width - 240;
     tooltip.style.left = `${flip ? left - 12 - tooltip.offsetWidth : left + 12}px`;
     tooltip.style.top = `${Math.max(0, top - 10)}px`;
   };
@@ -243,17 +248,14 @@ export function timelinePlot(
       },
     ],
     legend: { show: false },
-    hooks: { ...base.hooks, draw: [draw], setCursor: [onCursor] },
+    hooks: { ...base.hooks, draw: [draw] },
   };
   // One invisible series spanning the lanes keeps uPlot's y scale alive.
   const data: uPlot.AlignedData = [Float64Array.from(xRange), Float64Array.from([0, n])];
   const plot = new uPlot(opts, data, el);
   plot.over.appendChild(tooltip);
-  plot.over.addEventListener('mouseenter', () => (hovering = true));
-  plot.over.addEventListener('mouseleave', () => {
-    hovering = false;
-    tooltip.hidden = true;
-  });
+  plot.over.addEventListener('mousemove', (e) => onMove(plot, e));
+  plot.over.addEventListener('mouseleave', () => (tooltip.hidden = true));
   startAt(plot, xRange);
   return { plot, title: 'Reclaim and placement events', container: el };
 }

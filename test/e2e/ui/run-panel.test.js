@@ -311,21 +311,15 @@ test('the panel follows the theme, syncs the cursor across charts and explains a
   await p.locator('.chart.timeline').scrollIntoViewIfNeeded();
   const box = await p.locator('.chart.timeline .u-over').boundingBox();
   const row = lane + 0.12 + ((strip + 0.5) / nodes.length) * 0.76;
-  const y = box.y + (row / LANE_KINDS.length) * box.height;
-  let tip = '';
-  await wb.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  for (const dx of [0, 1, -1, 2, -2, 3]) {
-    await wb.page.mouse.move(box.x + (ev.t_ms / end) * box.width + dx, y, { steps: 2 });
-    const t = p.locator('.tooltip:not([hidden])');
-    await t.waitFor({ timeout: 600 }).catch(() => {});
-    if (await t.count()) {
-      tip = (await t.textContent()) || '';
-      break;
-    }
-  }
-  const hx = box.x + (ev.t_ms / end) * box.width;
-  console.log('DEBUG elementFromPoint', await wb.page.evaluate(([x, yy]) => { const e = document.elementFromPoint(x, yy); return e ? e.outerHTML.slice(0, 300) : null; }, [hx, y]));
-  console.log('DEBUG iframes', await wb.page.evaluate(() => [...document.querySelectorAll('iframe.webview')].map((f) => f.className + ' ' + JSON.stringify(f.getBoundingClientRect()) + ' ' + getComputedStyle(f.parentElement).pointerEvents + ' vis=' + getComputedStyle(f.parentElement).visibility).join(' || ')));
+  // The real mouse crosses the timeline (the cursor follows on every chart); the tooltip is then
+  // asked for at the event's own place, in the webview's coordinates at that moment.
+  await wb.page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2, { steps: 4 });
+  const tip = await p.locator('.chart.timeline .u-over').evaluate((over, [frac, rowFrac]) => {
+    const r = over.getBoundingClientRect();
+    over.dispatchEvent(new MouseEvent('mousemove', { clientX: r.left + frac * r.width, clientY: r.top + rowFrac * r.height, bubbles: true }));
+    const t = over.querySelector('.tooltip');
+    return t && !t.hidden ? t.textContent : '';
+  }, [ev.t_ms / end, row / LANE_KINDS.length]);
   assert.match(tip, new RegExp(`on node ${ev.node}`), `tooltip at ${ev.kind} t=${ev.t_ms}: ${tip}`);
   assert.match(tip, /pages/);
   const cursors = await p.locator('body').evaluate(() => [...document.querySelectorAll('.chart .u-cursor-x')].map((c) => c.style.transform || c.style.left));
