@@ -20,6 +20,7 @@ import { cgroupChart } from './transforms/cgroups';
 import { summaryTable, expectationLines } from './transforms/summary';
 import { sweepChart, sweepMetrics } from './transforms/sweep';
 import { formatSimTime } from './transforms/format';
+import { decimateVariant } from '../../src/protocol/decimate';
 import { fileStem } from './transforms/exportData';
 import { renderSummaryTable, renderExpectations } from './table';
 import { residencyPlot, timelinePlot, cgroupPlot, sweepPlot, timeGroup, laneColor, type ChartHandle } from './charts';
@@ -165,7 +166,9 @@ function render(): void {
   renderExpectations(expHost, expectationLines(r));
   nodes.push(section('summary', 'Summary', h('div', { class: 'summary-row' }, tableHost, expHost)));
 
-  const variant = currentVariant()!;
+  // Charts get at most 8 points per horizontal pixel: the same picture as every sample (the
+  // thinning keeps each bucket's extremes) up to an 8x zoom, at a fraction of the drawing.
+  const variant = decimateVariant(currentVariant()!, 8 * chartWidth());
   const xRange = timeExtentSeconds(variant);
   const residencyHost = h('div', { class: 'charts' });
   const timelineHost = h('div', { class: 'charts' });
