@@ -4,10 +4,10 @@
 // 1 when one fails or the scenario has errors, 2 for usage and I/O errors.
 
 import * as fs from 'node:fs';
-import { compile, LineMap } from '../language';
+import { compile, limitProblems, LineMap } from '../language';
 import type { ScenarioSet } from '../language/model';
 import { parseScale, runScenarioSet, scaleScenario } from '../core';
-import type { RunResult } from '../core/result';
+import type { Progress, RunResult } from '../core/result';
 import { formatDiagnostic } from './check';
 import { readScenarioFile } from './io';
 
@@ -144,15 +144,47 @@ export async function runCommand(args: string[]): Promise<number> {
       }),
     };
   }
-  const result = runScenarioSet(set, { variants: parsed.variants });
+  const problems = [...new Set(set.variants.flatMap(limitProblems))];
+  if (problems.length > 0) {
+    for (const p of problems) process.stderr.write(`${parsed.file}: --scale ${parsed.scale}: ${p}\n`);
+    return 2;
+  }
+  const progress = progressLine(process.stderr);
+  const result = runScenarioSet(set, { variants: parsed.variants, onProgress: progress.update });
+  progress.done();
   const text = parsed.format === 'json' ? JSON.stringify(result) + '\n' : parsed.format === 'csv' ? formatCsv(result) : formatTable(result);
   if (parsed.out) {
+    // Write beside the target and rename, so a failed write never leaves half a file behind.
+    const tmp = `${parsed.out}.${process.pid}.tmp`;
     try {
-      fs.writeFileSync(parsed.out, text);
+      fs.writeFileSync(tmp, text);
+      fs.renameSync(tmp, parsed.out);
     } catch (e) {
+      try { fs.rmSync(tmp, { force: true }); } catch { /* nothing was written there */ }
       process.stderr.write(`${parsed.out}: cannot write (${(e as NodeJS.ErrnoException).code ?? 'error'})\n`);
       return 2;
     }
   } else process.stdout.write(text);
   return (result.expectations ?? []).every((e) => e.passed) ? 0 : 1;
+}
+
+/** A one-line progress report on a terminal's stderr (nothing when stderr is a file or pipe),
+ *  shown only once a run has taken a second, redrawn at most five times a second. */
+export function progressLine(stream: NodeJS.WriteStream, now: () => number = Date.now) {
+  const start = now();
+  let last = 0;
+  let shown = false;
+  return {
+    update: (p: Progress) => {
+      const t = now();
+      if (!stream.isTTY || t - start < 1000 || t - last < 200) return;
+      last = t;
+      shown = true;
+      const pct = p.duration_ms > 0 ? Math.floor((100 * p.simulated_ms) / p.duration_ms) : 100;
+      stream.write(`\r${p.variant} (${p.variantIndex + 1}/${p.variantCount}): ${(p.simulated_ms / 1000).toFixed(1)} of ${(p.duration_ms / 1000).toFixed(1)} s simulated, ${pct}%   `);
+    },
+    done: () => {
+      if (shown) stream.write('\r\x1b[K');
+    },
+  };
 }

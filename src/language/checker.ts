@@ -56,7 +56,16 @@ export const MEMPOLICY_MODES = ['local', 'preferred', 'bind', 'interleave', 'wei
 const MAX_NODES = 64;
 const MAX_CPUS = 4096;
 const MAX_MEMORY = 64 * 1024 ** 4; // 64 TiB per node
+const MIN_MEMORY = 16 * 1024 ** 2;
 const MAX_DURATION = 24 * 3600 * S;
+
+/** The checker's size limits applied to a scenario changed after checking (by `--scale`):
+ *  one message per problem, empty when it is within them. */
+export function limitProblems(s: M.Scenario): string[] {
+  return s.machine.nodes
+    .filter((n) => n.memoryBytes < MIN_MEMORY || n.memoryBytes > MAX_MEMORY)
+    .map((n) => `node ${n.id} would have ${fmtBytes(n.memoryBytes)} of memory; a node has 16 MiB to 64 TiB`);
+}
 
 /** Entry point: check a parsed file. */
 export function check(file: A.FileNode, parseDiagnostics: Diagnostic[] = []): CheckResult {
@@ -616,7 +625,7 @@ class Checker {
       const base: PresetNode | undefined = this.preset?.nodes[id];
       const s = cfg.nodes.get(id) ?? new Map<string, A.Setting>();
       const memory = this.sizeSetting(s.get('memory'), 'memory') ?? base?.memoryBytes;
-      if (memory !== undefined && memory !== null && (memory < 16 * 1024 ** 2 || memory > MAX_MEMORY)) {
+      if (memory !== undefined && memory !== null && (memory < MIN_MEMORY || memory > MAX_MEMORY)) {
         this.error(s.get('memory')!.value!, `node memory must be between 16 MiB and 64 TiB`, 'range');
       }
       const cpusSetting = s.get('cpus');

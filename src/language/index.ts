@@ -43,7 +43,7 @@ export function compile(text: string, fileName = 'scenario.numa'): Compilation {
 }
 
 export { parse } from './parser';
-export { check } from './checker';
+export { check, limitProblems } from './checker';
 export { tokenize } from './lexer';
 export { LineMap } from './diagnostics';
 export type { Diagnostic, Fix, Severity } from './diagnostics';

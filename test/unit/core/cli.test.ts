@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCommand } from '../../../src/cli/run';
+import { progressLine, runCommand } from '../../../src/cli/run';
 import type { RunResult } from '../../../src/core/result';
 import { ROOT } from './helpers';
 
@@ -71,5 +71,49 @@ describe('cli/run', function () {
     assert.equal((await capture([zr, '--format', 'xml'])).code, 2);
     assert.equal((await capture([zr, '--scale', '-1'])).code, 2);
     assert.equal((await capture([zr, '--variant', 'nope'])).code, 2);
+  });
+
+  it('refuses a --scale that takes a node outside the checker\'s 16 MiB..64 TiB, before running', async () => {
+    const tiny = await capture([zr, '--scale', '1/1000']);
+    assert.equal(tiny.code, 2);
+    assert.match(tiny.err, /--scale 0\.001: node 0 would have .* of memory; a node has 16 MiB to 64 TiB/);
+    assert.equal(tiny.out, '');
+    const huge = await capture([zr, '--scale', '1000000']);
+    assert.equal(huge.code, 2);
+    assert.match(huge.err, /node 1 would have .*TiB of memory/);
+  });
+
+  it('leaves an existing --out file whole when the new result cannot be written there', async () => {
+    const target = path.join(dir, 'kept.json');
+    writeFileSync(target, 'previous result');
+    const blocked = path.join(dir, 'blocked');
+    writeFileSync(blocked, 'a file, not a folder');
+    const r = await capture([zr, '--format', 'json', '--out', path.join(blocked, 'x.json')]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /cannot write/);
+    assert.equal(readFileSync(target, 'utf8'), 'previous result');
+    const ok = await capture([zr, '--format', 'json', '--out', target]);
+    assert.equal(ok.code, 0);
+    assert.equal((JSON.parse(readFileSync(target, 'utf8')) as RunResult).variants.length > 0, true);
+  });
+
+  it('draws progress on a terminal only, after a second, and clears it', () => {
+    let clock = 0;
+    const written: string[] = [];
+    const tty = { isTTY: true, write: (s: string) => { written.push(s); return true; } } as unknown as NodeJS.WriteStream;
+    const line = progressLine(tty, () => clock);
+    const p = { variant: 'zrm-on', variantIndex: 1, variantCount: 3, simulated_ms: 30000, duration_ms: 120000 };
+    line.update(p);
+    assert.deepEqual(written, [], 'nothing in the first second');
+    clock = 1500;
+    line.update(p);
+    assert.match(written[0], /zrm-on \(2\/3\): 30\.0 of 120\.0 s simulated, 25%/);
+    line.done();
+    assert.equal(written[1], '\r\x1b[K');
+    const pipe: string[] = [];
+    const piped = progressLine({ isTTY: false, write: (s: string) => { pipe.push(s); return true; } } as unknown as NodeJS.WriteStream, () => 5000);
+    piped.update(p);
+    piped.done();
+    assert.deepEqual(pipe, []);
   });
 });
