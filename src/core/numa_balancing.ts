@@ -104,24 +104,7 @@ function endOfPass(sim: Sim, wl: WorkloadState): void {
 /** Moves up to `k` pages of a slice from node `from` to `to`, huge pages whole when the target
  *  has free blocks, above the target's high watermark (migrate_balanced_pgdat). */
 function migrate(sim: Sim, s: Slice, from: number, to: number, k: number): number {
-  let moved = 0;
-  const hugeK = Math.min(s.huge[from], Math.floor(k / HPAGE_NR) * HPAGE_NR);
-  if (hugeK > 0) {
-    const got = sim.takeFromNode(to, hugeK, true, 'high');
-    if (got > 0) sim.movePages(s, from, to, got, true, 1);
-    moved += got;
-  }
-  let baseK = Math.min(k - moved, s.base[from]);
-  if (baseK < k - moved && s.huge[from] > 0) {
-    sim.splitHuge(s, from, Math.ceil((k - moved - baseK) / HPAGE_NR) * HPAGE_NR);
-    baseK = Math.min(k - moved, s.base[from]);
-  }
-  if (baseK > 0) {
-    const got = sim.takeFromNode(to, baseK, false, 'high');
-    if (got > 0) sim.movePages(s, from, to, got, false, 0.5);
-    moved += got;
-  }
-  return moved;
+  return sim.migrateSlice(s, from, to, k, 'high', 0.5);
 }
 
 /** numa_promotion_rate_limit() and numa_promotion_adjust_threshold() for target node t. */

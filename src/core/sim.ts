@@ -257,6 +257,31 @@ export class Sim {
     this.giveToNode(from, pages, contiguity);
   }
 
+  /** Migrates up to `k` pages of a slice from node `from` to `to` (migrate_pages): whole THPs
+   *  while the target has free 2 MiB blocks, the rest as base pages (splitting THPs for them),
+   *  every allocation on the target above its `mark` watermark. `baseContiguity` is the share of
+   *  the base pages that return to `from` as whole free blocks. Returns pages moved. */
+  migrateSlice(s: Slice, from: number, to: number, k: number, mark: 'min' | 'high', baseContiguity: number): number {
+    let moved = 0;
+    const hugeK = Math.min(s.huge[from], Math.floor(k / HPAGE_NR) * HPAGE_NR);
+    if (hugeK > 0) {
+      const got = this.takeFromNode(to, hugeK, true, mark);
+      if (got > 0) this.movePages(s, from, to, got, true, 1);
+      moved += got;
+    }
+    let baseK = Math.min(k - moved, s.base[from]);
+    if (baseK < k - moved && s.huge[from] > 0) {
+      this.splitHuge(s, from, Math.ceil((k - moved - baseK) / HPAGE_NR) * HPAGE_NR);
+      baseK = Math.min(k - moved, s.base[from]);
+    }
+    if (baseK > 0) {
+      const got = this.takeFromNode(to, baseK, false, mark);
+      if (got > 0) this.movePages(s, from, to, got, false, baseContiguity);
+      moved += got;
+    }
+    return moved;
+  }
+
   /** Latency of one access from a CPU on node c to memory on node m, loaded by bandwidth use. */
   accessLatency(c: number, m: number, load: number): number {
     const u = Math.min(0.95, load);

@@ -112,25 +112,7 @@ function gather(sim: Sim, n: number, kind: 'anon' | 'file', sc: ScanControl, res
 function demote(sim: Sim, region: Region, s: Slice, n: number, k: number, sc: ScanControl): number {
   for (const t of sim.nodes[n].demotionTargets) {
     const tn = sim.nodes[t];
-    let moved = 0;
-    // Whole THPs migrate as THPs when the target has free blocks; the rest as base pages.
-    const hugeK = Math.min(s.huge[n], Math.floor(k / HPAGE_NR) * HPAGE_NR);
-    if (hugeK > 0) {
-      const got = sim.takeFromNode(t, hugeK, true, 'min');
-      if (got > 0) sim.movePages(s, n, t, got, true, 1);
-      moved += got;
-    }
-    let baseK = Math.min(k - moved, s.base[n]);
-    if (baseK < k - moved && s.huge[n] > 0) {
-      const need = Math.ceil((k - moved - baseK) / HPAGE_NR) * HPAGE_NR;
-      sim.splitHuge(s, n, need);
-      baseK = Math.min(k - moved, s.base[n]);
-    }
-    if (baseK > 0) {
-      const got = sim.takeFromNode(t, baseK, false, 'min');
-      if (got > 0) sim.movePages(s, n, t, got, false, RECLAIM_CONTIGUITY);
-      moved += got;
-    }
+    const moved = sim.migrateSlice(s, n, t, k, 'min', RECLAIM_CONTIGUITY);
     if (tn.availableAbove('low') <= 0) wakeupKswapd(sim, t, 'demotion target below low watermark');
     if (moved > 0) {
       const pp = Math.min(moved, s.promoted[n]);
