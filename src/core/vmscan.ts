@@ -157,6 +157,24 @@ export function shrinkNode(sim: Sim, n: number, nrToReclaim: number, sc: ScanCon
   const swappiness = sim.knob('vm.swappiness');
   const swapNsPerPage = sim.scenario.machine.swap ? (4096 / sim.scenario.machine.swap.bandwidthBytesPerSec) * 1e9 : 0;
 
+  // Takes `target` pages from the candidates, coldest first: a referenced page costs two scans
+  // (rotated once, taken on the next pass); with demotion on, pages go to the next tier first
+  // and `dispose(cand, k, demoted)` frees what did not fit there.
+  const takeColdest = (cands: Candidate[], target: number, dispose: (cand: Candidate, k: number, demoted: number) => void): void => {
+    let left = target;
+    for (const cand of cands) {
+      if (left <= 0) break;
+      const k = Math.min(left, cand.pages);
+      scanned += cand.cold < REFERENCED_NS ? 2 * k : k;
+      dispose(cand, k, demotion ? demote(sim, cand.region, cand.slice, n, k, sc) : 0);
+      left -= k;
+    }
+  };
+  const creditDemoted = (pages: number): void => {
+    timeNs += pages * c.migratePage * BATCHED_MIGRATE_SHARE;
+    reclaimed += pages;
+  };
+
   for (const respectLow of [true, false]) {
     const files = gather(sim, n, 'file', sc, respectLow);
     const anons = anonOk ? gather(sim, n, 'anon', sc, respectLow) : [];
@@ -186,40 +204,23 @@ export function shrinkNode(sim: Sim, n: number, nrToReclaim: number, sc: ScanCon
     anonTarget = Math.min(anonTarget, anonTotal);
 
     // File pages: dropped (clean) or written and dropped; demoted first when demotion is on.
-    let left = fileTarget;
-    for (const cand of files) {
-      if (left <= 0) break;
-      const k = Math.min(left, cand.pages);
+    takeColdest(files, fileTarget, (cand, k, demoted) => {
       const s = cand.slice;
-      scanned += cand.cold < REFERENCED_NS ? 2 * k : k;
-      let done = 0;
-      if (demotion) done = demote(sim, cand.region, s, n, k, sc);
-      if (done < k) {
-        const drop = k - done;
+      if (demoted < k) {
+        const drop = k - demoted;
         const dirtyShare = Math.min(s.dirty, Math.round((s.dirty * drop) / Math.max(1, s.mappedTotal())));
         s.dirty -= dirtyShare;
         sim.freeBase(cand.region, s, n, drop, RECLAIM_CONTIGUITY, true);
         timeNs += drop * c.reclaimPage + dirtyShare * swapNsPerPage;
         reclaimed += drop;
       }
-      timeNs += done * c.migratePage * BATCHED_MIGRATE_SHARE;
-      reclaimed += done;
-      left -= k;
-    }
+      creditDemoted(demoted);
+    });
     // Anon pages: demoted, or swapped out (THPs are split first: no THP swap here).
-    left = anonTarget;
-    for (const cand of anons) {
-      if (left <= 0) break;
-      const k = Math.min(left, cand.pages);
+    takeColdest(anons, anonTarget, (cand, k, demoted) => {
       const s = cand.slice;
-      scanned += cand.cold < REFERENCED_NS ? 2 * k : k;
-      let done = 0;
-      if (demotion) done = demote(sim, cand.region, s, n, k, sc);
-      timeNs += done * c.migratePage * BATCHED_MIGRATE_SHARE;
-      reclaimed += done;
-      let rest = k - done;
-      const free = sim.swapTotalPages - sim.swapUsedPages;
-      rest = Math.min(rest, free);
+      creditDemoted(demoted);
+      const rest = Math.min(k - demoted, sim.swapTotalPages - sim.swapUsedPages);
       if (rest > 0) {
         if (s.base[n] < rest) sim.splitHuge(s, n, Math.ceil((rest - s.base[n]) / HPAGE_NR) * HPAGE_NR);
         const out = Math.min(rest, s.base[n]);
@@ -232,8 +233,7 @@ export function shrinkNode(sim: Sim, n: number, nrToReclaim: number, sc: ScanCon
         reclaimed += out;
         sim.events.record(sim.nowNs, 'swap_out', sim.nodes[n].id, out, `${sc.who} reclaim: ${sc.cause}`, sc.workload?.name);
       }
-      left -= k;
-    }
+    });
     if (reclaimed >= nrToReclaim || (files.length + anons.length) === 0) {
       if (reclaimed > 0 || !respectLow) break;
     }
