@@ -181,18 +181,14 @@ class Checker {
           break;
         }
         case 'cgroup': {
-          if (!item.name) break;
-          if (this.base.cgroups.has(item.name.text)) { this.error(item.name, `cgroup '${item.name.text}' is defined twice`, 'duplicate'); break; }
-          this.symbols.push({ kind: 'cgroup', name: item.name.text, start: item.name.start, end: item.name.end, definition: true });
+          if (!item.name || !this.define('cgroup', item.name, this.base.cgroups.has(item.name.text))) break;
           const m = new Map<string, A.Setting>();
           this.collectSettings(item.settings, m, CGROUP_SETTINGS, 'cgroup setting');
           this.base.cgroups.set(item.name.text, m);
           break;
         }
         case 'workload': {
-          if (!item.name) break;
-          if (this.base.workloads.has(item.name.text)) { this.error(item.name, `workload '${item.name.text}' is defined twice`, 'duplicate'); break; }
-          this.symbols.push({ kind: 'workload', name: item.name.text, start: item.name.start, end: item.name.end, definition: true });
+          if (!item.name || !this.define('workload', item.name, this.base.workloads.has(item.name.text))) break;
           const m = new Map<string, A.Setting>();
           this.collectSettings(item.settings, m, WORKLOAD_SETTINGS, 'workload setting');
           this.base.workloads.set(item.name.text, { item, settings: m });
@@ -222,6 +218,17 @@ class Checker {
     if (this.base.workloads.size === 0 && this.machine) {
       this.warn(this.machine.keyword, 'the scenario has no workload: nothing will allocate or access memory', 'no-workload');
     }
+  }
+
+  /** A cgroup or workload definition: an error if the name is `taken`, else a symbol. Returns
+   *  whether the definition is new. */
+  private define(kind: 'cgroup' | 'workload', name: A.Name, taken: boolean): boolean {
+    if (taken) {
+      this.error(name, `${kind} '${name.text}' is defined twice`, 'duplicate');
+      return false;
+    }
+    this.symbols.push({ kind, name: name.text, start: name.start, end: name.end, definition: true });
+    return true;
   }
 
   private collectSettings(settings: A.Setting[], into: Map<string, A.Setting>, known: Record<string, string>, what: string): void {
