@@ -89,6 +89,11 @@ class Parser {
     }
     return this.fail(`expected ${context}, found ${this.describe(t)}`);
   }
+  /** The name after a keyword, on the keyword's line: `cgroup app`, `variant zrm-on`. */
+  private nameAfter(keyword: string, example?: string): A.Name {
+    if (this.onSameLine() && this.tok.kind === 'ident') return this.ident(`a ${keyword} name`);
+    return this.fail(`expected a ${keyword} name after '${keyword}'${example ? `, e.g. ${example}` : ''}`);
+  }
   /** Inside a block, a token on a new line starts a new entry. */
   private lineSensitive = false;
   private onSameLine(): boolean {
@@ -183,11 +188,17 @@ class Parser {
     return { start: open.start, end: close.end };
   }
 
+  /** A `{ ... }` block that holds settings only. */
+  private settingsOnly(context: string): { settings: A.Setting[]; end: number } {
+    const settings: A.Setting[] = [];
+    const b = this.block(context, () => settings.push(this.setting()));
+    return { settings, end: b.end };
+  }
+
   private settingsBlock(): A.SettingsBlock {
     const kw = this.next();
-    const settings: A.Setting[] = [];
-    const b = this.block(`after '${kw.text}'`, () => settings.push(this.setting()));
-    return { kind: 'settings', keyword: { text: kw.text, start: kw.start, end: kw.end }, settings, start: kw.start, end: b.end };
+    const { settings, end } = this.settingsOnly(`after '${kw.text}'`);
+    return { kind: 'settings', keyword: { text: kw.text, start: kw.start, end: kw.end }, settings, start: kw.start, end };
   }
 
   private setting(): A.Setting {
@@ -360,9 +371,8 @@ class Parser {
     const kw = this.next();
     const id = this.tok.kind === 'number' && this.onSameLine() ? this.quantity() : null;
     if (!id) this.fail("expected a node number after 'node', e.g. node 0 { memory = 64 GiB }");
-    const settings: A.Setting[] = [];
-    const b = this.block(`after 'node ${id.number}'`, () => settings.push(this.setting()));
-    return { kind: 'node', id, settings, start: kw.start, end: b.end };
+    const { settings, end } = this.settingsOnly(`after 'node ${id.number}'`);
+    return { kind: 'node', id, settings, start: kw.start, end };
   }
 
   private matrix(): A.MatrixBlock {
@@ -386,15 +396,14 @@ class Parser {
 
   private cgroup(): A.CgroupItem {
     const kw = this.next();
-    const name = this.onSameLine() && this.tok.kind === 'ident' ? this.ident('a cgroup name') : this.fail("expected a cgroup name after 'cgroup', e.g. cgroup app { memory.max = 8 GiB }");
-    const settings: A.Setting[] = [];
-    const b = this.block(`after 'cgroup ${name.text}'`, () => settings.push(this.setting()));
-    return { kind: 'cgroup', keyword: kw, name, settings, start: kw.start, end: b.end };
+    const name = this.nameAfter('cgroup', 'cgroup app { memory.max = 8 GiB }');
+    const { settings, end } = this.settingsOnly(`after 'cgroup ${name.text}'`);
+    return { kind: 'cgroup', keyword: kw, name, settings, start: kw.start, end };
   }
 
   private workload(): A.WorkloadItem {
     const kw = this.next();
-    const name = this.onSameLine() && this.tok.kind === 'ident' ? this.ident('a workload name') : this.fail("expected a workload name after 'workload', e.g. workload app { ... }");
+    const name = this.nameAfter('workload', 'workload app { ... }');
     const w: A.WorkloadItem = { kind: 'workload', keyword: kw, name, settings: [], phases: [], start: kw.start, end: kw.end };
     const b = this.block(`after 'workload ${name.text}'`, () => {
       if (this.is('at')) w.phases.push(this.phase());
@@ -523,7 +532,7 @@ class Parser {
 
   private variant(): A.VariantItem {
     const kw = this.next();
-    const name = this.onSameLine() && this.tok.kind === 'ident' ? this.ident('a variant name') : this.fail("expected a variant name after 'variant', e.g. variant zrm-on { vm.zone_reclaim_mode = 1 }");
+    const name = this.nameAfter('variant', 'variant zrm-on { vm.zone_reclaim_mode = 1 }');
     const v: A.VariantItem = { kind: 'variant', keyword: kw, name, settings: [], blocks: [], start: kw.start, end: kw.end };
     const b = this.block(`after 'variant ${name.text}'`, () => {
       const t = this.tok;
@@ -536,16 +545,14 @@ class Parser {
           const q = this.next();
           id = { text: q.text, start: q.start, end: q.end };
         } else {
-          id = this.onSameLine() && this.tok.kind === 'ident' ? this.ident(`a ${target} name`) : this.fail(`expected a ${target} name after '${target}'`);
+          id = this.nameAfter(target);
         }
-        const settings: A.Setting[] = [];
-        const blk = this.block(`after '${target} ${id.text}'`, () => settings.push(this.setting()));
-        v.blocks.push({ target, keyword: t, name: id, settings, start: t.start, end: blk.end });
+        const { settings, end } = this.settingsOnly(`after '${target} ${id.text}'`);
+        v.blocks.push({ target, keyword: t, name: id, settings, start: t.start, end });
       } else if ((target === 'run' || target === 'swap') && this.peek().text === '{') {
         this.next();
-        const settings: A.Setting[] = [];
-        const blk = this.block(`after '${target}'`, () => settings.push(this.setting()));
-        v.blocks.push({ target, keyword: t, name: null, settings, start: t.start, end: blk.end });
+        const { settings, end } = this.settingsOnly(`after '${target}'`);
+        v.blocks.push({ target, keyword: t, name: null, settings, start: t.start, end });
       } else {
         v.settings.push(this.setting());
       }
