@@ -62,6 +62,17 @@ async function finishedPanel(wb, variants) {
   return readPanel(wb);
 }
 
+/** Opens a workspace file in a clean window, runs it from the palette and waits for the panel
+ *  to show every variant. Returns the CLI's JSON for the file and what the panel shows. */
+async function runFromPalette(wb, rel) {
+  await fresh(wb);
+  await wb.openFile(rel);
+  await wb.runCommand('NUMA Lab: Run Scenario');
+  const json = cliJson(wb, rel);
+  const shown = await finishedPanel(wb, json.variants.length);
+  return { json, shown };
+}
+
 async function readPanel(wb) {
   return panel(wb).locator('body').evaluate(() => ({
     // One column per variant; each cell names its variant and metric.
@@ -133,11 +144,7 @@ async function panelShot(wb, name) {
 for (const ex of EXAMPLES) {
   test(`${ex}: Run Scenario from the palette charts every variant with the CLI's numbers`, async (wb) => {
     await wb.page.setViewportSize({ width: 1400, height: 1500 });
-    await fresh(wb);
-    await wb.openFile(ex);
-    await wb.runCommand('NUMA Lab: Run Scenario');
-    const json = cliJson(wb, ex);
-    const shown = await finishedPanel(wb, json.variants.length);
+    const { json, shown } = await runFromPalette(wb, ex);
     assertSameNumbers(shown, json);
     assert.match(shown.saved, /\.numa-results\/.*\.numa-result\.json/);
     const saved = shown.saved.replace(/^Saved:\s*/, '').trim();
@@ -226,12 +233,7 @@ test('cancel stops a long run: the notification cancels, nothing is saved', asyn
 }, { timeout: 120000 });
 
 test('the panel comes back after a window reload, with its data and the chosen variant', async (wb) => {
-  await fresh(wb);
-  const ex = 'zone-reclaim.numa';
-  await wb.openFile(ex);
-  await wb.runCommand('NUMA Lab: Run Scenario');
-  const json = cliJson(wb, ex);
-  await finishedPanel(wb, json.variants.length);
+  const { json } = await runFromPalette(wb, 'zone-reclaim.numa');
   const pick = json.variants[json.variants.length - 1].name;
   await panel(wb).locator(`#summary-table th[data-variant="${pick}"] a`).click();
   await wb.until(async () => (await readPanel(wb)).residencyTitle.includes(pick));
@@ -245,12 +247,7 @@ test('the panel comes back after a window reload, with its data and the chosen v
 }, { timeout: 150000 });
 
 test('export writes CSV, JSON and PNG files', async (wb) => {
-  await fresh(wb);
-  const ex = 'thp-numa.numa';
-  await wb.openFile(ex);
-  await wb.runCommand('NUMA Lab: Run Scenario');
-  const json = cliJson(wb, ex);
-  await finishedPanel(wb, json.variants.length);
+  const { json } = await runFromPalette(wb, 'thp-numa.numa');
   const dir = path.join(wb.workspace, '.numa-results', 'exports');
   fs.rmSync(dir, { recursive: true, force: true });
   for (const f of ['csv', 'json', 'png']) {
@@ -274,12 +271,7 @@ test('export writes CSV, JSON and PNG files', async (wb) => {
 
 test('the panel follows the theme, syncs the cursor across charts and explains an event on hover', async (wb) => {
   await wb.page.setViewportSize({ width: 1400, height: 1500 });
-  await fresh(wb);
-  const ex = 'zone-reclaim.numa';
-  await wb.openFile(ex);
-  await wb.runCommand('NUMA Lab: Run Scenario');
-  const json = cliJson(wb, ex);
-  await finishedPanel(wb, json.variants.length);
+  const { json } = await runFromPalette(wb, 'zone-reclaim.numa');
   const p = panel(wb);
   const fill = () => p.locator('body').evaluate(() => {
     const c = document.querySelector('.chart.residency canvas');
