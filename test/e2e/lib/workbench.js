@@ -203,59 +203,55 @@ class Workbench {
     return rows;
   }
 
+  /** Opens a widget and reads it with `ask` until `done(answer)` holds or `timeout` ms pass,
+   *  closing it with Escape between tries: the language server may still be warming up. Returns
+   *  the last answer (`initial` if there was no time to ask). */
+  async askUntil(timeout, initial, ask, done) {
+    const deadline = Date.now() + timeout;
+    let answer = initial;
+    while (Date.now() < deadline) {
+      answer = await ask();
+      if (done(answer)) return answer;
+      await this.page.keyboard.press('Escape');
+      await this.page.waitForTimeout(300);
+    }
+    return answer;
+  }
+
   /** Shows the hover at the cursor (editor.action.showHover, Ctrl+K Ctrl+I) and returns its text. */
   async hoverAtCursor({ contains, timeout = 15000 } = {}) {
     const page = this.page;
-    const deadline = Date.now() + timeout;
-    let text = '';
-    // The language server may still be warming up: ask again until the hover has content.
-    while (Date.now() < deadline) {
+    return this.askUntil(timeout, '', async () => {
       await page.keyboard.press('Control+K');
       await page.keyboard.press('Control+I');
       const hover = page.locator('.monaco-hover:not(.hidden) .hover-contents, .monaco-hover:not(.hidden) .monaco-hover-content').first();
       await hover.waitFor({ state: 'visible', timeout: 3000 }).catch(() => {});
-      text = ((await hover.textContent().catch(() => '')) || '').replace(NBSP, ' ');
-      if (text && (!contains || text.includes(contains))) return text;
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(300);
-    }
-    return text;
+      return ((await hover.textContent().catch(() => '')) || '').replace(NBSP, ' ');
+    }, (text) => text && (!contains || text.includes(contains)));
   }
 
   /** Triggers completion at the cursor (Ctrl+Space) and returns the labels of the visible rows. */
   async suggest({ contains, timeout = 15000 } = {}) {
     const page = this.page;
-    const deadline = Date.now() + timeout;
-    let labels = [];
-    while (Date.now() < deadline) {
+    return this.askUntil(timeout, [], async () => {
       await page.keyboard.press('Control+Space');
       const widget = page.locator('.suggest-widget.visible');
       await widget.waitFor({ state: 'visible', timeout: 3000 }).catch(() => {});
       await page.waitForTimeout(200);
-      labels = await page.evaluate(() => [...document.querySelectorAll('.suggest-widget.visible .monaco-list-row')]
+      return page.evaluate(() => [...document.querySelectorAll('.suggest-widget.visible .monaco-list-row')]
         .map((r) => (r.querySelector('.label-name') || r).textContent.replace(/\u00a0/g, ' ').trim()));
-      if (labels.length && (!contains || labels.some((l) => l.includes(contains)))) return labels;
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(300);
-    }
-    return labels;
+    }, (labels) => labels.length && (!contains || labels.some((l) => l.includes(contains))));
   }
 
   /** Opens the Quick Fix menu at the cursor (Ctrl+.) and returns its action titles. */
   async quickFixes({ contains, timeout = 15000 } = {}) {
     const page = this.page;
-    const deadline = Date.now() + timeout;
-    let titles = [];
-    while (Date.now() < deadline) {
+    return this.askUntil(timeout, [], async () => {
       await page.keyboard.press('Control+.');
       await page.locator('.action-widget').waitFor({ state: 'visible', timeout: 3000 }).catch(() => {});
-      titles = await page.evaluate(() => [...document.querySelectorAll('.action-widget .monaco-list-row.action')]
+      return page.evaluate(() => [...document.querySelectorAll('.action-widget .monaco-list-row.action')]
         .map((r) => (r.querySelector('.title') || r).textContent.replace(/\u00a0/g, ' ').trim()));
-      if (titles.length && (!contains || titles.some((t) => t.includes(contains)))) return titles;
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(300);
-    }
-    return titles;
+    }, (titles) => titles.length && (!contains || titles.some((t) => t.includes(contains))));
   }
 
   /** Applies the Quick Fix whose title contains `title` (the menu must be open). */
