@@ -275,21 +275,6 @@ export function lruPassNs(sim: Sim, n: number): { pages: number; ns: number } {
   return { pages, ns: pages * sim.costs.reclaimPage };
 }
 
-/** Pages the LRU scan could steal from node n right now (without the deferred queue). */
-export function reclaimable(sim: Sim, n: number, sc: ScanControl): number {
-  const demotion = isDemotionOn(sim, n);
-  const anonOk = !sc.fileOnly && sc.mayUnmap && sc.maySwap && (demotion || sim.swapTotalPages > sim.swapUsedPages);
-  let t = 0;
-  for (const r of sim.regions) {
-    if (sc.memcg && r.cgroup !== sc.memcg.spec.name) continue;
-    for (const s of r.slices) {
-      if (r.kind === 'file') t += s.base[n];
-      else if (anonOk) t += s.base[n] + s.huge[n];
-    }
-  }
-  return t;
-}
-
 // --- kswapd -------------------------------------------------------------------------------------
 
 /** The mark pgdat_balanced() checks: WMARK_PROMO in tiering mode (numa_balancing bit 2) since

@@ -81,7 +81,3 @@ export interface WebviewState {
 export function isFromWebview(m: unknown): m is FromWebview {
   return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string';
 }
-
-export function isToWebview(m: unknown): m is ToWebview {
-  return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string';
-}

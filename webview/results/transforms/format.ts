@@ -24,10 +24,6 @@ export function formatKB(kB: number, unit: SizeUnit = sizeUnitFor(Math.abs(kB)))
   return `${trimNumber(kB / unit.perKB, 3)} ${unit.label}`;
 }
 
-export function formatBytes(bytes: number): string {
-  return formatKB(bytes / 1024);
-}
-
 /** A number with at most `sig` significant digits after the point, thousands grouped. */
 export function trimNumber(v: number, sig = 3): string {
   if (!Number.isFinite(v)) return String(v);
