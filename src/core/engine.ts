@@ -84,7 +84,7 @@ function meminfo(sim: Sim): { nodes: NodeMeminfo[]; perWorkload: Map<string, num
 }
 
 function workloadSummary(sim: Sim, w: WorkloadState, resident: number[]): WorkloadSummary {
-  const stall = Object.values(w.stallNs).reduce((a, b) => a + b, 0);
+  const stall = w.totalStallNs();
   const byNode: Record<string, number> = {};
   sim.nodes.forEach((node, n) => { byNode[String(node.id)] = resident[n] * 4; });
   const stallMs: Record<string, number> = {};
@@ -141,7 +141,7 @@ function summarize(sim: Sim): Summary {
   for (const w of sim.workloads) {
     if (w.accessCount <= 0) continue;
     acc += w.accessCount;
-    cost += w.latencyNs + Object.values(w.stallNs).reduce((a, b) => a + b, 0);
+    cost += w.latencyNs + w.totalStallNs();
     remote += w.remoteCount;
   }
   return {

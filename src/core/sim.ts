@@ -84,6 +84,11 @@ export class WorkloadState {
   stall(cause: StallCause, ns: number): void {
     if (ns > 0) this.stallNs[cause] += ns;
   }
+
+  /** Time stalled for every cause together, ns. */
+  totalStallNs(): number {
+    return Object.values(this.stallNs).reduce((a, b) => a + b, 0);
+  }
 }
 
 export class Sim {
