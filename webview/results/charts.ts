@@ -58,7 +58,7 @@ function startAt(plot: uPlot, xRange: [number, number]): void {
   timeGroup.add(plot);
 }
 
-function timeOptions(_p: Palette, width: number, height: number): Partial<uPlot.Options> {
+function timeOptions(width: number, height: number): Partial<uPlot.Options> {
   return {
     width,
     height,
@@ -109,11 +109,12 @@ export function residencyPlot(
   ];
   const data: uPlot.AlignedData = [chart.x, ...ordered.map((l) => scaled(l.top, unit.perKB))];
   const top = (chart.memTotalKB || maxOf(chart.layers[chart.layers.length - 1]?.top)) / unit.perKB;
+  const base = timeOptions(width, 190);
   const opts: uPlot.Options = {
-    ...(timeOptions(p, width, 190) as uPlot.Options),
+    ...(base as uPlot.Options),
     title: `node ${chart.node} · ${formatKB(chart.memTotalKB, unit)}`,
     series,
-    scales: { ...timeOptions(p, width, 190).scales, y: { range: [0, top * 1.001] } },
+    scales: { ...base.scales, y: { range: [0, top * 1.001] } },
     axes: axes(p, `node ${chart.node} (${unit.label})`),
   };
   const plot = new uPlot(opts, data, el);
@@ -229,7 +230,7 @@ export function timelinePlot(
     tooltip.style.top = `${Math.max(0, top - 10)}px`;
   };
 
-  const base = timeOptions(p, width, n * laneHeight + 50);
+  const base = timeOptions(width, n * laneHeight + 50);
   const opts: uPlot.Options = {
     ...(base as uPlot.Options),
     series: [{ label: 't (s)' }, { label: 'lanes', show: true, stroke: 'transparent', points: { show: false } }],
@@ -268,7 +269,7 @@ export { LANES };
 
 export function cgroupPlot(el: HTMLElement, c: CgroupChart, p: Palette, width: number, xRange: [number, number]): ChartHandle {
   const unit = sizeUnitFor((c.maxBytes || 1024) / 1024);
-  const base = timeOptions(p, width, 170);
+  const base = timeOptions(width, 170);
   const opts: uPlot.Options = {
     ...(base as uPlot.Options),
     series: [
