@@ -27,7 +27,8 @@ mkdir -p "$STATE/user-data/User" "$STATE/extensions" "$STATE/xdg" "$STATE/tmp"
   "extensions.autoCheckUpdates": false,
   "extensions.autoUpdate": "off",
   "update.mode": "none",
-  "telemetry.telemetryLevel": "off"
+  "telemetry.telemetryLevel": "off",
+  "git.openRepositoryInParentFolders": "never"
 }
 EOF
 
