@@ -137,7 +137,7 @@ class Checker {
     }
     const sweeps: M.SweepSpec[] = [];
     for (const sw of this.sweeps) {
-      const spec = this.resolveSweep(sw, baseScenario);
+      const spec = this.resolveSweep(sw);
       if (!spec) continue;
       sweeps.push(spec);
       spec.values.forEach((value, i) => {
@@ -146,10 +146,11 @@ class Checker {
         variantNames.add(spec.variantNames[i]);
       });
     }
-    if (this.variants.length === 0 && this.sweeps.length === 0 && baseScenario) scenarios.push(baseScenario);
-    else if (baseScenario && this.sweeps.length > 0 && this.variants.length === 0) scenarios.unshift(baseScenario);
-    if (this.variants.length === 0 && this.sweeps.length === 0) variantNames.add('base');
-    if (this.sweeps.length > 0 && this.variants.length === 0) variantNames.add('base');
+    // With no declared variant the unmodified scenario runs too, first, as `base`.
+    if (this.variants.length === 0) {
+      if (baseScenario) scenarios.unshift(baseScenario);
+      variantNames.add('base');
+    }
     const expectations = this.checkExpectations(variantNames, baseScenario);
     this.checkTiering(scenarios);
     if (baseScenario) this.set = { title: this.title, variants: scenarios, sweeps, expectations };
@@ -254,7 +255,7 @@ class Checker {
     }
     if (costsBlock && !k.name.startsWith('cost.')) this.warn(s.name, `'${k.name}' is not a cost; it belongs in the 'kernel' block`, 'misplaced-knob');
     if (into.has(k.name)) { this.error(s.name, `'${k.name}' is set twice`, 'duplicate'); return; }
-    this.knobValue(k, s.value, s);
+    this.knobValue(k, s.value);
     into.set(k.name, s);
   }
 
@@ -425,7 +426,7 @@ class Checker {
             break;
           case 'access':
             ref(a.region);
-            if (a.pattern) this.checkPattern(a.pattern, a.region ? regions.get(a.region.text) : undefined);
+            if (a.pattern) this.checkPattern(a.pattern);
             if (a.rate) this.positive(a.rate, 'rate', 'access rate');
             if (a.writes) this.percent(a.writes, 'write share');
             if (a.duration) this.positive(a.duration, 'time', 'access duration');
@@ -453,7 +454,7 @@ class Checker {
     }
   }
 
-  private checkPattern(p: A.PatternNode, _region: A.Name | undefined): void {
+  private checkPattern(p: A.PatternNode): void {
     if (p.name.text === 'zipf' && p.arg) {
       if (p.arg.unit) this.error(p.arg.unitSpan ?? p.arg, 'the zipf exponent is a plain number, e.g. zipf 0.99', 'unit');
       else if (p.arg.number <= 0 || p.arg.number > 5) this.error(p.arg, 'the zipf exponent must be above 0 and at most 5');
@@ -505,7 +506,7 @@ class Checker {
   }
 
   /** Validates and converts a knob value; reports at the value (or the setting). */
-  knobValue(k: Knob, v: A.Value | null, at: A.Span): M.KnobValue | null {
+  knobValue(k: Knob, v: A.Value | null): M.KnobValue | null {
     if (!v) return null;
     const t = k.type;
     switch (t.kind) {
@@ -560,7 +561,6 @@ class Checker {
         return value;
       }
     }
-    void at;
   }
 
   private cpuList(v: A.Value | null, what: string): number[] | null {
@@ -601,7 +601,7 @@ class Checker {
     if (!machine) return null;
     const knobs = defaultKnobs();
     for (const [name, s] of cfg.knobs) {
-      const v = this.knobValue(findKnob(name)!, s.value, s);
+      const v = this.knobValue(findKnob(name)!, s.value);
       if (v !== null) knobs[name] = v;
     }
     const cgroups: M.Cgroup[] = [];
@@ -891,7 +891,6 @@ class Checker {
         }
       }
     }
-    void ram;
   }
 
   private checkTiering(scenarios: M.Scenario[]): void {
@@ -912,7 +911,7 @@ class Checker {
 
   // --- sweeps and expectations ---------------------------------------------------------------------
 
-  private resolveSweep(sw: A.SweepItem, base: M.Scenario | null): M.SweepSpec | null {
+  private resolveSweep(sw: A.SweepItem): M.SweepSpec | null {
     if (!sw.knob) return null;
     const k = findKnob(sw.knob.text);
     if (!k) { this.unknown(sw.knob, 'knob', sw.knob.text, KNOBS.map((x) => x.name), 'unknown-knob'); return null; }
@@ -920,8 +919,8 @@ class Checker {
     let labels: string[] = [];
     if (sw.range) {
       const r = sw.range;
-      const from = this.knobValue(k, r.from, r.from);
-      const to = this.knobValue(k, r.to, r.to);
+      const from = this.knobValue(k, r.from);
+      const to = this.knobValue(k, r.to);
       const step = k.type.kind === 'enum' || k.type.kind === 'bool' ? null : this.stepValue(k, r.step);
       if (k.type.kind === 'enum' || k.type.kind === 'bool') { this.error(sw.knob, `'${k.name}' takes names: sweep it over a list, e.g. [${k.type.kind === 'enum' ? k.type.values.slice(0, 2).join(', ') : 'off, on'}]`); return null; }
       if (typeof from !== 'number' || typeof to !== 'number' || step === null) return null;
@@ -933,7 +932,7 @@ class Checker {
       labels = values.map((v) => formatSweepValue(k, v as number));
     } else {
       for (const v of sw.values) {
-        const x = this.knobValue(k, v, v);
+        const x = this.knobValue(k, v);
         if (x !== null) { values.push(x); labels.push(sourceText(v)); }
       }
       if (sw.values.length === 0) { this.error(sw.knob, 'the sweep has no values'); return null; }
@@ -941,7 +940,6 @@ class Checker {
     }
     const dup = values.findIndex((v, i) => values.indexOf(v) !== i);
     if (dup >= 0) this.warn(sw.range ? sw.knob : sw.values[dup], `value ${labels[dup]} appears twice in the sweep`, 'duplicate');
-    void base;
     return { knob: k.name, values, variantNames: labels.map((l) => `${k.name}=${l}`) };
   }
 

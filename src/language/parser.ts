@@ -618,7 +618,8 @@ class Parser {
     }
     if (t.kind === 'ident') {
       this.next();
-      const dot = findVariantDot(t.text);
+      // In `zrm-on.workload.app.avg_access_ns` the variant is the first dotted part.
+      const dot = t.text.indexOf('.');
       if (dot < 0) this.fail(`expected VARIANT.METRIC, e.g. zrm-on.avg_access_ns, found '${t.text}'`, t);
       return {
         kind: 'metric',
@@ -629,11 +630,6 @@ class Parser {
     }
     return this.fail(`expected a metric (VARIANT.METRIC) or a number, found ${this.describe(t)}`);
   }
-}
-
-/** In `zrm-on.workload.app.avg_access_ns` the variant is the first dotted part. */
-function findVariantDot(text: string): number {
-  return text.indexOf('.');
 }
 
 /** Catches unit typos (`Gb`, `gib`) so they get a unit diagnostic rather than a syntax error. */
