@@ -2,7 +2,7 @@
 
 import { closest } from './diagnostics';
 
-/** /proc/vmstat counters the simulation produces (DOMAIN.md's list plus the few that explain it). */
+/** /proc/vmstat counters the simulation produces (docs/domain.md's list plus the few that explain it). */
 export const VMSTAT_COUNTERS = [
   'numa_hit', 'numa_miss', 'numa_foreign', 'numa_local', 'numa_other',
   'numa_hint_faults', 'numa_hint_faults_local', 'numa_pages_migrated',

@@ -18,7 +18,7 @@ describe('core/examples', function () {
     it('orders mean access cost membind < zrm-on < zrm-off', () => {
       assert.ok(bind.summary.avg_access_ns < on.summary.avg_access_ns);
       assert.ok(on.summary.avg_access_ns < off.summary.avg_access_ns);
-      // DOMAIN.md: 52.98 / 56.34 / 67.86 ns: zrm-off costs ~1.28x membind, zrm-on ~1.06x.
+      // docs/domain.md: 52.98 / 56.34 / 67.86 ns: zrm-off costs ~1.28x membind, zrm-on ~1.06x.
       const offRatio = off.summary.avg_access_ns / bind.summary.avg_access_ns;
       assert.ok(offRatio > 1.15 && offRatio < 1.45, `zrm-off/membind ${offRatio}`);
     });

@@ -53,7 +53,7 @@ describe('panels: summary table', () => {
     });
   }
 
-  it('zone-reclaim: the headline names membind, the cheapest variant, as DOMAIN.md expects', () => {
+  it('zone-reclaim: the headline names membind, the cheapest variant, as docs/domain.md expects', () => {
     const r = exampleResult('zone-reclaim.numa');
     const h = headline(r);
     const cheapest = [...r.variants].sort((a, b) => a.summary.avg_access_ns - b.summary.avg_access_ns)[0];

@@ -3,7 +3,7 @@
 
 import type { RunResult, VariantResult } from '../../../src/core/result';
 
-/** The counters DOMAIN.md names, in the order a reader scans them: placement, reclaim, swap,
+/** The counters docs/domain.md names, in the order a reader scans them: placement, reclaim, swap,
  *  compaction and THP, tiering, OOM. Only those that move in at least one variant are shown. */
 export const KEY_COUNTERS = [
   'numa_hit',
