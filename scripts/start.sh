@@ -2,10 +2,11 @@
 # `npm start`: open the examples in a real VS Code with NUMA Lab installed.
 # Builds, packages the .vsix, installs it into a local code-server (installed on first use, with
 # Node 24 and chromium's libraries, under ${NUMA_LAB_CACHE:-~/.cache/numa-lab}), then serves the
-# workbench on 127.0.0.1:${NUMA_LAB_PORT:-8080} opened on examples/ and prints the URL. Ctrl+C stops it.
+# workbench on 127.0.0.1:${NUMA_LAB_PORT:-8080} and prints the URL. Ctrl+C stops it.
+# The workbench opens a scratch copy of examples/ (${NUMA_LAB_WORKSPACE:-$NUMA_LAB_CACHE/workspace}),
+# never the clone itself: edits, auto-saves and saved runs land there and leave tracked files alone.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-REPO=$PWD
 PORT=${NUMA_LAB_PORT:-8080}
 # shellcheck source=../test/e2e/lib/provision.sh
 source test/e2e/lib/provision.sh
@@ -32,6 +33,22 @@ mkdir -p "$STATE/user-data/User" "$STATE/extensions" "$STATE/xdg" "$STATE/tmp"
 }
 EOF
 
+# The scratch workspace: an example is copied when it is missing, or refreshed when the clone's copy
+# changed and the user has not edited the scratch one (the .copied manifest records what was copied).
+WORKSPACE=${NUMA_LAB_WORKSPACE:-$NUMA_LAB_CACHE/workspace}
+mkdir -p "$WORKSPACE"
+MANIFEST=$WORKSPACE/.numa-lab-copied
+touch "$MANIFEST"
+for src in examples/*.numa; do
+  name=$(basename "$src") dst=$WORKSPACE/$(basename "$src")
+  copied=$(awk -v n="$name" '$2 == n { print $1 }' "$MANIFEST")
+  if [ ! -e "$dst" ] || { [ -n "$copied" ] && [ "$(sha256sum < "$dst" | cut -d' ' -f1)" = "$copied" ]; }; then
+    cp "$src" "$dst"
+    { grep -v " $name\$" "$MANIFEST" || true; echo "$(sha256sum < "$src" | cut -d' ' -f1) $name"; } > "$MANIFEST.new"
+    mv "$MANIFEST.new" "$MANIFEST"
+  fi
+done
+
 npm run --silent build
 VSIX=$STATE/numa-lab.vsix
 node node_modules/@vscode/vsce/vsce package --no-dependencies --no-rewrite-relative-links --allow-missing-repository --skip-license -o "$VSIX" < /dev/null
@@ -49,11 +66,12 @@ disable-telemetry: true
 disable-update-check: true
 EOF
 
-URL="http://127.0.0.1:$PORT/?folder=$REPO/examples"
+URL="http://127.0.0.1:$PORT/?folder=$WORKSPACE"
 echo
-echo "NUMA Lab is ready. Open this URL in a browser (Ctrl+C here stops the editor):"
+echo "NUMA Lab is ready, on a scratch copy of the examples in $WORKSPACE."
+echo "Open this URL in a browser (Ctrl+C here stops the editor):"
 echo
 echo "    $URL"
 echo
 exec "$CS_BIN" --config "$STATE/config.yaml" "${CS_ARGS[@]}" --disable-workspace-trust \
-  --reconnection-grace-time 10 "$REPO/examples"
+  --reconnection-grace-time 10 "$WORKSPACE"

@@ -5,6 +5,11 @@
 #   tsc       tsc -p tsconfig.json (type check; emits out/ even with errors, so later suites still run)
 #   unit      mocha test/unit/** (the .mocharc.json spec)
 #   grammar   npm run test:grammar (vscode-tmgrammar-test on test/grammar/*.numa; one test per asserted line)
+#   setup     test/setup/setup.test.js: the README's set-up on a fresh machine. Node 24 and code-server
+#             are provisioned through `npm run setup:editor` into an EMPTY cache folder (a temp folder,
+#             removed at the end; the e2e suites reuse it), then `npm start` must serve the workbench on
+#             a scratch workspace and leave the clone untouched. NUMA_LAB_REUSE_CACHE=1 keeps the
+#             usual ~/.cache/numa-lab instead (a developer's quicker loop; CI never sets it).
 #   e2e       test/e2e/run.sh: the UI suites in a real VS Code (code-server + chromium) against the
 #             packaged .vsix, and the extension-host mocha suites (test/extension/**) inside it
 # Each suite prints its own result; the last line is `N passed, N failed`, the sum of the individual
@@ -64,6 +69,17 @@ npm run --silent test:grammar -- --xunit-report "$LOGS/grammar-xunit" 2>&1 | tee
 GRAMMAR_RC=${PIPESTATUS[0]}
 node test/e2e/lib/grammar-counts.js "$LOGS/grammar-xunit" "$LOGS/grammar.log" "$GRAMMAR_RC" | tee -a "$LOGS/grammar.log"
 
+# --- setup: provisioning from nothing, and npm start.
+if [ "${NUMA_LAB_REUSE_CACHE:-}" != 1 ]; then
+  NUMA_LAB_CACHE=$(mktemp -d "${TMPDIR:-/tmp}/numa-lab-cache.XXXXXX")
+  export NUMA_LAB_CACHE NUMA_LAB_FRESH_CACHE=1
+  trap 'rm -rf "$NUMA_LAB_CACHE"' EXIT
+fi
+note "setup: test/setup/setup.test.js (cache: ${NUMA_LAB_CACHE:-~/.cache/numa-lab})"
+npx mocha --no-config --timeout 1200000 --reporter "$REPO/test/e2e/lib/count-reporter.js" --reporter-option suite=setup \
+  test/setup/setup.test.js 2>&1 | tee "$LOGS/setup.log"
+SETUP_RC=${PIPESTATUS[0]}
+
 # --- e2e: real VS Code (provisions code-server, node 24 and chromium on first use).
 note "e2e: test/e2e/run.sh"
 NUMA_LAB_SKIP_BUILD=1 bash test/e2e/run.sh 2>&1 | tee "$LOGS/e2e.log"
@@ -82,6 +98,7 @@ collect() { # LOG RC FALLBACK_NAME
 }
 collect "$LOGS/unit.log" "$UNIT_RC" unit
 collect "$LOGS/grammar.log" "$GRAMMAR_RC" grammar
+collect "$LOGS/setup.log" "$SETUP_RC" setup
 collect "$LOGS/e2e.log" "$E2E_RC" e2e
 
 echo
