@@ -16,3 +16,13 @@ describe('bench/run-all.mjs', function () {
     assert.match(r.stdout, /16x \/ 1x: \d+\.\d\d/);
   });
 });
+
+describe('bench/cancel.mjs', function () {
+  this.timeout(120000);
+  it('prints the cancel latency of a running simulation', function () {
+    if (!existsSync(path.join(ROOT, 'dist/worker.js'))) this.skip();
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bench/cancel.mjs'), '--quick'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /min \d+\.\d ms +median \d+\.\d ms +max \d+\.\d ms/);
+  });
+});
