@@ -55,6 +55,31 @@ class Workbench {
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
   }
 
+  /**
+   * Runs a command that opens a picker (e.g. 'Preferences: Color Theme') and accepts the row
+   * `pick`. Waits on the picker's state, not on time: the palette closes and the command's own
+   * picker opens a moment later, and a palette closed by a focus change is simply retried.
+   */
+  async pickAfterCommand(label, pick) {
+    const page = this.page;
+    const pickerOpen = () => page.evaluate(() => {
+      const w = document.querySelector('.quick-input-widget');
+      const input = w && w.querySelector('.quick-input-box input');
+      return !!(input && w.offsetParent !== null && !input.value.startsWith('>'));
+    });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await this.runCommand(label);
+      if (!(await this.until(pickerOpen, { timeout: 10000 }))) continue;
+      await page.locator('.quick-input-widget .quick-input-box input').fill(pick);
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first();
+      if (!(await row.waitFor({ timeout: 10000 }).then(() => true, () => false))) continue;
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
+      return;
+    }
+    throw new Error(`"${label}" did not offer "${pick}" after 3 tries`);
+  }
+
   /** Opens a workspace file with Quick Open and waits until its editor is active. */
   async openFile(relPath) {
     const base = path.basename(relPath);

@@ -279,10 +279,7 @@ test('the panel follows the theme, syncs the cursor across charts and explains a
     return `${d[0]},${d[1]},${d[2]}`;
   });
   const before = await fill();
-  await wb.runCommand('Preferences: Color Theme');
-  await wb.page.locator('.quick-input-widget .quick-input-box input').fill('Dark Modern');
-  await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor({ timeout: 10000 });
-  await wb.page.keyboard.press('Enter');
+  await wb.pickAfterCommand('Preferences: Color Theme', 'Dark Modern');
   await p.locator('body[data-theme-redraws]').waitFor({ timeout: 15000 });
   await wb.until(async () => (await fill()) !== before, { timeout: 10000 });
   assert.notEqual(await fill(), before, 'the charts were redrawn in the new theme colours');
