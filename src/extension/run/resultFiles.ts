@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunResult } from '../../core/result';
 import { DEFAULT_RESULTS_DIRECTORY, RESULT_FILE_SUFFIX } from './ids';
+import { MAX_RESULT_FILE_BYTES, parseRunResult, tooLarge } from '../../protocol/resultSchema';
 
 /** The folder results of `scenarioPath` go to: the setting, relative to the scenario's folder
  *  unless absolute; `.numa-results` next to the scenario by default. */
@@ -39,25 +40,26 @@ export function saveResult(dir: string, fileName: string, result: RunResult): st
   return file;
 }
 
-/** Reads a result file and checks it has the shape the panel needs. */
+/** Reads a result file and validates it (resultSchema.ts) before anything keeps it. The size
+ *  comes first, from the open file, so a huge or endless file (a FIFO, a device) is refused
+ *  without reading it; the message names the file and the first problem. */
 export function loadResult(file: string): RunResult {
-  const data = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-  const problem = resultShapeProblem(data);
-  if (problem) throw new Error(`${path.basename(file)} is not a NUMA Lab result: ${problem}`);
-  return data as RunResult;
-}
-
-export function resultShapeProblem(data: unknown): string | null {
-  if (typeof data !== 'object' || data === null) return 'not a JSON object';
-  const r = data as Partial<RunResult>;
-  if (typeof r.scenario !== 'string') return 'no "scenario" title';
-  if (!Array.isArray(r.variants)) return 'no "variants" list';
-  for (const v of r.variants) {
-    if (typeof v?.name !== 'string' || typeof v.summary !== 'object' || typeof v.series !== 'object' || !Array.isArray(v.events)) {
-      return `variant ${JSON.stringify(v?.name)} lacks summary, series or events`;
-    }
+  const refuse = (problem: string): never => {
+    throw new Error(`${path.basename(file)} is not a NUMA Lab result: ${problem}`);
+  };
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  let text: string;
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) refuse('it is not a regular file');
+    if (st.size > MAX_RESULT_FILE_BYTES) refuse(tooLarge(st.size));
+    text = fs.readFileSync(fd, 'utf8');
+  } finally {
+    fs.closeSync(fd);
   }
-  return null;
+  const checked = parseRunResult(text);
+  return checked.ok ? checked.value : refuse(checked.problem);
 }
 
 /** Saved results in a folder, newest first. */

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { EXAMPLES, exampleResult } from './exampleResults';
 import { summaryCsv, seriesCsv, eventsCsv, expectationsCsv, resultJson, fileStem } from '../../../webview/results/transforms/exportData';
 import { mergeForComparison } from '../../../src/extension/panels/compare';
-import { resultsDirFor, resultFileName, saveResult, loadResult, listResults, resultShapeProblem } from '../../../src/extension/run/resultFiles';
+import { resultsDirFor, resultFileName, saveResult, loadResult, listResults } from '../../../src/extension/run/resultFiles';
+import { checkRunResult } from '../../../src/protocol/resultSchema';
 
 /** A minimal CSV reader for the exporter's output (quoted fields with "" escapes). */
 function parseCsv(text: string): string[][] {
@@ -129,8 +130,8 @@ describe('run: result files', () => {
   it('refuse files that are not results', () => {
     const bad = path.join(tmp, 'bad.numa-result.json');
     fs.writeFileSync(bad, JSON.stringify({ scenario: 'x', variants: [{ name: 'v' }] }));
-    assert.throws(() => loadResult(bad), /lacks summary/);
-    assert.match(resultShapeProblem([]) ?? '', /variants|scenario/);
-    assert.equal(resultShapeProblem(exampleResult('tiering.numa')), null);
+    assert.throws(() => loadResult(bad), /^Error: bad\.numa-result\.json is not a NUMA Lab result: /);
+    assert.equal(checkRunResult([]).ok, false);
+    assert.equal(checkRunResult(exampleResult('tiering.numa')).ok, true);
   });
 });
