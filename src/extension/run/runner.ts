@@ -14,6 +14,7 @@ import { RunStatusBar } from './statusBar';
 import { resultFileName, resultsDirFor, saveResult } from './resultFiles';
 import { Settings } from './ids';
 import type { PanelManager } from '../panels/panelManager';
+import { fromFile } from '../fileText';
 
 export type RunOutcome =
   | { status: 'done'; result: RunResult; resultPath: string }
@@ -58,7 +59,7 @@ export class RunController implements vscode.Disposable {
     const unknown = (variants ?? []).filter((v) => !known.includes(v));
     if (unknown.length) {
       const message = `no variant ${unknown.join(', ')} in ${path.basename(document.fileName)} (it has ${known.join(', ')})`;
-      void vscode.window.showErrorMessage(`NUMA Lab: ${message}`);
+      void vscode.window.showErrorMessage(`NUMA Lab: ${fromFile(message)}`);
       return { status: 'refused', errors: 0, message };
     }
     const key = uri.toString();
@@ -88,7 +89,7 @@ export class RunController implements vscode.Disposable {
     let cancelRequested: (() => void) | undefined;
 
     const outcome = vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `NUMA Lab: running ${title}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `NUMA Lab: running ${fromFile(title)}`, cancellable: true },
       (progress, token) =>
         new Promise<RunOutcome>((resolve) => {
           let settled = false;
@@ -123,7 +124,7 @@ export class RunController implements vscode.Disposable {
             panel.failed(message);
             this.status.stopped(`${title} failed`, true);
             void worker.terminate();
-            void vscode.window.showErrorMessage(`NUMA Lab: the simulation of ${title} failed: ${message}`, 'Show Output').then((pick) => {
+            void vscode.window.showErrorMessage(`NUMA Lab: the simulation of ${fromFile(title)} failed: ${fromFile(message)}`, 'Show Output').then((pick) => {
               if (pick) this.output.show(true);
             });
             finish({ status: 'failed', message });
@@ -137,7 +138,7 @@ export class RunController implements vscode.Disposable {
                 const frac = (p.variantIndex + Math.min(1, p.simulated_ms / Math.max(1, p.duration_ms))) / Math.max(1, p.variantCount);
                 const pct = Math.round(frac * 100);
                 progress.report({
-                  message: `${p.variant} (${p.variantIndex + 1}/${p.variantCount}): ${formatSimTime(p.simulated_ms)} of ${formatSimTime(p.duration_ms)} simulated`,
+                  message: `${fromFile(p.variant)} (${p.variantIndex + 1}/${p.variantCount}): ${formatSimTime(p.simulated_ms)} of ${formatSimTime(p.duration_ms)} simulated`,
                   increment: Math.max(0, pct - reported),
                 });
                 reported = Math.max(reported, pct);
@@ -209,7 +210,7 @@ export class RunController implements vscode.Disposable {
       this.output.appendLine(`  ${pos.line + 1}:${pos.character + 1} ${e.message}`);
     }
     void vscode.commands.executeCommand('workbench.actions.view.problems');
-    void vscode.window.showErrorMessage(`NUMA Lab: ${message}`);
+    void vscode.window.showErrorMessage(`NUMA Lab: ${fromFile(message)}`);
     this.status.stopped(`${path.basename(document.fileName)} not run: ${n} error${n === 1 ? '' : 's'}`, true);
     return { status: 'refused', errors: n, message };
   }
