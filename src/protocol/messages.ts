@@ -54,8 +54,8 @@ export type ToWebview =
   | { type: 'failed'; message: string }
   | { type: 'cancelled' }
   | { type: 'exported'; paths: string[] }
-  /** Asks the webview to export (used by the command and by tests). `dir` writes without a dialog. */
-  | { type: 'requestExport'; formats: ExportFormat[]; dir?: string };
+  /** Asks the webview to export (the Export command): it answers with an `export` message. */
+  | { type: 'requestExport'; formats: ExportFormat[] };
 
 // ---- webview -> extension ----
 
@@ -63,9 +63,10 @@ export type FromWebview =
   | { type: 'ready' }
   /** The webview reports its selections so the extension can tell tests and restore panels. */
   | { type: 'selections'; selections: PanelSelections }
-  /** Export the shown result. CSV and JSON are written by the extension from the full result
-   *  (the webview may hold a thinned copy); the PNG of the charts comes from the webview. */
-  | { type: 'export'; formats: ExportFormat[]; png?: { name: string; dataUrl: string }; dir?: string }
+  /** Export the shown result. The extension picks the folder and the file names, and writes CSV
+   *  and JSON from the full result it holds (the webview may hold a thinned copy); only the PNG
+   *  of the charts comes from the webview, with the variant it shows. */
+  | { type: 'export'; formats: ExportFormat[]; png?: { variant: string; dataUrl: string } }
   /** Rendered: how many charts drew and how long the first full render took, ms. */
   | { type: 'rendered'; charts: number; ms: number }
   | { type: 'error'; message: string };
@@ -76,8 +77,4 @@ export interface WebviewState {
   resultPaths: string[];
   selections: PanelSelections;
   comparison?: { left: string; right: string };
-}
-
-export function isFromWebview(m: unknown): m is FromWebview {
-  return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string';
 }

@@ -21,7 +21,6 @@ import { summaryTable, expectationLines } from './transforms/summary';
 import { sweepChart, sweepMetrics } from './transforms/sweep';
 import { formatSimTime } from './transforms/format';
 import { decimateVariant } from '../../src/protocol/decimate';
-import { fileStem } from './transforms/exportData';
 import { renderSummaryTable, renderExpectations } from './table';
 import { residencyPlot, timelinePlot, cgroupPlot, sweepPlot, timeGroup, laneColor, type ChartHandle } from './charts';
 
@@ -86,7 +85,7 @@ function statusLine(): HTMLElement {
   } else if (model?.resultPaths.length) {
     box.append(h('span', { class: 'path' }, `Saved: ${model.resultPaths.join('  ·  ')}`));
   }
-  if (live?.error) box.append(h('div', { class: 'notice error' }, live.error));
+  if (live?.error) box.append(h('div', { class: 'notice error', role: 'alert' }, live.error));
   if (live?.cancelled) box.append(h('div', { class: 'notice info' }, 'Run cancelled: showing what was simulated so far. Nothing was saved.'));
   if (notice) box.append(h('div', { class: `notice ${notice.kind}` }, notice.text));
   return box;
@@ -281,12 +280,11 @@ function chartsPng(): string {
   return out.toDataURL('image/png');
 }
 
-function exportFiles(formats: ExportFormat[], dir?: string): void {
+function exportFiles(formats: ExportFormat[]): void {
   if (!model) return;
-  const png = formats.includes('png')
-    ? { name: `${fileStem(model.result.scenario)}-${currentVariant()?.name ?? 'charts'}.png`, dataUrl: chartsPng() }
-    : undefined;
-  vscode.postMessage({ type: 'export', formats, png, dir });
+  // The extension names the files and picks the folder; the PNG says which variant it shows.
+  const png = formats.includes('png') ? { variant: currentVariant()?.name ?? '', dataUrl: chartsPng() } : undefined;
+  vscode.postMessage({ type: 'export', formats, png });
 }
 
 function upsertVariant(v: VariantResult): void {
@@ -297,7 +295,31 @@ function upsertVariant(v: VariantResult): void {
   else vs.push(v);
 }
 
+/** The error state: whatever failed while drawing, the panel says so (and tells the extension's
+ *  log) instead of staying blank or half drawn. */
+function showError(e: unknown): void {
+  const text = `The panel could not draw this result: ${e instanceof Error ? e.message : String(e)}`;
+  for (const c of charts) {
+    try {
+      c.plot.destroy();
+    } catch {
+      // a chart that failed half-way may not destroy cleanly; it is dropped either way
+    }
+  }
+  charts = [];
+  app.replaceChildren(h('h1', {}, model?.title || 'NUMA Lab results'), h('div', { id: 'status', class: 'status' }, h('div', { class: 'notice error', role: 'alert' }, text)));
+  vscode.postMessage({ type: 'error', message: text.slice(0, 4000) });
+}
+
 function onMessage(msg: ToWebview): void {
+  try {
+    handle(msg);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+function handle(msg: ToWebview): void {
   switch (msg.type) {
     case 'init':
       model = msg.model;
@@ -338,7 +360,7 @@ function onMessage(msg: ToWebview): void {
       document.getElementById('status')?.replaceWith(statusLine());
       break;
     case 'requestExport':
-      exportFiles(msg.formats, msg.dir);
+      exportFiles(msg.formats);
       break;
   }
 }

@@ -3,12 +3,14 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { PanelModel, WebviewState } from '../../protocol/messages';
+import type { PanelModel } from '../../protocol/messages';
+import { checkWebviewState } from '../../protocol/messageSchema';
 import { RESULT_FILE_SUFFIX, RESULTS_VIEW_TYPE, Settings } from '../run/ids';
 import { loadResult, resultsDirFor } from '../run/resultFiles';
 import { mergeForComparison } from './compare';
-import { ResultsPanel, type PanelHost } from './resultsPanel';
+import { ResultsPanel, errorModel, type PanelHost } from './resultsPanel';
 import { webviewOptions } from './html';
+import { fromFile } from '../fileText';
 
 export class PanelManager implements vscode.Disposable, PanelHost {
   private readonly byScenario = new Map<string, ResultsPanel>();
@@ -88,15 +90,18 @@ export class PanelManager implements vscode.Disposable, PanelHost {
   }
 
   /** Restores a panel after a window reload from the state the webview saved. */
-  restore(wp: vscode.WebviewPanel, state: WebviewState | undefined): ResultsPanel {
+  restore(wp: vscode.WebviewPanel, saved: unknown): ResultsPanel {
     let model: PanelModel;
+    const checked = checkWebviewState(saved);
+    const state = checked.ok ? checked.value : undefined;
     try {
+      if (saved != null && !checked.ok) throw new Error(`the panel's saved state is not valid: ${checked.problem}`);
       if (!state || !state.resultPaths.length) throw new Error('the panel had no saved result (the run did not finish)');
       model = this.modelFromFiles(state.resultPaths);
     } catch (e) {
       const message = (e as Error).message;
       this.output.appendLine(`[restore] ${message}`);
-      model = { title: 'NUMA Lab results', resultPaths: [], result: { scenario: 'NUMA Lab results', seed: 0, version: '', variants: [], sweeps: [] }, live: { running: false, variants: [], error: `Could not restore: ${message}` } };
+      model = errorModel('NUMA Lab results', `Could not restore: ${message}`);
     }
     return this.track(new ResultsPanel(wp, model, this, state?.selections ?? {}));
   }
@@ -108,8 +113,8 @@ export class PanelManager implements vscode.Disposable, PanelHost {
       model = this.modelFromFiles([file]);
     } catch (e) {
       const message = (e as Error).message;
-      model = { title: path.basename(file), resultPaths: [], result: { scenario: path.basename(file), seed: 0, version: '', variants: [], sweeps: [] }, live: { running: false, variants: [], error: message } };
-      void vscode.window.showErrorMessage(`NUMA Lab: ${message}`);
+      model = errorModel(path.basename(file), message);
+      void vscode.window.showErrorMessage(`NUMA Lab: ${fromFile(message)}`);
     }
     return this.track(new ResultsPanel(wp, model, this));
   }

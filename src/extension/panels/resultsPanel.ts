@@ -7,9 +7,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Progress, RunResult, VariantResult } from '../../core/result';
 import type { FromWebview, PanelModel, PanelSelections, ToWebview, ExportFormat } from '../../protocol/messages';
-import { isFromWebview } from '../../protocol/messages';
+import { checkFromWebview, pngBytes } from '../../protocol/messageSchema';
 import { PARTIAL_EVERY_MS } from '../../protocol/worker';
 import { resultsHtml, webviewOptions } from './html';
+import { fromFile } from '../fileText';
 import { decimateVariant, displayPointsPerSeries } from '../../protocol/decimate';
 import { summaryCsv, seriesCsv, eventsCsv, expectationsCsv, resultJson, fileStem } from '../../../webview/results/transforms/exportData';
 
@@ -20,6 +21,12 @@ export const LIVE_POINTS = 2000;
 function forDisplay(model: PanelModel): PanelModel {
   const cap = displayPointsPerSeries(model.result.variants);
   return { ...model, result: displayResult(model.result, cap) };
+}
+
+/** What a panel shows when it has nothing to show but a problem: the title and the message,
+ *  drawn by the webview as its error state. */
+export function errorModel(title: string, message: string): PanelModel {
+  return { title, resultPaths: [], result: { scenario: title, seed: 0, version: '', variants: [], sweeps: [] }, live: { running: false, variants: [], error: message } };
 }
 
 function displayResult(r: RunResult, cap = displayPointsPerSeries(r.variants)): RunResult {
@@ -153,16 +160,32 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   /** Asks the webview to export; resolves with the written paths. */
-  requestExport(formats: ExportFormat[], dir?: string): Promise<string[]> {
+  requestExport(formats: ExportFormat[]): Promise<string[]> {
     return new Promise((resolve) => {
       this.exportWaiters.push(resolve);
-      this.post({ type: 'requestExport', formats, dir });
+      this.post({ type: 'requestExport', formats });
     });
   }
 
   private receive(m: unknown): void {
-    if (!isFromWebview(m)) return;
-    const msg = m as FromWebview;
+    const checked = checkFromWebview(m);
+    if (!checked.ok) {
+      this.host.output.appendLine(`[results panel] ignored a message from the webview: ${checked.problem}`);
+      return;
+    }
+    try {
+      this.handle(checked.value);
+    } catch (e) {
+      // Whatever went wrong, the panel says so instead of waiting for an init that never comes.
+      const message = `The panel could not show this result: ${(e as Error).message}`;
+      this.host.output.appendLine(`[results panel] ${message}\n${(e as Error).stack ?? ''}`);
+      this.model = errorModel(this.model.title, message);
+      this.panel.title = panelTitle(this.model);
+      this.post({ type: 'init', model: this.model, selections: this.selections });
+    }
+  }
+
+  private handle(msg: FromWebview): void {
     switch (msg.type) {
       case 'ready':
         this.ready = true;
@@ -176,7 +199,7 @@ export class ResultsPanel implements vscode.Disposable {
         this.lastRender = { charts: msg.charts, ms: msg.ms };
         break;
       case 'export':
-        void this.writeExports(msg.formats, msg.png, msg.dir);
+        void this.writeExports(msg.formats, msg.png);
         break;
       case 'error':
         this.host.output.appendLine(`[results panel] ${msg.message}`);
@@ -184,13 +207,18 @@ export class ResultsPanel implements vscode.Disposable {
     }
   }
 
-  /** CSV and JSON from the full result held here; the PNG as the webview drew it. */
-  private async writeExports(formats: ExportFormat[], png: { name: string; dataUrl: string } | undefined, dir?: string): Promise<void> {
+  /** Into the folder the host picks, under names made here: CSV and JSON from the full result
+   *  held here; the PNG as the webview drew it, once its bytes are known to be a PNG. */
+  private async writeExports(formats: ExportFormat[], png: { variant: string; dataUrl: string } | undefined): Promise<void> {
     const waiter = this.exportWaiters.shift();
-    const target = dir ?? this.host.exportDirFor(this);
+    const target = this.host.exportDirFor(this);
     const r = this.model.result;
     const stem = fileStem(r.scenario);
     const files: { name: string; content: string | Buffer }[] = [];
+    const pngData = png ? pngBytes(png.dataUrl) : null;
+    if (formats.includes('png') && !pngData) this.host.output.appendLine('[results panel] export: the charts image from the webview is not a PNG; not written');
+    // The variant only names the file; one the result lacks names nothing.
+    const pngVariant = png && r.variants.some((x) => x.name === png.variant) ? png.variant : 'charts';
     for (const f of formats) {
       if (f === 'csv') {
         files.push({ name: `${stem}-summary.csv`, content: summaryCsv(r) });
@@ -199,8 +227,8 @@ export class ResultsPanel implements vscode.Disposable {
         files.push({ name: `${stem}-expectations.csv`, content: expectationsCsv(r) });
       } else if (f === 'json') {
         files.push({ name: `${stem}.json`, content: resultJson(r) });
-      } else if (png) {
-        files.push({ name: png.name, content: Buffer.from(png.dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64') });
+      } else if (pngData) {
+        files.push({ name: `${stem}-${fileStem(pngVariant)}.png`, content: pngData });
       }
     }
     try {
@@ -215,14 +243,14 @@ export class ResultsPanel implements vscode.Disposable {
       this.post({ type: 'exported', paths: written });
       if (waiter) waiter(written);
       else {
-        void vscode.window.showInformationMessage(`NUMA Lab: exported ${written.length} file(s) to ${target}`, 'Reveal').then((pick) => {
+        void vscode.window.showInformationMessage(`NUMA Lab: exported ${written.length} file(s) to ${fromFile(target)}`, 'Reveal').then((pick) => {
           if (pick) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(written[0]));
         });
       }
     } catch (e) {
       const message = `Export failed: ${(e as Error).message}`;
       this.host.output.appendLine(message);
-      void vscode.window.showErrorMessage(`NUMA Lab: ${message}`);
+      void vscode.window.showErrorMessage(`NUMA Lab: ${fromFile(message)}`);
       if (waiter) waiter([]);
     }
   }

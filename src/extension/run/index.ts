@@ -4,10 +4,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { compile } from '../../language/index';
-import type { WebviewState, ExportFormat } from '../../protocol/messages';
+import type { ExportFormat } from '../../protocol/messages';
 import { PanelManager } from '../panels/panelManager';
 import { RunCodeLensProvider } from './codeLens';
 import { RunController, type RunOutcome } from './runner';
+import { fromFile } from '../fileText';
 import { RESULT_EDITOR_VIEW_TYPE, RESULT_FILE_SUFFIX, RESULTS_VIEW_TYPE, RunCommands } from './ids';
 
 export { RunCommands } from './ids';
@@ -102,20 +103,21 @@ export function registerRunFeatures(context: vscode.ExtensionContext): RunApi {
     return openOrReport(panels, files);
   });
 
-  reg(RunCommands.exportResults, async (formats?: ExportFormat[], dir?: string) => {
+  // The folder is the panel's results folder (PanelManager.exportDirFor), never an argument.
+  reg(RunCommands.exportResults, async (formats?: ExportFormat[]) => {
     const p = panels.active;
     if (!p) {
       void vscode.window.showErrorMessage('NUMA Lab: no results panel to export from.');
       return [];
     }
-    return p.requestExport(formats && formats.length ? formats : ['csv', 'json', 'png'], dir);
+    return p.requestExport(formats && formats.length ? formats : ['csv', 'json', 'png']);
   });
 
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider({ language: 'numa' }, new RunCodeLensProvider()),
     vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
       async deserializeWebviewPanel(wp: vscode.WebviewPanel, state: unknown) {
-        panels.restore(wp, state as WebviewState | undefined);
+        panels.restore(wp, state);
       },
     }),
     vscode.window.registerCustomEditorProvider(
@@ -137,7 +139,7 @@ function openOrReport(panels: PanelManager, files: string[]): string[] | undefin
     panels.openFiles(files).reveal();
     return files;
   } catch (e) {
-    void vscode.window.showErrorMessage(`NUMA Lab: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(`NUMA Lab: ${fromFile((e as Error).message)}`);
     return undefined;
   }
 }
