@@ -3,7 +3,8 @@
 // RSS on the full-size example. Run after `npm run build && npm run compile-tests`:
 //   node bench/run-all.mjs [--quick]
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,8 +46,11 @@ for (const f of [1, 4, 16]) {
 console.log(`  16x / 1x: ${(perScale[2] / perScale[0]).toFixed(2)}   (goal <= 1.5)`);
 
 const cli = path.join(root, 'dist/cli.js');
-// /usr/bin/time -f %M prints the child's peak RSS in kB on stderr, whatever the exit code.
-const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, 'run', example, '--format', 'json', '--out', '/dev/null'], { encoding: 'utf8' });
+// /usr/bin/time -f %M prints the child's peak RSS in kB on stderr, whatever the exit code. The
+// result goes to a temp folder, never to /dev/null: an older --out renamed over it, as root.
+const outDir = mkdtempSync(path.join(os.tmpdir(), 'numa-bench-rss-'));
+const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, 'run', example, '--format', 'json', '--out', path.join(outDir, 'result.json')], { encoding: 'utf8' });
+rmSync(outDir, { recursive: true, force: true });
 const kb = Number(String(run.stderr ?? '').trim().split('\n').pop());
 if (Number.isFinite(kb) && kb > 0) console.log(`\nCLI peak RSS on the full-size example: ${(kb / 1024).toFixed(0)} MB   (goal < 500 MB)`);
 else console.log('\nCLI peak RSS: /usr/bin/time not available');

@@ -3,18 +3,21 @@
 // simulates every variant and prints or writes the result. Exit 0 when every expectation holds,
 // 1 when one fails or the scenario has errors, 2 for usage and I/O errors.
 
-import * as fs from 'node:fs';
 import { compile, limitProblems, LineMap } from '../language';
 import type { ScenarioSet } from '../language/model';
 import { parseScale, runScenarioSet, scaleScenario } from '../core';
 import type { Progress, RunResult } from '../core/result';
 import { formatDiagnostic } from './check';
 import { readScenarioFile } from './io';
+import { bufferedSink, planWrite, writeFileSafely, writeProblem, type Sink } from '../io/safeWrite';
+import { writeJson } from '../io/jsonStream';
 
 const USAGE = `usage: numa-lab run FILE [--variant NAME]... [--format table|json|csv] [--out PATH] [--seed N] [--scale FACTOR]
   --variant NAME   run only this variant (repeatable)
   --format F       table (default), json (one RunResult document) or csv (one row per variant)
-  --out PATH       write the output to PATH instead of stdout
+  --out PATH       write the output to PATH instead of stdout: a new file, a regular file (replaced
+                   whole), or a character device or FIFO (written through); never a symbolic
+                   link, a directory or the scenario itself
   --seed N         override the scenario's seed
   --scale FACTOR   multiply every memory size, file size, cgroup limit and byte rate (1/128, 0.25, 16)
 `;
@@ -149,22 +152,38 @@ export async function runCommand(args: string[]): Promise<number> {
     for (const p of problems) process.stderr.write(`${parsed.file}: --scale ${parsed.scale}: ${p}\n`);
     return 2;
   }
+  // Refuse a bad --out now, not after a long run.
+  const protect = [parsed.file];
+  if (parsed.out) {
+    try {
+      planWrite(parsed.out, { protect });
+    } catch (e) {
+      process.stderr.write(`${writeProblem(e, parsed.out)}\n`);
+      return 2;
+    }
+  }
   const progress = progressLine(process.stderr);
   const result = runScenarioSet(set, { variants: parsed.variants, onProgress: progress.update });
   progress.done();
-  const text = parsed.format === 'json' ? JSON.stringify(result) + '\n' : parsed.format === 'csv' ? formatCsv(result) : formatTable(result);
+  // Written in pieces: a large JSON result never becomes one string.
+  const output = (write: Sink) => {
+    if (parsed.format === 'json') {
+      writeJson(result, write);
+      write('\n');
+    } else write(parsed.format === 'csv' ? formatCsv(result) : formatTable(result));
+  };
   if (parsed.out) {
-    // Write beside the target and rename, so a failed write never leaves half a file behind.
-    const tmp = `${parsed.out}.${process.pid}.tmp`;
     try {
-      fs.writeFileSync(tmp, text);
-      fs.renameSync(tmp, parsed.out);
+      writeFileSafely(parsed.out, output, { protect });
     } catch (e) {
-      try { fs.rmSync(tmp, { force: true }); } catch { /* nothing was written there */ }
-      process.stderr.write(`${parsed.out}: cannot write (${(e as NodeJS.ErrnoException).code ?? 'error'})\n`);
+      process.stderr.write(`${writeProblem(e, parsed.out)}\n`);
       return 2;
     }
-  } else process.stdout.write(text);
+  } else {
+    const sink = bufferedSink((data) => process.stdout.write(data));
+    output(sink.write);
+    sink.end();
+  }
   return (result.expectations ?? []).every((e) => e.passed) ? 0 : 1;
 }
 

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { Progress, RunResult, VariantResult } from '../../core/result';
 import type { FromWebview, PanelModel, PanelSelections, ToWebview, ExportFormat } from '../../protocol/messages';
 import { checkFromWebview, pngBytes } from '../../protocol/messageSchema';
+import { writeFileSafely, writeProblem, WriteRefused } from '../../io/safeWrite';
 import { PARTIAL_EVERY_MS } from '../../protocol/worker';
 import { resultsHtml, webviewOptions } from './html';
 import { fromFile } from '../fileText';
@@ -236,7 +237,8 @@ export class ResultsPanel implements vscode.Disposable {
       const written: string[] = [];
       for (const f of files) {
         const file = path.join(target, path.basename(f.name));
-        fs.writeFileSync(file, f.content);
+        // Replaces an earlier export whole; refuses a link, a folder or a device in its place.
+        writeFileSafely(file, f.content, { devices: false });
         written.push(file);
       }
       this.host.output.appendLine(`Exported: ${written.join(', ')}`);
@@ -248,7 +250,7 @@ export class ResultsPanel implements vscode.Disposable {
         });
       }
     } catch (e) {
-      const message = `Export failed: ${(e as Error).message}`;
+      const message = `Export failed: ${e instanceof WriteRefused ? writeProblem(e) : (e as Error).message}`;
       this.host.output.appendLine(message);
       void vscode.window.showErrorMessage(`NUMA Lab: ${fromFile(message)}`);
       if (waiter) waiter([]);

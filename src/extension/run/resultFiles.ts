@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import type { RunResult } from '../../core/result';
 import { DEFAULT_RESULTS_DIRECTORY, RESULT_FILE_SUFFIX } from './ids';
 import { MAX_RESULT_FILE_BYTES, parseRunResult, tooLarge } from '../../protocol/resultSchema';
+import { writeFileSafely } from '../../io/safeWrite';
+import { writeJson } from '../../io/jsonStream';
 
 /** The folder results of `scenarioPath` go to: the setting, relative to the scenario's folder
  *  unless absolute; `.numa-results` next to the scenario by default. */
@@ -27,16 +29,28 @@ export function resultFileName(scenarioPath: string, when: Date, label?: string)
   return `${stem}-${stamp}${safeLabel}${RESULT_FILE_SUFFIX}`;
 }
 
-/** Writes the result; creates the folder with a `.gitignore` so runs never end up in git. */
+/** Whether anything is at `file`, a dangling symbolic link included (existsSync follows links). */
+function taken(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes the result; creates the folder with a `.gitignore` so runs never end up in git. Never
+ *  writes through a link or over a file that is there (safeWrite refuses both, with the reason). */
 export function saveResult(dir: string, fileName: string, result: RunResult): string {
   if (!fs.existsSync(dir)) {
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, '.gitignore'), '# NUMA Lab run results\n*\n');
+    writeFileSafely(path.join(dir, '.gitignore'), '# NUMA Lab run results\n*\n', { devices: false });
   }
   let file = path.join(dir, fileName);
   // Two runs in the same second must not overwrite each other.
-  for (let i = 2; fs.existsSync(file); i++) file = path.join(dir, fileName.replace(RESULT_FILE_SUFFIX, `-${i}${RESULT_FILE_SUFFIX}`));
-  fs.writeFileSync(file, JSON.stringify(result) + '\n');
+  for (let i = 2; taken(file); i++) file = path.join(dir, fileName.replace(RESULT_FILE_SUFFIX, `-${i}${RESULT_FILE_SUFFIX}`));
+  // In pieces: a long run's JSON may be larger than one string can hold.
+  writeFileSafely(file, (write) => { writeJson(result, write); write('\n'); }, { devices: false });
   return file;
 }
 

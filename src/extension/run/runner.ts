@@ -12,6 +12,7 @@ import type { FromWorker, RunRequest } from '../../protocol/worker';
 import { formatSimTime } from '../../../webview/results/transforms/format';
 import { RunStatusBar } from './statusBar';
 import { resultFileName, resultsDirFor, saveResult } from './resultFiles';
+import { writeProblem, WriteRefused } from '../../io/safeWrite';
 import { Settings } from './ids';
 import type { PanelManager } from '../panels/panelManager';
 import { fromFile } from '../fileText';
@@ -155,7 +156,7 @@ export class RunController implements vscode.Disposable {
                   const dir = resultsDirFor(document.fileName, vscode.workspace.getConfiguration().get<string>(Settings.resultsDirectory));
                   resultPath = saveResult(dir, resultFileName(document.fileName, new Date(), label), m.result);
                 } catch (e) {
-                  fail(`could not save the result: ${(e as Error).message}`);
+                  fail(`could not save the result: ${e instanceof WriteRefused ? writeProblem(e) : (e as Error).message}`);
                   return;
                 }
                 this.output.appendLine(`  done in ${Date.now() - started} ms (simulation ${m.wallMs.toFixed(0)} ms): ${resultPath}`);

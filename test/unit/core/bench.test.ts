@@ -2,7 +2,7 @@
 
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from './helpers';
 
@@ -10,10 +10,21 @@ describe('bench/run-all.mjs', function () {
   this.timeout(120000);
   it('prints the per-variant, scale and RSS numbers', function () {
     if (!existsSync(path.join(ROOT, 'dist/cli.js'))) this.skip();
+    const devNull = () => { const st = lstatSync('/dev/null'); return `${st.ino} ${st.isCharacterDevice()}`; };
+    const before = devNull();
     const r = spawnSync(process.execPath, [path.join(ROOT, 'bench/run-all.mjs'), '--quick'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     for (const name of ['zrm-off', 'zrm-on', 'membind']) assert.match(r.stdout, new RegExp(`${name} +\\d+\\.\\d ms`));
     assert.match(r.stdout, /16x \/ 1x: \d+\.\d\d/);
+    assert.equal(devNull(), before, '/dev/null is the same inode and type after the benchmark');
+  });
+
+  it('no benchmark sends the CLI\'s --out to /dev/null: results go to a temp folder', () => {
+    // An older --out renamed a temp file over its target, and as root that replaced /dev/null.
+    for (const f of readdirSync(path.join(ROOT, 'bench')).filter((n) => n.endsWith('.mjs'))) {
+      const text = readFileSync(path.join(ROOT, 'bench', f), 'utf8');
+      assert.doesNotMatch(text, /'--out',\s*'\/dev\//, `bench/${f}`);
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 // `numa-lab run`: formats, exit codes, refusing bad scenarios with check's diagnostics.
 
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { progressLine, runCommand } from '../../../src/cli/run';
@@ -95,6 +96,81 @@ describe('cli/run', function () {
     const ok = await capture([zr, '--format', 'json', '--out', target]);
     assert.equal(ok.code, 0);
     assert.equal((JSON.parse(readFileSync(target, 'utf8')) as RunResult).variants.length > 0, true);
+  });
+
+  describe('--out loses nothing', () => {
+    const outDir = mkdtempSync(path.join(os.tmpdir(), 'numa-out-'));
+    /** Type, inode and content: what a refused or written-through --out must leave as it was. */
+    const fingerprint = (f: string) => {
+      const st = lstatSync(f);
+      const what = st.isSymbolicLink() ? `link->${readlinkSync(f)}` : st.isFile() ? readFileSync(f, 'utf8')
+        : st.isDirectory() ? 'dir' : st.isFIFO() ? 'fifo' : st.isCharacterDevice() ? `chr ${st.rdev}` : 'other';
+      return `${st.ino} ${what}`;
+    };
+
+    it('refuses the input scenario before running, and leaves it intact', async () => {
+      const input = path.join(outDir, 'input.numa');
+      writeFileSync(input, readFileSync(zr, 'utf8'));
+      const before = fingerprint(input);
+      const r = await capture([input, '--format', 'json', '--out', input]);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /input\.numa: is the input scenario/);
+      assert.equal(fingerprint(input), before);
+    });
+
+    it('refuses a symbolic link and a directory, changing neither', async () => {
+      const target = path.join(outDir, 'elsewhere.json');
+      writeFileSync(target, 'not ours\n');
+      const link = path.join(outDir, 'link.json');
+      symlinkSync(target, link);
+      const sub = path.join(outDir, 'sub');
+      mkdirSync(sub);
+      const before = [target, link, sub].map(fingerprint);
+      const viaLink = await capture([zr, '--format', 'json', '--out', link]);
+      assert.equal(viaLink.code, 2);
+      assert.match(viaLink.err, /link\.json: is a symbolic link to .*elsewhere\.json; .*give the real path/);
+      const toDir = await capture([zr, '--format', 'json', '--out', sub]);
+      assert.equal(toDir.code, 2);
+      assert.match(toDir.err, /sub: is a directory/);
+      assert.deepEqual([target, link, sub].map(fingerprint), before);
+    });
+
+    it('writes through a FIFO to its reader, and the FIFO stays a FIFO', async () => {
+      const fifo = path.join(outDir, 'result.fifo');
+      assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+      const before = fingerprint(fifo);
+      const got = path.join(outDir, 'from-fifo.json');
+      const reader = spawn('sh', ['-c', 'cat "$0" > "$1"', fifo, got]);
+      const exited = new Promise<number | null>((resolve) => reader.on('exit', resolve));
+      const r = await capture([zr, '--variant', 'zr1', '--format', 'json', '--out', fifo]);
+      assert.equal(r.code, 0, r.err);
+      assert.equal(await exited, 0);
+      assert.deepEqual((JSON.parse(readFileSync(got, 'utf8')) as RunResult).variants.map((v) => v.name), ['zr1']);
+      assert.equal(fingerprint(fifo), before);
+    });
+
+    it('writes through a character device made with mknod, which stays that device', async function () {
+      if (process.getuid?.() !== 0) {
+        this.test!.title += ' (skipped: mknod needs root; CI runs as root)';
+        this.skip();
+      }
+      const dev = path.join(outDir, 'null');
+      assert.equal(spawnSync('mknod', [dev, 'c', '1', '3']).status, 0);
+      const before = fingerprint(dev);
+      const r = await capture([zr, '--format', 'json', '--out', dev]);
+      assert.equal(r.code, 0, r.err);
+      assert.equal(fingerprint(dev), before);
+      assert.ok(lstatSync(dev).isCharacterDevice());
+    });
+
+    it('writes a new path whole: the same bytes as stdout', async () => {
+      const fresh = path.join(outDir, 'fresh.json');
+      const r = await capture([zr, '--variant', 'zr0', '--format', 'json', '--out', fresh]);
+      assert.equal(r.code, 0);
+      const stdout = await capture([zr, '--variant', 'zr0', '--format', 'json']);
+      assert.equal(readFileSync(fresh, 'utf8'), stdout.out);
+      assert.ok(lstatSync(fresh).isFile());
+    });
   });
 
   it('draws progress on a terminal only, after a second, and clears it', () => {

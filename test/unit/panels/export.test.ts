@@ -127,6 +127,17 @@ describe('run: result files', () => {
     assert.deepEqual(new Set(listResults(dir)), new Set([f1, f2]));
   });
 
+  it('never write through a link in the results folder, even a dangling one', () => {
+    const dir = path.join(tmp, 'linked');
+    fs.mkdirSync(dir);
+    const outside = path.join(tmp, 'outside.json');
+    fs.symlinkSync(outside, path.join(dir, 'z.numa-result.json'));
+    const f = saveResult(dir, 'z.numa-result.json', exampleResult('tiering.numa'));
+    assert.equal(path.basename(f), 'z-2.numa-result.json');
+    assert.equal(fs.existsSync(outside), false, 'the link target was not created');
+    assert.equal(fs.readlinkSync(path.join(dir, 'z.numa-result.json')), outside);
+  });
+
   it('refuse files that are not results', () => {
     const bad = path.join(tmp, 'bad.numa-result.json');
     fs.writeFileSync(bad, JSON.stringify({ scenario: 'x', variants: [{ name: 'v' }] }));
