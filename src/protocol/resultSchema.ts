@@ -208,7 +208,10 @@ export function parseRunResult(textOrBytes: string, byteLength = Buffer.byteLeng
   return checkRunResult(data);
 }
 
-export function tooLarge(bytes: number): string {
+/** Says a result of `bytes` (null: known only to be over) is too large, and how to make a
+ *  smaller one. */
+export function tooLarge(bytes: number | null, maxBytes = MAX_RESULT_FILE_BYTES): string {
   const mib = (b: number): string => (b / 1048576).toFixed(b < 10 * 1048576 ? 1 : 0);
-  return `it is ${mib(bytes)} MiB; result files are limited to ${mib(MAX_RESULT_FILE_BYTES)} MiB (a longer sample interval or fewer variants make smaller results)`;
+  const size = bytes === null ? `over ${mib(maxBytes)}` : mib(bytes);
+  return `it is ${size} MiB; result files are limited to ${mib(maxBytes)} MiB (a longer sample interval, a shorter duration or fewer variants make smaller results)`;
 }

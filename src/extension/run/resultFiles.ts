@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { RunResult } from '../../core/result';
 import { DEFAULT_RESULTS_DIRECTORY, RESULT_FILE_SUFFIX } from './ids';
 import { MAX_RESULT_FILE_BYTES, parseRunResult, tooLarge } from '../../protocol/resultSchema';
-import { writeFileSafely } from '../../io/safeWrite';
+import { writeFileSafely, type Sink } from '../../io/safeWrite';
 import { writeJson } from '../../io/jsonStream';
 
 /** The folder results of `scenarioPath` go to: the setting, relative to the scenario's folder
@@ -40,8 +40,10 @@ function taken(file: string): boolean {
 }
 
 /** Writes the result; creates the folder with a `.gitignore` so runs never end up in git. Never
- *  writes through a link or over a file that is there (safeWrite refuses both, with the reason). */
-export function saveResult(dir: string, fileName: string, result: RunResult): string {
+ *  writes through a link or over a file that is there (safeWrite refuses both, with the reason).
+ *  A result larger than loadResult accepts is refused, and its file left unwritten, so every
+ *  saved result opens again. */
+export function saveResult(dir: string, fileName: string, result: RunResult, maxBytes = MAX_RESULT_FILE_BYTES): string {
   if (!fs.existsSync(dir)) {
     fs.mkdirSync(dir, { recursive: true });
     writeFileSafely(path.join(dir, '.gitignore'), '# NUMA Lab run results\n*\n', { devices: false });
@@ -50,7 +52,17 @@ export function saveResult(dir: string, fileName: string, result: RunResult): st
   // Two runs in the same second must not overwrite each other.
   for (let i = 2; taken(file); i++) file = path.join(dir, fileName.replace(RESULT_FILE_SUFFIX, `-${i}${RESULT_FILE_SUFFIX}`));
   // In pieces: a long run's JSON may be larger than one string can hold.
-  writeFileSafely(file, (write) => { writeJson(result, write); write('\n'); }, { devices: false });
+  writeFileSafely(file, (write) => {
+    // Counted as it streams: the size is known only once written, and the temp file is dropped.
+    let bytes = 0;
+    const counted: Sink = (chunk) => {
+      bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+      if (bytes > maxBytes) throw new Error(tooLarge(null, maxBytes));
+      write(chunk);
+    };
+    writeJson(result, counted);
+    counted('\n');
+  }, { devices: false });
   return file;
 }
 

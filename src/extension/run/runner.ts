@@ -14,6 +14,7 @@ import { RunStatusBar } from './statusBar';
 import { resultFileName, resultsDirFor, saveResult } from './resultFiles';
 import { writeProblem, WriteRefused } from '../../io/safeWrite';
 import { Settings } from './ids';
+import { simulationWorkerOptions, workerDiedMessage } from './workerLimits';
 import type { PanelManager } from '../panels/panelManager';
 import { fromFile } from '../fileText';
 
@@ -83,7 +84,7 @@ export class RunController implements vscode.Disposable {
     panel: ReturnType<PanelManager['forRun']>,
   ): Promise<RunOutcome> {
     const workerPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath;
-    const worker = new Worker(workerPath);
+    const worker = new Worker(workerPath, simulationWorkerOptions());
     const key = document.uri.toString();
     const started = Date.now();
     this.status.running(title);
@@ -171,7 +172,7 @@ export class RunController implements vscode.Disposable {
                 break;
             }
           });
-          worker.on('error', (e) => fail(e.message, e.stack));
+          worker.on('error', (e: Error & { code?: string }) => fail(workerDiedMessage(e) ?? e.message, e.stack));
           worker.on('exit', (code) => {
             if (!settled && !cancelling) fail(code !== 0 ? `the simulation worker exited with code ${code}` : 'the simulation worker stopped without a result');
           });
