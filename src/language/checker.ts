@@ -8,7 +8,7 @@ import { Diagnostic, Fix, diagnostic, closest } from './diagnostics';
 import { checkMetric } from './metrics';
 import * as M from './model';
 import { PRESETS, PresetNode } from './presets';
-import { Dimension, KNOBS, Knob, UNITS, defaultKnobs, knob as findKnob, unitDimension } from './schema';
+import { Dimension, KNOBS, Knob, NumberRange, RANGES, UNITS, defaultKnobs, knob as findKnob, formatRange, unitDimension } from './schema';
 
 export type SymbolKind = 'node' | 'workload' | 'cgroup' | 'variant' | 'region';
 
@@ -55,16 +55,13 @@ export const MEMPOLICY_MODES = ['local', 'preferred', 'bind', 'interleave', 'wei
 
 const MAX_NODES = 64;
 const MAX_CPUS = 4096;
-const MAX_MEMORY = 64 * 1024 ** 4; // 64 TiB per node
-const MIN_MEMORY = 16 * 1024 ** 2;
-const MAX_DURATION = 24 * 3600 * S;
 
 /** The checker's size limits applied to a scenario changed after checking (by `--scale`):
  *  one message per problem, empty when it is within them. */
 export function limitProblems(s: M.Scenario): string[] {
   return s.machine.nodes
-    .filter((n) => n.memoryBytes < MIN_MEMORY || n.memoryBytes > MAX_MEMORY)
-    .map((n) => `node ${n.id} would have ${fmtBytes(n.memoryBytes)} of memory; a node has 16 MiB to 64 TiB`);
+    .filter((n) => n.memoryBytes < RANGES.nodeMemory.min || n.memoryBytes > RANGES.nodeMemory.max)
+    .map((n) => `node ${n.id} would have ${fmtBytes(n.memoryBytes)} of memory; a node has ${formatRange(RANGES.nodeMemory)}`);
 }
 
 /** Entry point: check a parsed file. */
@@ -314,10 +311,10 @@ class Checker {
       row.values.forEach((v, j) => {
         if (v.unit) this.error(v.unitSpan ?? v, `'${mx.name.text}' entries are plain numbers${mx.name.text === 'access_latency_ns' ? ' (ns)' : ''}`, 'unit');
         if (mx.name.text === 'distance') {
-          if (!v.integer || v.number < 10 || v.number > 254) this.error(v, 'SLIT distances are integers from 10 to 254');
+          if (!v.integer || v.number < RANGES.distance.min || v.number > RANGES.distance.max) this.error(v, `SLIT distances are integers from ${formatRange(RANGES.distance)}`, 'range');
           else if (j === row.node.number && v.number !== 10) this.error(v, 'a node\'s distance to itself is 10');
           else if (j !== row.node.number && v.number === 10) this.warn(v, 'a distance of 10 between two nodes says they are the same node');
-        } else if (v.number <= 0 || v.number > 1e6) this.error(v, 'latencies are between 0 and 1,000,000 ns');
+        } else if (!(v.number >= RANGES.nodeLatency.min && v.number <= RANGES.nodeLatency.max)) this.error(v, `latencies are from ${formatRange(RANGES.nodeLatency)}, written in ns (1 to 1000000); got ${v.number}`, 'range');
       });
     }
     if (mx.rows.length > 0) for (const id of this.nodeIds) if (!seen.has(id)) this.error(mx.name, `'${mx.name.text}' has no row for node ${id}`);
@@ -390,7 +387,7 @@ class Checker {
       let exited: A.Span | null = null;
       const wname = w.item.name!.text;
       for (const ph of w.item.phases) {
-        const at = ph.at ? this.quantityIn(ph.at, 'time', 'phase time') : null;
+        const at = ph.at ? this.bounded(ph.at, RANGES.phaseTime, 'phase time') : null;
         if (at !== null) {
           if (at < lastAt) this.error(ph.at!, `phases must be in time order: this one is at ${fmtTime(at)}, after one at ${fmtTime(lastAt)}`, 'phase-order');
           lastAt = Math.max(lastAt, at);
@@ -411,8 +408,8 @@ class Checker {
               regions.set(a.region.text, a.region);
               this.symbols.push({ kind: 'region', name: a.region.text, scope: wname, start: a.region.start, end: a.region.end, definition: true });
             }
-            if (a.size) this.positive(a.size, 'size', 'allocation size');
-            if (a.rate) this.positive(a.rate, 'bandwidth', 'allocation rate');
+            if (a.size) this.bounded(a.size, RANGES.regionSize, 'allocation size');
+            if (a.rate) this.bounded(a.rate, RANGES.byteRate, 'allocation rate');
             break;
           case 'file':
             if (a.file) {
@@ -421,26 +418,26 @@ class Checker {
               if (regions.has(a.file.text)) this.error(a.file, `'${a.file.text}' is already an anonymous region of this workload`, 'duplicate');
               files.set(a.file.text, a.file);
             }
-            if (a.size) this.positive(a.size, 'size', 'file size');
-            if (a.rate) this.positive(a.rate, 'bandwidth', 'I/O rate');
+            if (a.size) this.bounded(a.size, RANGES.regionSize, 'file size');
+            if (a.rate) this.bounded(a.rate, RANGES.byteRate, 'I/O rate');
             break;
           case 'access':
             ref(a.region);
             if (a.pattern) this.checkPattern(a.pattern);
-            if (a.rate) this.positive(a.rate, 'rate', 'access rate');
+            if (a.rate) this.bounded(a.rate, RANGES.accessRate, 'access rate');
             if (a.writes) this.percent(a.writes, 'write share');
-            if (a.duration) this.positive(a.duration, 'time', 'access duration');
+            if (a.duration) this.bounded(a.duration, RANGES.phaseDuration, 'access duration');
             break;
           case 'dontneed':
             ref(a.region);
             if (a.region && files.has(a.region.text) && !regions.has(a.region.text)) this.error(a.region, "MADV_DONTNEED applies to anonymous regions; page cache is dropped by reclaim", 'dontneed-file');
-            if (a.size) this.positive(a.size, 'size', 'DONTNEED size');
+            if (a.size) this.bounded(a.size, RANGES.regionSize, 'DONTNEED size');
             if (a.per) {
-              const per = this.positive(a.per, 'size', 'chunk size');
+              const per = this.bounded(a.per, RANGES.regionSize, 'chunk size');
               const size = a.size ? this.quantityIn(a.size, 'size', 'size') : null;
               if (per !== null && size !== null && size > per) this.error(a.size!, `'${fmtBytes(size)} per ${fmtBytes(per)}' releases more than each chunk`);
             }
-            if (a.from) this.quantityIn(a.from, 'size', 'offset');
+            if (a.from) this.bounded(a.from, RANGES.offset, 'offset');
             break;
           case 'free':
             ref(a.region);
@@ -457,11 +454,11 @@ class Checker {
   private checkPattern(p: A.PatternNode): void {
     if (p.name.text === 'zipf' && p.arg) {
       if (p.arg.unit) this.error(p.arg.unitSpan ?? p.arg, 'the zipf exponent is a plain number, e.g. zipf 0.99', 'unit');
-      else if (p.arg.number <= 0 || p.arg.number > 5) this.error(p.arg, 'the zipf exponent must be above 0 and at most 5');
+      else if (!(p.arg.number >= RANGES.zipfExponent.min && p.arg.number <= RANGES.zipfExponent.max)) this.error(p.arg, `the zipf exponent must be from ${formatRange(RANGES.zipfExponent)}; got ${p.arg.number}`, 'range');
     }
-    if (p.name.text === 'hotset' && p.arg) this.positive(p.arg, 'size', 'hot set size');
+    if (p.name.text === 'hotset' && p.arg) this.bounded(p.arg, RANGES.regionSize, 'hot set size');
     if (p.hot) this.percent(p.hot, 'hot share');
-    if (p.movesEvery) this.positive(p.movesEvery, 'time', 'move interval');
+    if (p.movesEvery) this.bounded(p.movesEvery, RANGES.phaseDuration, 'move interval');
   }
 
   // --- values ------------------------------------------------------------------------------------
@@ -489,9 +486,16 @@ class Checker {
     return q.number * mult;
   }
 
-  private positive(q: A.QuantityValue, dim: Dimension, what: string): number | null {
-    const v = this.quantityIn(q, dim, what);
-    if (v !== null && v <= 0) { this.error(q, `${what} must be above zero`, 'range'); return null; }
+  /** A quantity checked against its range in the schema: the value in base units, or null
+   *  after an error at the value that gives the allowed range. */
+  private bounded(q: A.QuantityValue, r: NumberRange, what: string): number | null {
+    if (r.dimension === 'number') throw new Error(`bounded() is for quantities, not '${r.where}'`);
+    const v = this.quantityIn(q, r.dimension, what);
+    if (v === null) return null;
+    if (!(v >= r.min && v <= r.max)) {
+      this.error(q, `${what} must be from ${formatRange(r)}; got ${sourceText(q)}`, 'range');
+      return null;
+    }
     return v;
   }
 
@@ -583,15 +587,12 @@ class Checker {
     return [...new Set(out)].sort((a, b) => a - b);
   }
 
-  private sizeSetting(s: A.Setting | undefined, what: string, allowMax = false): number | null | undefined {
+  private sizeSetting(s: A.Setting | undefined, r: NumberRange, what: string, allowMax = false): number | null | undefined {
     if (!s || !s.value) return undefined;
     const v = s.value;
     if (allowMax && v.kind === 'ident' && (v.name === 'max' || v.name === 'none')) return null;
     if (v.kind !== 'quantity') { this.error(v, `${what} is a size, e.g. 8 GiB${allowMax ? ', or max' : ''}`, 'type'); return undefined; }
-    const b = this.quantityIn(v, 'size', what);
-    if (b === null) return undefined;
-    if (b < 0 || b > MAX_MEMORY * MAX_NODES) { this.error(v, `${what} is out of range`, 'range'); return undefined; }
-    return b;
+    return this.bounded(v, r, what) ?? undefined;
   }
 
   // --- resolution: config -> Scenario --------------------------------------------------------------
@@ -606,9 +607,9 @@ class Checker {
     }
     const cgroups: M.Cgroup[] = [];
     for (const [name, m] of cfg.cgroups) {
-      const max = this.sizeSetting(m.get('memory.max'), 'memory.max', true) ?? null;
-      const high = this.sizeSetting(m.get('memory.high'), 'memory.high', true) ?? null;
-      const low = this.sizeSetting(m.get('memory.low'), 'memory.low', true) ?? null;
+      const max = this.sizeSetting(m.get('memory.max'), RANGES.cgroupLimit, 'memory.max', true) ?? null;
+      const high = this.sizeSetting(m.get('memory.high'), RANGES.cgroupLimit, 'memory.high', true) ?? null;
+      const low = this.sizeSetting(m.get('memory.low'), RANGES.cgroupLimit, 'memory.low', true) ?? null;
       if (max !== null && high !== null && high > max) this.warn(m.get('memory.high')!.value!, 'memory.high above memory.max never takes effect', 'cgroup-limits');
       if (max !== null && low !== null && low > max) this.warn(m.get('memory.low')!.value!, 'memory.low above memory.max protects more than the cgroup may use', 'cgroup-limits');
       cgroups.push({ name, max, high, low });
@@ -631,31 +632,28 @@ class Checker {
     for (const id of this.nodeIds) {
       const base: PresetNode | undefined = this.preset?.nodes[id];
       const s = cfg.nodes.get(id) ?? new Map<string, A.Setting>();
-      const memory = this.sizeSetting(s.get('memory'), 'memory') ?? base?.memoryBytes;
-      if (memory !== undefined && memory !== null && (memory < MIN_MEMORY || memory > MAX_MEMORY)) {
-        this.error(s.get('memory')!.value!, `node memory must be between 16 MiB and 64 TiB`, 'range');
-      }
+      const memory = this.sizeSetting(s.get('memory'), RANGES.nodeMemory, 'node memory') ?? base?.memoryBytes;
       const cpusSetting = s.get('cpus');
       const cpus = (cpusSetting ? this.cpuList(cpusSetting.value, 'cpus') : null) ?? base?.cpus ?? [];
       let tier = base?.tier ?? (cpus.length ? 0 : 1);
       const tierSetting = s.get('tier')?.value;
       if (tierSetting) {
-        if (tierSetting.kind !== 'quantity' || !tierSetting.integer || tierSetting.unit || tierSetting.number > 16) this.error(tierSetting, 'tier is a whole number from 0 (fastest) to 16', 'type');
+        if (tierSetting.kind !== 'quantity' || !tierSetting.integer || tierSetting.unit || tierSetting.number > RANGES.nodeTier.max) this.error(tierSetting, `tier is a whole number from ${formatRange(RANGES.nodeTier)} (0 is the fastest)`, 'type');
         else tier = tierSetting.number;
       }
       let latencyNs = base?.latencyNs ?? (tier > 0 ? 170 : 80) * NS;
       const lat = s.get('latency')?.value;
       if (lat) {
         if (lat.kind !== 'quantity') this.error(lat, 'latency is a time, e.g. 80 ns', 'type');
-        else { const v = this.positive(lat, 'time', 'latency'); if (v !== null) latencyNs = v; }
+        else { const v = this.bounded(lat, RANGES.nodeLatency, 'latency'); if (v !== null) latencyNs = v; }
       }
       let bw = base?.bandwidthBytesPerSec ?? 90 * GB;
       const bwv = s.get('bandwidth')?.value;
       if (bwv) {
         if (bwv.kind !== 'quantity') this.error(bwv, 'bandwidth is e.g. 90 GB/s', 'type');
-        else { const v = this.positive(bwv, 'bandwidth', 'bandwidth'); if (v !== null) bw = v; }
+        else { const v = this.bounded(bwv, RANGES.nodeBandwidth, 'bandwidth'); if (v !== null) bw = v; }
       }
-      const reserved = this.sizeSetting(s.get('reserved'), 'reserved') ?? base?.reservedBytes ?? 0;
+      const reserved = this.sizeSetting(s.get('reserved'), RANGES.nodeReserved, 'reserved') ?? base?.reservedBytes ?? 0;
       // A node without a size was reported; go on with a stand-in so later checks still run.
       if (memory === undefined || memory === null) { nodes.push({ id, memoryBytes: 1024 ** 3, cpus, tier, latencyNs, bandwidthBytesPerSec: bw, reservedBytes: 0 }); continue; }
       if (reserved >= memory) { this.error(s.get('reserved')?.value ?? this.machine.keyword, 'reserved memory must be less than the node\'s memory', 'range'); return null; }
@@ -678,13 +676,13 @@ class Checker {
     const latencyNs = this.matrix('access_latency_ns') ?? deriveLatency(nodes, distance);
     let swap: M.SwapSpec | null = this.preset?.swap ?? null;
     if (cfg.swap) {
-      const size = this.sizeSetting(cfg.swap.get('size'), 'swap size');
+      const size = this.sizeSetting(cfg.swap.get('size'), RANGES.swapSize, 'swap size');
       const lat = cfg.swap.get('latency')?.value;
       const bw = cfg.swap.get('bandwidth')?.value;
       swap = {
         sizeBytes: size ?? 0,
-        latencyNs: lat && lat.kind === 'quantity' ? this.positive(lat, 'time', 'swap latency') ?? 80e3 : 80e3,
-        bandwidthBytesPerSec: bw && bw.kind === 'quantity' ? this.positive(bw, 'bandwidth', 'swap bandwidth') ?? 1 * GB : 1 * GB,
+        latencyNs: lat && lat.kind === 'quantity' ? this.bounded(lat, RANGES.swapLatency, 'swap latency') ?? 80e3 : 80e3,
+        bandwidthBytesPerSec: bw && bw.kind === 'quantity' ? this.bounded(bw, RANGES.swapBandwidth, 'swap bandwidth') ?? 1 * GB : 1 * GB,
       };
     }
     return { preset: this.machine.preset?.text, nodes, distance, latencyNs, swap };
@@ -699,23 +697,20 @@ class Checker {
   }
 
   private resolveRun(run: Map<string, A.Setting>): M.RunSettings {
-    const get = (name: string, dflt: number, min: number, max: number) => {
+    const get = (name: string, dflt: number, r: NumberRange) => {
       const v = run.get(name)?.value;
       if (!v) return dflt;
       if (v.kind !== 'quantity') { this.error(v, `${name} is a time, e.g. 60 s`, 'type'); return dflt; }
-      const t = this.positive(v, 'time', name);
-      if (t === null) return dflt;
-      if (t < min || t > max) { this.error(v, `${name} must be between ${fmtTime(min)} and ${fmtTime(max)}`, 'range'); return dflt; }
-      return t;
+      return this.bounded(v, r, name) ?? dflt;
     };
-    const durationNs = get('duration', 60 * S, 1e6, MAX_DURATION);
-    const sampleNs = get('sample', Math.max(1e6, Math.round(durationNs / 500)), 1e6, MAX_DURATION);
+    const durationNs = get('duration', 60 * S, RANGES.duration);
+    const sampleNs = get('sample', Math.max(RANGES.sample.min, Math.round(durationNs / 500)), RANGES.sample);
     if (sampleNs > durationNs) this.warn(run.get('sample')?.value ?? { start: 0, end: 0 }, 'the sample interval is longer than the run: only the end is sampled', 'range');
     if (durationNs / sampleNs > 100_000) this.error(run.get('sample')?.value ?? run.get('duration')!.value!, `${Math.round(durationNs / sampleNs)} samples is too many (at most 100,000): raise 'sample'`, 'range');
     let seed = 1;
     const sv = run.get('seed')?.value;
     if (sv) {
-      if (sv.kind !== 'quantity' || !sv.integer || sv.unit || sv.number > 2 ** 32 - 1) this.error(sv, 'seed is a whole number from 0 to 4294967295', 'type');
+      if (sv.kind !== 'quantity' || !sv.integer || sv.unit || sv.number > RANGES.seed.max) this.error(sv, `seed is a whole number from ${formatRange(RANGES.seed)}`, 'type');
       else seed = sv.number;
     }
     return { durationNs, sampleNs, seed };
@@ -800,7 +795,7 @@ class Checker {
       };
       if (a.kind === 'pair') {
         if (mode !== 'weighted-interleave') { this.error(a, `node:weight pairs belong to weighted-interleave`, 'type'); continue; }
-        if (!a.value.integer || a.value.unit || a.value.number < 1 || a.value.number > 255) { this.error(a.value, 'weights are whole numbers from 1 to 255', 'range'); continue; }
+        if (!a.value.integer || a.value.unit || a.value.number < RANGES.weight.min || a.value.number > RANGES.weight.max) { this.error(a.value, `weights are whole numbers from ${formatRange(RANGES.weight)}`, 'range'); continue; }
         add(a.key, a.value.number);
       } else if (a.kind === 'range') {
         for (let i = a.from.number; i <= a.to.number && i < MAX_NODES; i++) add({ ...a.from, number: i, start: a.start, end: a.end }, 1);

@@ -4,7 +4,7 @@
 
 import { CGROUP_METRICS, NODE_FIELDS, SUMMARY_METRICS, VMSTAT_COUNTERS, WORKLOAD_METRICS } from './metrics';
 import { PRESETS } from './presets';
-import { COUNT_SUFFIXES, KNOBS, UNITS, formatKnobValue, type Dimension, type Knob } from './schema';
+import { COUNT_SUFFIXES, KNOBS, RANGES, UNITS, formatKnobValue, formatRange, type Dimension, type Knob } from './schema';
 
 export const REFERENCE_START = '<!-- reference:start -->';
 export const REFERENCE_END = '<!-- reference:end -->';
@@ -125,6 +125,15 @@ function metricSection(): string[] {
   ];
 }
 
+/** The ranges of the numbers outside the knob tables, each with its reason. A list, not a
+ *  table: the knob tables are the only rows that start with a code cell. */
+function rangeSection(): string[] {
+  const lines = ['### Ranges of the other numbers', '', 'Every number in a scenario has a range; a value outside it is an error at the value that names the range.', ''];
+  for (const r of Object.values(RANGES)) lines.push(`- ${r.where}: ${formatRange(r)} (${prose(r.why)}).`);
+  lines.push('');
+  return lines;
+}
+
 function unitSection(): string[] {
   const lines = ['### Units', '', '| Dimension | Units |', '|---|---|'];
   for (const dim of Object.keys(UNITS) as Dimension[]) {
@@ -151,6 +160,7 @@ function referenceBody(): string {
     'Defaults are the kernel\'s own unless the row says otherwise.',
     '',
     ...knobSection(),
+    ...rangeSection(),
     ...presetSection(),
     ...metricSection(),
     ...unitSection(),

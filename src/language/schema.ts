@@ -189,6 +189,86 @@ export const KNOBS: readonly Knob[] = [
   },
 ];
 
+// --- Ranges of the numbers that are not knobs ----------------------------------------------
+
+/** The allowed range of a number written in a machine, swap, cgroup, run or workload block or
+ *  in a phase: a physical bound with the reason for it, so `1e300 ns` of latency or an access
+ *  rate of `1e-300/s` is an error at the value, never a run that overflows. Quantities are in
+ *  the base unit of their dimension; `number` ranges are plain numbers. */
+export interface NumberRange {
+  /** Where the number is written, as the reference lists it. */
+  where: string;
+  dimension: Dimension | 'number';
+  min: number;
+  max: number;
+  /** One line: why these bounds. */
+  why: string;
+}
+
+const KIB = 1024;
+const MIB = 1024 ** 2;
+const TIB = 1024 ** 4;
+const MINUTE = 60 * S;
+/** The most memory a scenario can describe: 64 nodes of 64 TiB. */
+const MACHINE_MAX = 64 * 64 * TIB;
+const DAY = 1440 * MINUTE;
+
+const range = (where: string, dimension: NumberRange['dimension'], min: number, max: number, why: string): NumberRange =>
+  ({ where, dimension, min, max, why });
+
+export const RANGES = {
+  nodeMemory: range('`memory` of a node', 'size', 16 * MIB, 64 * TIB,
+    'below 16 MiB the watermarks and per-node kernel memory leave nothing to allocate; no shipped machine has 64 TiB on one node'),
+  nodeReserved: range('`reserved` of a node', 'size', 0, 64 * TIB, 'part of the node\'s memory, so at most its upper bound (and less than the node\'s memory)'),
+  nodeLatency: range('`latency` of a node, and each entry of `access_latency_ns`', 'time', 1 * NS, 1 * MS,
+    'an L1 cache hit takes about 1 ns; memory even behind a fabric switch answers within microseconds'),
+  nodeBandwidth: range('`bandwidth` of a node', 'bandwidth', 100 * 1000 ** 2, 10 * 1000 ** 4,
+    'a PCIe 1.0 x1 link carries 250 MB/s, slower than any memory device; a whole HBM3e GPU has about 8 TB/s'),
+  nodeTier: range('`tier` of a node', 'number', 0, 16, 'more tiers than any machine has (DRAM, CXL, PMEM, far memory)'),
+  distance: range('each entry of `distance`', 'number', 10, 254, 'the ACPI SLIT range: 10 is local, 255 means unreachable'),
+  swapSize: range('`size` of `swap`', 'size', 0, MACHINE_MAX, 'up to the largest machine the language describes (64 nodes of 64 TiB)'),
+  swapLatency: range('`latency` of `swap`', 'time', 100 * NS, 1 * S,
+    'zram decompresses a page in about a microsecond; a hard disk under load seeks in tens of milliseconds'),
+  swapBandwidth: range('`bandwidth` of `swap`', 'bandwidth', 1000 ** 2, 100 * 1000 ** 3,
+    'from a hard disk doing random writes to a striped NVMe array'),
+  cgroupLimit: range('`memory.max`, `memory.high`, `memory.low` of a cgroup', 'size', 0, MACHINE_MAX,
+    'up to all memory of the largest machine the language describes'),
+  duration: range('`duration` of `run`', 'time', 1 * MS, DAY, 'the simulation step is at least 1 ms; a day of simulated time is beyond any experiment'),
+  sample: range('`sample` of `run`', 'time', 1 * MS, DAY, 'one sample per simulation step at most'),
+  seed: range('`seed` of `run`', 'number', 0, 2 ** 32 - 1, 'the core\'s random generator takes a 32-bit seed'),
+  phaseTime: range('`at TIME` of a phase', 'time', 0, DAY, 'within the longest run'),
+  regionSize: range('the size of `alloc`, `read file`/`write file`, a `hotset` and `dontneed`', 'size', 1, MACHINE_MAX,
+    'at least a byte, rounded up to a page; at most the largest machine, and the checker also compares it with this machine\'s memory'),
+  offset: range('`from` of `dontneed`', 'size', 0, MACHINE_MAX, 'inside the largest region there can be'),
+  byteRate: range('`rate` of `alloc` and of `read file`/`write file`', 'bandwidth', 1000, 10 * 1000 ** 4,
+    'from a page every four seconds (slower shows nothing in a run) to the fastest memory\'s bandwidth'),
+  accessRate: range('`rate` of `access`', 'rate', 1, 1e12,
+    'at least one access a second; at most 4096 CPUs each doing a quarter of a billion accesses a second'),
+  phaseDuration: range('`for TIME` of `access` and `moves every TIME` of a hot set', 'time', 1 * MS, DAY,
+    'at least one simulation step, at most the longest run'),
+  zipfExponent: range('the exponent of `zipf`', 'number', 0.01, 5, 'measured memory-access skews lie around 0.5 to 1.5; 0.01 is all but uniform, 5 all but one page'),
+  weight: range('a weight of `weighted-interleave`', 'number', 1, 255, 'the kernel keeps each node\'s weight in one byte and refuses 0'),
+} as const satisfies Record<string, NumberRange>;
+
+/** A quantity in the largest unit of its dimension that writes it exactly (`100 MB/s`,
+ *  `4 KiB/s`, `1440 min`), so a range message gives values the user can type. */
+export function formatQuantity(dimension: NumberRange['dimension'], value: number): string {
+  if (dimension === 'number') return String(value);
+  const units = dimension === 'rate'
+    ? Object.entries(COUNT_SUFFIXES).map(([k, m]) => [`${k}/s`, m] as const).concat([['/s', 1]])
+    : Object.entries(UNITS[dimension]);
+  const sorted = [...units].sort((a, b) => b[1] - a[1]);
+  const exact = sorted.find(([, m]) => value >= m && Number.isInteger(+(value / m).toPrecision(9)));
+  const [unit, mult] = exact ?? sorted.find(([, m]) => value >= m) ?? sorted[sorted.length - 1];
+  const n = +(value / mult).toPrecision(6);
+  return dimension === 'rate' ? `${n}${unit}` : `${n} ${unit}`;
+}
+
+/** "1 ns to 1 ms": a range as the reference and the checker's messages write it. */
+export function formatRange(r: NumberRange): string {
+  return `${formatQuantity(r.dimension, r.min)} to ${formatQuantity(r.dimension, r.max)}`;
+}
+
 const BY_NAME = new Map(KNOBS.map((k) => [k.name, k]));
 
 export function knob(name: string): Knob | undefined {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { PRESETS } from '../../../src/language/presets';
+import { LineMap } from '../../../src/language/index';
 import { compiled, errors, example, fixture, scenario, show } from './helpers';
 
 /** The single diagnostic with `code`, asserting there is exactly one. */
@@ -67,7 +68,44 @@ describe('checker: diagnostics', () => {
     assert.equal(at, '300');
     assert.match(d.message, /between 0 and 200/);
     assert.match(only(scenario('', 'vm.zone_reclaim_mode = 1.5'), 'type').d.message, /whole number/);
-    assert.match(only(scenario('run { duration = 1 ns }'), 'range').d.message, /duration must be between/);
+    assert.match(only(scenario('run { duration = 1 ns }'), 'range').d.message, /duration must be from 1 ms to 1440 min; got 1 ns/);
+  });
+
+  it('refuses the extreme numbers of issue 11 at the value (line and column), naming the allowed range', () => {
+    const text = scenario(`workload w {
+  node = 0
+  at 0 s alloc buf 1 GiB rate 1e300 TB/s
+  at 0 s access buf uniform rate 1e-300/s
+}`).replace('memory = 8 GiB  cpus = 0-3', 'memory = 8 GiB  cpus = 0-3  latency = 1e300 ns');
+    const c = compiled(text);
+    const lines = new LineMap(text);
+    const found = c.diagnostics.filter((d) => d.code === 'range').map((d) => {
+      const p = lines.position(d.start);
+      return `${p.line + 1}:${p.character + 1} ${text.slice(d.start, d.end)} | ${d.message}`;
+    });
+    assert.deepEqual(found, [
+      '3:50 1e300 ns | latency must be from 1 ns to 1 ms; got 1e+300 ns',
+      '18:31 1e300 TB/s | allocation rate must be from 1 kB/s to 10 TB/s; got 1e+300 TB/s',
+      '19:34 1e-300/s | access rate must be from 1/s to 1000G/s; got 1e-300/s',
+    ], show(c));
+    assert.equal(c.set, null);
+  });
+
+  it('bounds machine, swap, cgroup and phase numbers that used to need only be above zero', () => {
+    const cases: [string, string, RegExp][] = [
+      ['bandwidth = 1 B/s', '1 B/s', /bandwidth must be from 100 MB\/s to 10 TB\/s/],
+      ['swap { size = 1 GiB  latency = 10 min }', '10 min', /swap latency must be from 100 ns to 1 s/],
+      ['at 0 s access heap hotset 1 GiB moves every 100 us', '100 us', /move interval must be from 1 ms to 1440 min/],
+      ['at 2000 min exit', '2000 min', /phase time must be from 0 ns to 1440 min/],
+    ];
+    for (const [line, value, message] of cases) {
+      const text = line.startsWith('bandwidth') ? scenario().replace('cpus = 0-3 }', `cpus = 0-3  ${line} }`)
+        : line.startsWith('swap') ? scenario().replace('cpus = none  tier = 1 }', `cpus = none  tier = 1 }\n  ${line}`)
+          : scenario().replace('at 1 s access heap uniform rate 10M/s', `at 1 s access heap uniform rate 10M/s\n  ${line}`);
+      const { d, at } = only(text, 'range');
+      assert.equal(at, value, line);
+      assert.match(d.message, message);
+    }
   });
 
   it('reports a unit of the wrong dimension without suggesting an unrelated unit', () => {
