@@ -5,7 +5,7 @@
 
 import type * as A from './ast';
 import { Diagnostic, Fix, diagnostic, closest } from './diagnostics';
-import { checkMetric } from './metrics';
+import { checkMetric, metricUnit } from './metrics';
 import * as M from './model';
 import { PRESETS, PresetNode } from './presets';
 import { Dimension, KNOBS, Knob, NumberRange, RANGES, UNITS, defaultKnobs, knob as findKnob, formatRange, unitDimension } from './schema';
@@ -944,6 +944,35 @@ class Checker {
     return v.number;
   }
 
+  /** A number in an expectation, in the unit of the metric it is compared with: `50%` against a
+   *  ratio is 0.5, `1 us` against avg_access_ns is 1000, `1 GiB` against a meminfo field (kB) is
+   *  1048576. A unit of another kind than the metric's is an error. */
+  private expectNumber(q: A.QuantityValue, metric: string | null): M.Operand | null {
+    const unit = metric ? metricUnit(metric) : null;
+    if (!q.unit) {
+      if (unit?.kind === 'ratio' && q.number > 1) {
+        this.warn(q, `${metric} is a fraction from 0 to 1; did you mean ${q.number}%?`, 'unit',
+          [{ title: "Add '%'", span: { start: q.end, end: q.end }, newText: '%' }]);
+      }
+      return { kind: 'number', value: q.number };
+    }
+    const span = q.unitSpan ?? q;
+    if (q.unit === '%') {
+      if (unit && unit.kind !== 'ratio') { this.error(span, `'%' fits a ratio such as remote_access_ratio, not ${metric}`, 'unit'); return null; }
+      return { kind: 'number', value: q.number / 100 };
+    }
+    const dim = unitDimension(q.unit);
+    if (!dim) { this.error(span, `unknown unit '${q.unit}'`, 'unit'); return null; }
+    if (!unit) return { kind: 'number', value: q.number * UNITS[dim][q.unit] };
+    if (unit.kind === 'ratio') { this.error(span, `${metric} is a ratio: write a percentage such as 50%, or a fraction such as 0.5`, 'unit'); return null; }
+    if (unit.kind === 'count' || unit.kind !== dim) {
+      const want = unit.kind === 'count' ? 'a count: give a plain number (k, M, G allowed)' : `a ${unit.kind}: give a number in ${Object.keys(UNITS[unit.kind]).join(' ')}`;
+      this.error(span, `${metric} is ${want}, not a ${dim}`, 'unit');
+      return null;
+    }
+    return { kind: 'number', value: (q.number * UNITS[dim][q.unit]) / unit.per };
+  }
+
   private checkExpectations(variants: Set<string>, base: M.Scenario | null): M.Expectation[] {
     const out: M.Expectation[] = [];
     const names = {
@@ -953,15 +982,8 @@ class Checker {
     };
     for (const e of this.expects) {
       if (!e.left || !e.op || !e.right) continue;
-      const operand = (o: A.Operand): M.Operand | null => {
-        if (o.kind === 'number') {
-          if (o.value.unit) {
-            const dim = unitDimension(o.value.unit);
-            if (!dim) { this.error(o.value.unitSpan ?? o.value, `unknown unit '${o.value.unit}'`, 'unit'); return null; }
-            return { kind: 'number', value: o.value.number * UNITS[dim][o.value.unit] };
-          }
-          return { kind: 'number', value: o.value.number };
-        }
+      const operand = (o: A.Operand, other: A.Operand): M.Operand | null => {
+        if (o.kind === 'number') return this.expectNumber(o.value, other.kind === 'metric' ? other.metric.text : null);
         let ok = true;
         if (o.variant.text !== '*') {
           this.symbols.push({ kind: 'variant', name: o.variant.text, start: o.variant.start, end: o.variant.end, definition: false });
@@ -978,8 +1000,8 @@ class Checker {
         }
         return ok ? { kind: 'metric', variant: o.variant.text, metric: o.metric.text } : null;
       };
-      const left = operand(e.left);
-      const right = operand(e.right);
+      const left = operand(e.left, e.right);
+      const right = operand(e.right, e.left);
       if (e.left.kind === 'number' && e.right.kind === 'number') this.warn(e, 'this expectation compares two numbers and does not depend on the run', 'constant-expectation');
       if (left && right) out.push({ text: exprText(e), left, op: e.op.text as M.Comparison, right });
     }
@@ -1008,7 +1030,7 @@ function caseFold(unit: string, units: string[]): string | undefined {
 }
 
 function exprText(e: A.ExpectItem): string {
-  const op = (o: A.Operand) => (o.kind === 'number' ? `${o.value.number}${o.value.unit ? ' ' + o.value.unit : ''}` : `${o.variant.text}.${o.metric.text}`);
+  const op = (o: A.Operand) => (o.kind === 'number' ? sourceText(o.value) : `${o.variant.text}.${o.metric.text}`);
   return `${op(e.left!)} ${e.op!.text} ${op(e.right!)}`;
 }
 

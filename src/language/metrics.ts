@@ -20,6 +20,20 @@ export const WORKLOAD_METRICS = ['avg_access_ns', 'remote_access_ratio', 'access
 export const NODE_FIELDS = ['MemTotal', 'MemFree', 'FilePages', 'AnonPages', 'AnonHugePages', 'Active', 'Inactive'] as const;
 export const CGROUP_METRICS = ['memory_current', 'memory_current_max'] as const;
 
+/** What a metric's number means, so a number with a unit in an expectation can be brought to it:
+ *  `time` in ns, `size` in bytes times `per` (meminfo fields are kB, i.e. KiB), `ratio` a fraction
+ *  0..1 (written as a percentage), `count` a plain count. */
+export type MetricUnit = { kind: 'time' | 'size'; per: number } | { kind: 'ratio' | 'count' };
+
+export function metricUnit(metric: string): MetricUnit {
+  const last = metric.slice(metric.lastIndexOf('.') + 1);
+  if (last === 'avg_access_ns') return { kind: 'time', per: 1 };
+  if (last === 'remote_access_ratio') return { kind: 'ratio' };
+  if (/^node\d+\./.test(metric)) return { kind: 'size', per: 1024 };
+  if (metric.startsWith('cgroup.')) return { kind: 'size', per: 1 };
+  return { kind: 'count' };
+}
+
 export type MetricCheck = { ok: true } | { ok: false; message: string; suggestion?: string };
 
 /** Checks a metric path against what a result of this scenario will contain. */

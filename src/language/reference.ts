@@ -115,7 +115,8 @@ function metricSection(): string[] {
   const paths = (prefix: string, names: readonly string[]) => names.map((m) => code(prefix + m)).join(', ');
   return [
     '### Expectation metrics', '',
-    'An operand of `expect` is a number (units allowed) or `VARIANT.METRIC`: `*` is every variant, `base` the scenario when the file declares no variants.', '',
+    'An operand of `expect` is a number (units allowed) or `VARIANT.METRIC`: `*` is every variant, `base` the scenario when the file declares no variants.',
+    'A number is read in the unit of the metric it is compared with: a percentage for a ratio (`remote_access_ratio < 5%` is 0.05), a time for `avg_access_ns` (`< 1 us` is 1000), a size for `nodeN.FIELD` (kB) and `cgroup.NAME.memory_current` (bytes); counters take plain numbers (`2k`, `1M`).', '',
     `- ${paths('', SUMMARY_METRICS)}: mean access latency (ns) and share of remote accesses over the run.`,
     `- ${paths('workload.NAME.', WORKLOAD_METRICS)}: the same for one workload, and its number of accesses.`,
     `- ${paths('nodeN.', NODE_FIELDS)}: the node's meminfo field at the end of the run, kB.`,

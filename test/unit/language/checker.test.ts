@@ -165,6 +165,38 @@ describe('checker: diagnostics', () => {
     assert.ok(errors(wl).some((d) => d.code === 'unknown-metric' && /unknown workload 'ap'/.test(d.message)), show(wl));
   });
 
+  it('brings a number with a unit in an expectation to its metric\'s unit: %, times, meminfo kB, bytes', () => {
+    const rights = (text: string) => compiled(scenario(text)).set!.expectations.map((e) => e.right);
+    assert.deepEqual(rights([
+      'expect base.remote_access_ratio < 50%',
+      'expect base.avg_access_ns < 1.5 us',
+      'expect base.node0.AnonPages >= 1 GiB',
+      'expect base.cgroup.svc.memory_current <= 1 GiB',
+      'expect base.workload.app.remote_access_ratio <= 5%',
+      'expect base.numa_miss < 2k',
+    ].join('\n')), [0.5, 1500, 1024 ** 2, 1024 ** 3, 0.05, 2000].map((value) => ({ kind: 'number', value })));
+    assert.equal(compiled(scenario('expect base.remote_access_ratio < 50%')).set!.expectations[0].text, 'base.remote_access_ratio < 50%');
+  });
+
+  it('refuses a unit of another kind than the metric\'s, and warns on a ratio written as a whole number', () => {
+    const wrong: [string, RegExp][] = [
+      ['expect base.pswpout < 1 GiB', /pswpout is a count: give a plain number/],
+      ['expect base.avg_access_ns < 1 GiB', /avg_access_ns is a time: give a number in ns us ms s min, not a size/],
+      ['expect base.numa_miss < 5%', /'%' fits a ratio such as remote_access_ratio, not numa_miss/],
+      ['expect base.remote_access_ratio < 1 us', /remote_access_ratio is a ratio: write a percentage such as 50%/],
+    ];
+    for (const [text, message] of wrong) {
+      const { d, at } = only(scenario(text), 'unit');
+      assert.equal(d.severity, 'error');
+      assert.match(d.message, message);
+      assert.ok(at.length > 0 && text.includes(at), at);
+    }
+    const { d } = only(scenario('expect base.remote_access_ratio < 50'), 'unit');
+    assert.equal(d.severity, 'warning');
+    assert.match(d.message, /fraction from 0 to 1; did you mean 50%\?/);
+    assert.equal(d.fixes[0].newText, '%');
+  });
+
   it('reports a missing machine with a fix that adds one', () => {
     const text = 'workload a { at 0 s exit }\n';
     const { d } = only(text, 'missing-machine');
