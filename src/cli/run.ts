@@ -9,6 +9,7 @@ import { parseScale, runScenarioSet, scaleScenario } from '../core';
 import type { Progress, RunResult } from '../core/result';
 import { formatDiagnostic } from './check';
 import { readScenarioFile } from './io';
+import { unknownOption } from './args';
 import { bufferedSink, planWrite, writeFileSafely, writeProblem, type Sink } from '../io/safeWrite';
 import { writeJson } from '../io/jsonStream';
 
@@ -18,7 +19,7 @@ const USAGE = `usage: numa-lab run FILE [--variant NAME]... [--format table|json
   --out PATH       write the output to PATH instead of stdout: a new file, a regular file (replaced
                    whole), or a character device or FIFO (written through); never a symbolic
                    link, a directory or the scenario itself
-  --seed N         override the scenario's seed
+  --seed N         override the scenario's seed (0 to 4294967295)
   --scale FACTOR   multiply every memory size, file size, cgroup limit and byte rate (1/128, 0.25, 16)
 `;
 
@@ -30,6 +31,10 @@ interface RunArgs {
   seed: number | null;
   scale: number | null;
 }
+
+const OPTIONS = ['--variant', '--format', '--out', '--seed', '--scale', '--help', '-h'];
+/** The seed is a 32-bit value, as in the scenario's `run { seed = N }`. */
+const MAX_SEED = 2 ** 32 - 1;
 
 function parseArgs(args: string[]): RunArgs | string {
   const r: RunArgs = { file: '', variants: [], format: 'table', out: null, seed: null, scale: null };
@@ -49,7 +54,8 @@ function parseArgs(args: string[]): RunArgs | string {
       } else if (a === '--out') r.out = value();
       else if (a === '--seed') {
         const v = value();
-        if (!/^\d+$/.test(v)) return `--seed needs a non-negative integer, not '${v}'`;
+        // Refused, not wrapped: 4294967297 ran as seed 1 but was recorded as 4294967297.
+        if (!/^\d+$/.test(v) || Number(v) > MAX_SEED) return `--seed is a whole number from 0 to ${MAX_SEED}, not '${v}'`;
         r.seed = Number(v);
       } else if (a === '--scale') {
         const v = value();
@@ -57,7 +63,7 @@ function parseArgs(args: string[]): RunArgs | string {
         if (s === null) return `--scale needs a positive factor like 1/128 or 0.25, not '${v}'`;
         r.scale = s;
       } else if (a === '--help' || a === '-h') return 'help';
-      else if (a.startsWith('-')) return `unknown option '${a}'`;
+      else if (a.startsWith('-')) return unknownOption(a, OPTIONS);
       else if (r.file) return `only one FILE may be given (got '${r.file}' and '${a}')`;
       else r.file = a;
     } catch (e) {

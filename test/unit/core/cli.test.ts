@@ -74,6 +74,16 @@ describe('cli/run', function () {
     assert.equal((await capture([zr, '--variant', 'nope'])).code, 2);
   });
 
+  it('refuses a --seed outside 0..4294967295 instead of running another seed than it records', async () => {
+    const over = await capture([zr, '--seed', '4294967297']);
+    assert.equal(over.code, 2);
+    assert.match(over.err, /--seed is a whole number from 0 to 4294967295, not '4294967297'/);
+    assert.equal(over.out, '');
+    const max = await capture([zr, '--variant', 'zr0', '--format', 'json', '--seed', '4294967295']);
+    assert.equal(max.code, 0, max.err);
+    assert.equal((JSON.parse(max.out) as RunResult).seed, 4294967295);
+  });
+
   it('refuses a --scale that takes a node outside the checker\'s 16 MiB..64 TiB, before running', async () => {
     const tiny = await capture([zr, '--scale', '1/1000']);
     assert.equal(tiny.code, 2);

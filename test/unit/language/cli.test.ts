@@ -4,7 +4,7 @@
 
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ROOT } from './helpers';
@@ -37,10 +37,10 @@ describe('numa-lab check (bundled CLI)', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('prints nothing and exits 0 for the examples', () => {
+  it('prints only the summary line and exits 0 for the examples', () => {
     const files = ['zone-reclaim', 'thp-numa', 'tiering', 'deferred-split'].map((n) => path.join(ROOT, 'examples', `${n}.numa`));
     const r = run('check', ...files);
-    assert.equal(r.out, '');
+    assert.equal(r.out, '4 files, 0 errors, 0 warnings\n');
     assert.equal(r.err, '');
     assert.equal(r.code, 0);
   });
@@ -50,6 +50,7 @@ describe('numa-lab check (bundled CLI)', function () {
     const r = run('check', file);
     assert.equal(r.code, 1);
     const lines = r.out.trimEnd().split('\n');
+    assert.equal(lines.pop(), '1 file, 5 errors, 0 warnings');
     assert.deepEqual(lines.map((l) => l.slice(file.length).split(': ')[0]), [':6:17', ':7:26', ':12:10', ':13:17', ':16:27']);
     assert.equal(lines[0], `${file}:6:17: error: expected '=' after 'vm.swappiness'`);
     assert.ok(lines.every((l) => l.startsWith(file + ':')));
@@ -60,6 +61,36 @@ describe('numa-lab check (bundled CLI)', function () {
     const r = run('check', 'warn.numa');
     assert.equal(r.code, 0);
     assert.match(r.out, /^warn\.numa:3:3: warning: memory tiering is enabled/);
+    assert.match(r.out, /\n1 file, 0 errors, 1 warning\n$/);
+  });
+
+  it('refuses an unknown option with exit 2, suggesting the close one', () => {
+    const file = path.join(ROOT, 'examples/zone-reclaim.numa');
+    const r = run('check', '--hlep', file);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^numa-lab check: unknown option '--hlep'; did you mean '--help'\?/);
+    assert.equal(r.out, '');
+    const run2 = run('run', file, '--fromat', 'json');
+    assert.equal(run2.code, 2);
+    assert.match(run2.err, /^numa-lab run: unknown option '--fromat'; did you mean '--format'\?/);
+    assert.equal(run2.out, '');
+  });
+
+  it('counts an unreadable file as an error in the summary', () => {
+    const r = run('check', path.join(ROOT, 'examples/zone-reclaim.numa'), 'nowhere.numa');
+    assert.equal(r.code, 2);
+    assert.equal(r.out, '2 files, 1 error, 0 warnings\n');
+  });
+
+  it('finds a NUL byte anywhere in the file, not only in the first 8 KiB', () => {
+    const text = readFileSync(path.join(ROOT, 'examples/zone-reclaim.numa'), 'utf8');
+    const padded = text + '#'.repeat(20_000) + '\n';
+    writeFileSync(path.join(dir, 'late-nul.numa'), Buffer.concat([Buffer.from(padded.slice(0, 12_000)), Buffer.from([0]), Buffer.from(padded.slice(12_000))]));
+    const r = run('check', 'late-nul.numa');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^late-nul\.numa: is not a text file/);
+    writeFileSync(path.join(dir, 'padded.numa'), padded);
+    assert.equal(run('check', 'padded.numa').code, 0, 'the same file without the NUL checks clean');
   });
 
   const bad: [string, () => string, RegExp][] = [
