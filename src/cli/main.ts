@@ -7,6 +7,7 @@ const USAGE = `usage: numa-lab <command> [options]
 commands:
   check FILE...        check scenarios; prints FILE:LINE:COL: severity: message
   run FILE [options]   simulate a scenario (see numa-lab run --help)
+  kernel FILE [options] run it on a real Linux kernel under QEMU (see numa-lab kernel --help)
   --version            print the version
 `;
 
@@ -19,6 +20,10 @@ async function main(argv: string[]): Promise<number> {
       // Loaded lazily so `check` does not pay for the simulation core.
       const { runCommand } = await import('./run');
       return runCommand(rest);
+    }
+    case 'kernel': {
+      const { kernelCommand } = await import('./kernel');
+      return kernelCommand(rest);
     }
     case '--version':
     case '-v':

@@ -53,6 +53,7 @@ export function runScenarioSet(set: ScenarioSet, opts: RunOptions = {}): RunResu
     version: CORE_VERSION,
     variants,
     sweeps: set.sweeps.map((s) => ({ knob: s.knob, values: s.values, variants: s.variantNames })),
+    source: { kind: 'simulation', version: CORE_VERSION },
   };
   result.expectations = evaluateExpectations(set, result);
   return result;

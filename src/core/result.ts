@@ -13,6 +13,32 @@ export interface RunResult {
   sweeps: { knob: string; values: (number | string | boolean)[]; variants: string[] }[];
   /** Every expectation of the scenario whose variants were run, in source order. */
   expectations?: { text: string; passed: boolean; detail: string }[];
+  /** Where the numbers come from: the simulator, or a real kernel booted under QEMU
+   *  (`numa-lab kernel`). Every reader can tell the two apart. */
+  source?: ResultSource;
+}
+
+export type ResultSource =
+  | { kind: 'simulation'; version: string }
+  /** release: `uname -r` of the guest; accel: QEMU's accelerator; kernel: the image booted. */
+  | { kind: 'kernel'; release: string; accel: 'kvm' | 'tcg'; kernel: string };
+
+/** What only a kernel run has, per variant (one boot each). */
+export interface KernelVariantInfo {
+  /** ok; oom (a workload was OOM-killed, the run went on); panic, timeout, cancelled, error
+   *  (the boot ended early: the series stop there). */
+  status: 'ok' | 'panic' | 'oom' | 'timeout' | 'cancelled' | 'error';
+  message: string;
+  /** Wall time of the boot, from starting QEMU to its exit, and until the agent started, ms. */
+  wall_ms: number;
+  boot_ms: number | null;
+  /** Folder with console.log (kernel log), stream.jsonl (agent output), plan and qemu.cmd. */
+  log_dir: string;
+  knobs: { name: string; path: string; want: string; got: string; ok: boolean; error?: string }[];
+  not_applied: { setting: string; reason: string; matters: boolean }[];
+  errors: string[];
+  /** Which boot of `--repeat N` this is (1-based). */
+  repeat: number;
 }
 
 export interface VariantResult {
@@ -20,6 +46,8 @@ export interface VariantResult {
   summary: Summary;
   series: Series;
   events: SimEvent[];
+  /** Kernel runs only. */
+  kernel?: KernelVariantInfo;
 }
 
 export interface Summary {
