@@ -10,6 +10,8 @@
 #             removed at the end; the e2e suites reuse it), then `npm start` must serve the workbench on
 #             a scratch workspace and leave the clone untouched. NUMA_LAB_REUSE_CACHE=1 keeps the
 #             usual ~/.cache/numa-lab instead (a developer's quicker loop; CI never sets it).
+#   kernel    test/kernel/**: real boots of Debian's kernel under QEMU (`numa-lab kernel`); first runs
+#             scripts/setup-kernel.sh, which installs QEMU, the kernel and busybox on a fresh machine
 #   e2e       test/e2e/run.sh: the UI suites in a real VS Code (code-server + chromium) against the
 #             packaged .vsix, and the extension-host mocha suites (test/extension/**) inside it
 # Each suite prints its own result; the last line is `N passed, N failed`, the sum of the individual
@@ -79,6 +81,14 @@ note "setup: test/setup/setup.test.js (cache: ${NUMA_LAB_CACHE:-~/.cache/numa-la
 npx mocha --no-config --timeout 1200000 --reporter "$REPO/test/e2e/lib/count-reporter.js" --reporter-option suite=setup \
   test/setup/setup.test.js 2>&1 | tee "$LOGS/setup.log"
 SETUP_RC=${PIPESTATUS[0]}
+# --- kernel: real boots under QEMU (a few minutes under TCG); set-up is idempotent and cached.
+note "kernel: npm run setup:kernel, then mocha test/kernel"
+KERNEL_RC=1
+if step setup-kernel bash scripts/setup-kernel.sh; then
+  npx mocha --no-config --timeout 900000 --reporter "$REPO/test/e2e/lib/count-reporter.js" --reporter-option suite=kernel \
+    'out/test/kernel/**/*.test.js' 2>&1 | tee "$LOGS/kernel.log"
+  KERNEL_RC=${PIPESTATUS[0]}
+fi
 
 # --- e2e: real VS Code (provisions code-server, node 24 and chromium on first use).
 note "e2e: test/e2e/run.sh"
@@ -99,6 +109,7 @@ collect() { # LOG RC FALLBACK_NAME
 collect "$LOGS/unit.log" "$UNIT_RC" unit
 collect "$LOGS/grammar.log" "$GRAMMAR_RC" grammar
 collect "$LOGS/setup.log" "$SETUP_RC" setup
+[ -f "$LOGS/kernel.log" ] && collect "$LOGS/kernel.log" "$KERNEL_RC" kernel
 collect "$LOGS/e2e.log" "$E2E_RC" e2e
 
 echo
