@@ -5,12 +5,13 @@
 // Exit 0 when every boot ended normally and every expectation holds, 1 otherwise, 2 for usage,
 // set-up and refusal errors, 130 when interrupted.
 
-import * as fs from 'node:fs';
 import { compile, limitProblems, LineMap } from '../language';
 import type { ScenarioSet } from '../language/model';
 import { CancelledError, parseScale, scaleScenario } from '../core';
 import type { RunResult } from '../core/result';
 import { runOnKernel, KernelRefusedError, KernelSetupError, type KernelProgress } from '../kernel';
+import { bufferedSink, planWrite, writeFileSafely, writeProblem, type Sink } from '../io/safeWrite';
+import { writeJson } from '../io/jsonStream';
 import { formatDiagnostic } from './check';
 import { readScenarioFile } from './io';
 import { formatCsv, formatTable } from './run';
@@ -148,6 +149,16 @@ export async function kernelCommand(args: string[]): Promise<number> {
     for (const p of problems) process.stderr.write(`${parsed.file}: --scale ${parsed.scale}: ${p}\n`);
     return 2;
   }
+  // Refuse a bad --out now, not after the boots.
+  const protect = [parsed.file];
+  if (parsed.out) {
+    try {
+      planWrite(parsed.out, { protect });
+    } catch (e) {
+      process.stderr.write(`${writeProblem(e, parsed.out)}\n`);
+      return 2;
+    }
+  }
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
@@ -170,22 +181,24 @@ export async function kernelCommand(args: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
   }
-  const text = parsed.format === 'json' ? JSON.stringify(result) + '\n' : parsed.format === 'csv' ? formatCsv(result) : formatTable(result) + formatKernelNotes(result);
+  const output = (write: Sink) => {
+    if (parsed.format === 'json') {
+      writeJson(result, write);
+      write('\n');
+    } else write(parsed.format === 'csv' ? formatCsv(result) : formatTable(result) + formatKernelNotes(result));
+  };
   if (parsed.out) {
-    const tmp = `${parsed.out}.${process.pid}.tmp`;
     try {
-      // Never rename over something that is not a regular file (/dev/null, a FIFO): write into it.
-      if (fs.existsSync(parsed.out) && !fs.statSync(parsed.out).isFile()) fs.writeFileSync(parsed.out, text);
-      else {
-        fs.writeFileSync(tmp, text);
-        fs.renameSync(tmp, parsed.out);
-      }
+      writeFileSafely(parsed.out, output, { protect });
     } catch (e) {
-      try { fs.rmSync(tmp, { force: true }); } catch { /* nothing was written there */ }
-      process.stderr.write(`${parsed.out}: cannot write (${(e as NodeJS.ErrnoException).code ?? 'error'})\n`);
+      process.stderr.write(`${writeProblem(e, parsed.out)}\n`);
       return 2;
     }
-  } else process.stdout.write(text);
+  } else {
+    const sink = bufferedSink((data) => process.stdout.write(data));
+    output(sink.write);
+    sink.end();
+  }
   if (parsed.format !== 'table') process.stderr.write(formatKernelNotes(result));
   const bootsOk = result.variants.every((v) => v.kernel?.status === 'ok');
   return bootsOk && (result.expectations ?? []).every((e) => e.passed) ? 0 : 1;

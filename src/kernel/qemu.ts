@@ -55,7 +55,8 @@ export function qemuCommand(plan: KernelPlan, q: QemuInputs): QemuCommand {
     if (i !== j) args.push('-numa', `dist,src=${a.id},dst=${b.id},val=${plan.distance[i][j]}`);
   }));
   const append = [
-    'console=ttyS0', `loglevel=${q.loglevel ?? 5}`, 'panic=-1', 'mitigations=off', 'nokaslr',
+    // no_timer_check: on a loaded host, TCG can miss the IO-APIC timer check and the kernel panics
+    'console=ttyS0', `loglevel=${q.loglevel ?? 5}`, 'panic=-1', 'mitigations=off', 'nokaslr', 'no_timer_check',
     ...memmap, ...(q.extraAppend ? [q.extraAppend] : []),
   ].join(' ');
   args.push('-kernel', q.kernelImage, '-initrd', q.initrd, '-append', append);

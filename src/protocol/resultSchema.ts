@@ -132,7 +132,26 @@ const event = v.object({
   duration_ms: v.optional(finite),
 });
 
-const variant = v.object({ name, summary, series, events: list(event) });
+/** What only a kernel run (`numa-lab kernel`) has, per variant: how its boot went. */
+const kernelInfo = v.object({
+  status: v.picklist(['ok', 'panic', 'oom', 'timeout', 'cancelled', 'error']),
+  message: text,
+  wall_ms: finite,
+  boot_ms: v.nullable(finite),
+  log_dir: text,
+  knobs: list(v.object({ name, path: text, want: text, got: text, ok: v.boolean(), error: v.optional(text) })),
+  not_applied: list(v.object({ setting: text, reason: text, matters: v.boolean() })),
+  errors: list(text),
+  repeat: v.pipe(v.number(), v.integer(), v.minValue(1)),
+});
+
+const variant = v.object({ name, summary, series, events: list(event), kernel: v.optional(kernelInfo) });
+
+/** Simulated or measured on a real kernel under QEMU. */
+const source = v.variant('kind', [
+  v.object({ kind: v.literal('simulation'), version: name }),
+  v.object({ kind: v.literal('kernel'), release: name, accel: v.picklist(['kvm', 'tcg']), kernel: text }),
+]);
 
 const sweep = v.object({
   knob: name,
@@ -157,6 +176,7 @@ export const RunResultSchema = v.pipe(
     variants: list(variant, MAX_VARIANTS),
     sweeps: list(sweep),
     expectations: v.optional(list(expectation)),
+    source: v.optional(source),
   }),
   // The panel and comparisons find variants by name: two with one name would show one twice.
   v.check((r) => duplicateVariant(r) === null, (issue) => `two variants are named ${JSON.stringify(duplicateVariant(issue.input as RunResult))}`),

@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { compile } from '../../../src/language';
 import { diagnoseConsole, feedLine, newStreamState, toVariantResult } from '../../../src/kernel/stream';
 import { bzImageRelease, cpioNewc, moduleLoadOrder, readModulesDep } from '../../../src/kernel/image';
+import { checkRunResult } from '../../../src/protocol/resultSchema';
+import type { RunResult } from '../../../src/core/result';
 
 const SCENARIO = compile(`
 machine {
@@ -90,6 +92,20 @@ describe('kernel: stream parser', () => {
     assert.ok(kinds.includes('oom_kill@1000:1') && kinds.includes('oom_kill@1500:0'), kinds.join(' '));
     // no node lost pages in that interval: the reclaim is charged to the first node
     assert.equal(v.events.find((e) => e.kind === 'direct_reclaim')?.node, 0);
+  });
+
+  it('a kernel result passes the result-file schema with its source and boot details', () => {
+    const st = newStreamState();
+    LINES.forEach((l) => feedLine(st, l));
+    const v = toVariantResult(st, SCENARIO, { app: 0 });
+    v.kernel = { status: 'oom', message: 'workload app killed by signal 9 at 1.5 s', wall_ms: 20000, boot_ms: 7000, log_dir: '/tmp/x', knobs: st.knobs, not_applied: [{ setting: 'cost.*', reason: 'model costs', matters: false }], errors: [], repeat: 1 };
+    const r: RunResult = { scenario: 't', seed: 1, version: '0.1.0', variants: [v], sweeps: [], source: { kind: 'kernel', release: '6.1.0-57-amd64', accel: 'tcg', kernel: '/boot/vmlinuz-6.1.0-57-amd64' } };
+    const checked = checkRunResult(JSON.parse(JSON.stringify(r)));
+    assert.ok(checked.ok, checked.ok ? '' : checked.problem);
+    assert.deepEqual(checked.value.source, r.source);
+    assert.equal(checked.value.variants[0].kernel?.status, 'oom');
+    const bad = checkRunResult({ ...JSON.parse(JSON.stringify(r)), source: { kind: 'kernel', release: '6.1', accel: 'hvf', kernel: '/k' } });
+    assert.equal(bad.ok, false);
   });
 
   it('a stream cut off before the end still gives the samples it had', () => {
