@@ -95,7 +95,7 @@ const seriesShape = v.object({
 /** The first series whose length differs from t_ms, said as a reader would look for it. */
 export function seriesLengthProblem(s: v.InferOutput<typeof seriesShape>): string | null {
   const n = s.t_ms.length;
-  const other = (label: string, a: number[]): string | null => (a.length === n ? null : `series ${label} has ${a.length} samples but t_ms has ${n}`);
+  const other = (label: string, a: number[]): string | null => (a.length === n ? null : `${label} has ${a.length} samples but t_ms has ${n}`);
   for (const node of s.nodes) {
     for (const f of NODE_FIELDS) {
       const p = other(`node${node.node}.${f}`, node[f]);
@@ -198,10 +198,31 @@ export function issuePath(issue: v.BaseIssue<unknown>): string {
   return out;
 }
 
-/** One line for the first problem valibot found: where, and what. */
+/** One line for the first problem valibot found: where, and what, in plain words. */
 export function describeIssue(issue: v.BaseIssue<unknown>): string {
-  const where = issuePath(issue);
-  return where ? `${where}: ${issue.message}` : issue.message;
+  const where = issuePath(issue) || 'the document';
+  if (issue.kind === 'schema') {
+    if (issue.received === 'undefined') return `${where} is missing`;
+    // A key a strict object does not have.
+    if (issue.expected === 'never') return `${where} is not allowed here`;
+    return `${where} should be ${issue.expected}, not ${issue.received}`;
+  }
+  switch (issue.type) {
+    case 'finite':
+      return `${where} is ${issue.received}, not a finite number`;
+    case 'integer':
+    case 'safe_integer':
+      return `${where} is ${issue.received}, not an integer`;
+    case 'max_length':
+    case 'min_length':
+      return `${where} has length ${issue.received}, expected ${issue.expected}`;
+    case 'max_value':
+    case 'min_value':
+      return `${where} is ${issue.received}, expected ${issue.expected}`;
+    default:
+      // Our own checks say what is wrong in full.
+      return issuePath(issue) ? `${where}: ${issue.message}` : issue.message;
+  }
 }
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
