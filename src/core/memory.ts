@@ -108,6 +108,9 @@ export class Region {
   readonly cgroup: string | null;
   /** Pages faulted in so far by the sequential fill (alloc or file read). */
   fillCursor = 0;
+  /** Pages of a THP fill's rate owed but not yet faulted: less than a huge page, faulted once
+   *  they add up to one (a fill slower than a huge page per step faulted nothing at all). */
+  thpOwed = 0;
   alive = true;
   /** Access weight of each slice for the running access phase (sums to 1), or null. */
   weights: Float64Array | null = null;

@@ -99,13 +99,19 @@ export function exitWorkload(sim: Sim, wl: WorkloadState): void {
 function faultIn(sim: Sim, wl: WorkloadState, region: Region, pages: number): number {
   let done = 0;
   const huge = thpEligible(sim, region);
+  pages += region.thpOwed;
+  region.thpOwed = 0;
   while (done < pages && region.fillCursor < region.pages && wl.alive) {
     const s = region.sliceOf(region.fillCursor);
     const room = s.firstPage + s.pages - region.fillCursor;
     let chunk = Math.min(pages - done, room);
     if (huge && room >= HPAGE_NR) {
       chunk = Math.floor(chunk / HPAGE_NR) * HPAGE_NR;
-      if (chunk === 0) break; // wait for a whole huge page's worth of rate
+      if (chunk === 0) {
+        // Wait for a whole huge page's worth of rate, keeping what is owed for the next call.
+        region.thpOwed = pages - done;
+        break;
+      }
     }
     if (tryCharge(sim, region, chunk, wl) === 'oom') {
       outOfMemory(sim, wl, region.cgroup, `memory.max of cgroup ${region.cgroup}`);
