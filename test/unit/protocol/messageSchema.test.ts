@@ -4,6 +4,8 @@
 // carries no link.
 
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { checkFromWebview, checkWebviewState, pngBytes, PNG_DATA_URL_PREFIX } from '../../../src/protocol/messageSchema';
 import { fromFile, MAX_NOTIFIED_CHARS } from '../../../src/extension/fileText';
 
@@ -97,6 +99,23 @@ describe('file text in notifications', () => {
     // A cut that would leave "](" behind still leaves no link.
     const edge = fromFile('[a]' + '('.repeat(MAX_NOTIFIED_CHARS));
     assert.doesNotMatch(edge, LINK);
+  });
+
+  it('is used for every value a notification of the extension embeds (counts aside)', () => {
+    const root = path.resolve(__dirname, '..', '..', '..', '..', 'src', 'extension');
+    const files = (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
+    const calls: string[] = [];
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(root, f), 'utf8');
+      for (const m of text.matchAll(/show(?:Error|Warning|Information)Message\(`([^`]*)`/g)) calls.push(`${f}: ${m[1]}`);
+      for (const m of text.matchAll(/withProgress\([^)]*?title: `([^`]*)`/g)) calls.push(`${f}: ${m[1]}`);
+    }
+    assert.ok(calls.length >= 5, `found only ${calls.length} notifications with values`);
+    for (const call of calls) {
+      for (const [, expr] of call.matchAll(/\$\{([^}]*)\}/g)) {
+        assert.ok(expr.startsWith('fromFile(') || /^[\w.]+\.length$/.test(expr), `${call}: \${${expr}} is not passed through fromFile`);
+      }
+    }
   });
 
   it('leaves ordinary text alone', () => {
