@@ -5,7 +5,7 @@
 
 import { compile, limitProblems, LineMap } from '../language';
 import type { ScenarioSet } from '../language/model';
-import { parseScale, runScenarioSet, scaleScenario } from '../core';
+import { parseScale, runScenarioSet, scaleScenario, scaleWarnings } from '../core';
 import type { Progress, RunResult } from '../core/result';
 import { formatDiagnostic } from './check';
 import { readScenarioFile } from './io';
@@ -20,7 +20,8 @@ const USAGE = `usage: numa-lab run FILE [--variant NAME]... [--format table|json
                    whole), or a character device or FIFO (written through); never a symbolic
                    link, a directory or the scenario itself
   --seed N         override the scenario's seed (0 to 4294967295)
-  --scale FACTOR   multiply every memory size, file size, cgroup limit and byte rate (1/128, 0.25, 16)
+  --scale FACTOR   multiply every memory size, file size, cgroup limit and byte rate (1/128, 0.25, 16);
+                   warns when a region falls below its page size or a knob rounds to 0
 `;
 
 interface RunArgs {
@@ -142,6 +143,11 @@ export async function runCommand(args: string[]): Promise<number> {
   if (unknown.length > 0) {
     process.stderr.write(`numa-lab run: no variant named ${unknown.map((u) => `'${u}'`).join(', ')} in ${parsed.file} (variants: ${set.variants.map((s) => s.variant).join(', ')})\n`);
     return 2;
+  }
+  if (parsed.scale !== null) {
+    // Said before running: a size scaled below its page gives results that look broken.
+    const warnings = [...new Set(set.variants.flatMap((v) => scaleWarnings(v, parsed.scale!)))];
+    for (const w of warnings) process.stderr.write(`${parsed.file}: --scale ${parsed.scale}: warning: ${w}\n`);
   }
   if (parsed.seed !== null || parsed.scale !== null) {
     set = {

@@ -10,7 +10,7 @@ import type { Progress, RunResult, VariantResult } from './result';
 export { CancelledError } from './engine';
 export { evaluateExpectations, metricValue } from './expectations';
 export type { ExpectationResult } from './expectations';
-export { scaleScenario, parseScale } from './scale';
+export { scaleScenario, scaleWarnings, parseScale } from './scale';
 export type * from './result';
 
 export const CORE_VERSION = '0.1.0';

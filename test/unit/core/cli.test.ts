@@ -94,6 +94,30 @@ describe('cli/run', function () {
     assert.match(huge.err, /node 1 would have .*TiB of memory/);
   });
 
+  it('warns on stderr, before running, when --scale takes a region below its page or a knob to 0', async () => {
+    const f = path.join(dir, 'small-thp.numa');
+    writeFileSync(f, `scenario "small THP"
+machine { node 0 { memory = 4 GiB  cpus = 0-3 }  node 1 { memory = 4 GiB  cpus = 4-7 } }
+kernel { kernel.numa_balancing_scan_size_mb = 32 }
+workload w {
+  node = 0
+  at 0 s  alloc buf 64 MiB MADV_HUGEPAGE
+  at 0 s  access buf hotset 16 KiB
+}
+run { duration = 1 s }
+`);
+    const r = await capture([f, '--scale', '1/128', '--format', 'json']);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(r.err.trimEnd().split('\n'), [
+      `${f}: --scale 0.0078125: warning: workload w: alloc buf becomes 512 KiB, less than a 2 MiB huge page: it gets base pages only`,
+      `${f}: --scale 0.0078125: warning: workload w: hot set of buf becomes 0.125 KiB, less than a 4 KiB page: it is still one page`,
+      `${f}: --scale 0.0078125: warning: kernel.numa_balancing_scan_size_mb = 32 becomes 0.25, which rounds to 0: kept at 1`,
+    ]);
+    assert.ok(JSON.parse(r.out).variants[0].summary.nodes[0].AnonPages > 0, 'it still ran');
+    const none = await capture([zr, '--variant', 'zr0', '--scale', '1/2']);
+    assert.equal(none.err, '', 'halving a scenario of whole gigabytes warns of nothing');
+  });
+
   it('leaves an existing --out file whole when the new result cannot be written there', async () => {
     const target = path.join(dir, 'kept.json');
     writeFileSync(target, 'previous result');
