@@ -11,6 +11,9 @@ export interface PolicyTarget {
   zonelist: number[];
   /** Strict (MPOL_BIND): no fallback outside the nodemask. */
   strict: boolean;
+  /** MPOL_PREFERRED_MANY: the nodemask is tried without direct reclaim, then this target (every
+   *  node, preferring the CPU's own) with it (alloc_pages_preferred_many). */
+  fallback?: PolicyTarget;
 }
 
 function indexOf(sim: Sim, id: number): number {
@@ -45,11 +48,12 @@ export function policyTargets(sim: Sim, wl: WorkloadState, pages: number): { tar
       return [{ target: { preferred: p, zonelist: zonelistFrom(sim, p, nodes), strict: true }, pages }];
     }
     case 'preferred-many': {
-      // Try the preferred set first (without reclaim), then every node.
+      // __alloc_pages(nid = numa_node_id(), &pol->nodes) without direct reclaim: the preferred
+      // zone is the first of the CPU's zonelist inside the set; then __alloc_pages(nid, NULL), whose
+      // preferred zone is the CPU's own node (so pages there count as numa_hit, not numa_miss).
       const p = nodes.includes(home) ? home : sim.nodes[home].zonelist.find((n) => nodes.includes(n)) ?? nodes[0];
-      const first = zonelistFrom(sim, p, nodes);
-      const rest = zonelistFrom(sim, p, null).filter((n) => !nodes.includes(n));
-      return [{ target: { preferred: p, zonelist: [...first, ...rest], strict: false }, pages }];
+      const fallback = { preferred: home, zonelist: zonelistFrom(sim, home, null), strict: false };
+      return [{ target: { preferred: p, zonelist: zonelistFrom(sim, p, nodes), strict: true, fallback }, pages }];
     }
     case 'interleave':
     case 'weighted-interleave': {

@@ -58,6 +58,10 @@ export function nodeReclaimForFaults(sim: Sim, n: number, preferred: number, pag
   if (!mode || pages <= 0) return 0;
   if (sim.distance[preferred][n] > RECLAIM_DISTANCE) return 0;
   const node = sim.nodes[n];
+  // NODE_RECLAIM_NOSCAN: node_reclaim() runs only on the faulting CPU's own node or on a node
+  // without CPUs ("favor the local processor over remote processors"); a remote node with CPUs
+  // is skipped and the fault moves on down the zonelist (kernel corpus zr1-remotecpu).
+  if (node.spec.cpus.length > 0 && (!wl || n !== wl.homeNode)) return 0;
   const minUnmapped = Math.floor((node.totalPages * sim.knob('vm.min_unmapped_ratio')) / 100);
   // NODE_RECLAIM_FULL once the unmapped page cache is down to min_unmapped_pages (no counter).
   const room = mode & RECLAIM_UNMAP ? Infinity : pagecacheReclaimable(sim, n, mode) - minUnmapped;

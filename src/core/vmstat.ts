@@ -26,6 +26,9 @@ export const SAMPLED_COUNTERS: readonly VmstatCounter[] = [
   'pswpin', 'pswpout', 'pgpromote_success', 'pgpromote_candidate', 'pgdemote_kswapd', 'pgdemote_direct',
   'numa_hint_faults', 'numa_pages_migrated', 'compact_stall', 'thp_fault_alloc', 'thp_fault_fallback',
   'thp_split_page', 'thp_deferred_split_page', 'zone_reclaim_success', 'oom_kill', 'numa_promotion_pingpong',
+  // Sampled so a phase's own stalls and compactions can be told from earlier phases' (the
+  // real-kernel corpus compares counters over one phase).
+  'allocstall', 'compact_success', 'zone_reclaim_failed', 'thp_split_pmd',
 ];
 
 export class Vmstat {

@@ -96,6 +96,8 @@ export interface MatrixRow extends Span {
 export interface SettingsBlock extends Span {
   kind: 'settings';
   keyword: Name;
+  /** `costs preset NAME`: a named cost profile the block's settings override. */
+  preset?: Name | null;
   settings: Setting[];
 }
 

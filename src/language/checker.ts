@@ -7,7 +7,7 @@ import type * as A from './ast';
 import { Diagnostic, Fix, diagnostic, closest } from './diagnostics';
 import { checkMetric, metricUnit } from './metrics';
 import * as M from './model';
-import { PRESETS, PresetNode } from './presets';
+import { COST_PRESETS, PRESETS, PresetNode } from './presets';
 import { Dimension, KNOBS, Knob, NumberRange, RANGES, UNITS, defaultKnobs, knob as findKnob, formatRange, unitDimension } from './schema';
 
 export type SymbolKind = 'node' | 'workload' | 'cgroup' | 'variant' | 'region';
@@ -91,6 +91,8 @@ class Checker {
   private title = '';
   private machine: A.MachineItem | null = null;
   private preset: (typeof PRESETS)[string] | null = null;
+  /** `costs preset NAME`: the cost profile the scenario starts from (default: real hardware). */
+  private costPreset: (typeof COST_PRESETS)[string] | null = null;
   private base: Config = { nodes: new Map(), knobs: new Map(), cgroups: new Map(), workloads: new Map(), run: new Map(), swap: null };
   private variants: A.VariantItem[] = [];
   private sweeps: A.SweepItem[] = [];
@@ -174,6 +176,10 @@ class Checker {
         case 'settings': {
           const kw = item.keyword.text;
           if (!single(kw, item.keyword)) break;
+          if (kw === 'costs' && item.preset) {
+            this.costPreset = COST_PRESETS[item.preset.text] ?? null;
+            if (!this.costPreset) this.unknown(item.preset, 'cost profile', item.preset.text, Object.keys(COST_PRESETS), 'unknown-preset', `; profiles: ${Object.keys(COST_PRESETS).join(', ')}`);
+          }
           if (kw === 'run') this.collectSettings(item.settings, this.base.run, RUN_SETTINGS, 'run setting');
           else for (const s of item.settings) this.collectKnob(s, this.base.knobs, kw === 'costs');
           break;
@@ -600,7 +606,7 @@ class Checker {
   private resolve(variant: string, cfg: Config): M.Scenario | null {
     const machine = this.resolveMachine(cfg);
     if (!machine) return null;
-    const knobs = defaultKnobs();
+    const knobs = { ...defaultKnobs(), ...(this.costPreset?.costs ?? {}) };
     for (const [name, s] of cfg.knobs) {
       const v = this.knobValue(findKnob(name)!, s.value);
       if (v !== null) knobs[name] = v;

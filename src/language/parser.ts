@@ -197,8 +197,16 @@ class Parser {
 
   private settingsBlock(): A.SettingsBlock {
     const kw = this.next();
+    const keyword = { text: kw.text, start: kw.start, end: kw.end };
+    if (kw.text === 'costs' && this.is('preset') && this.onSameLine()) {
+      this.next();
+      const preset = this.ident("a cost profile name after 'preset'");
+      if (!this.is('{')) return { kind: 'settings', keyword, preset, settings: [], start: kw.start, end: preset.end };
+      const { settings, end } = this.settingsOnly(`after 'costs preset ${preset.text}'`);
+      return { kind: 'settings', keyword, preset, settings, start: kw.start, end };
+    }
     const { settings, end } = this.settingsOnly(`after '${kw.text}'`);
-    return { kind: 'settings', keyword: { text: kw.text, start: kw.start, end: kw.end }, settings, start: kw.start, end };
+    return { kind: 'settings', keyword, settings, start: kw.start, end };
   }
 
   private setting(): A.Setting {

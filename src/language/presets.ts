@@ -59,6 +59,14 @@ export const PRESETS: Record<string, Preset> = {
     ],
     distance: [[10, 20], [20, 10]],
   },
+  'qemu-2x2g': {
+    description: 'The QEMU guest of the larger kernel measurements: 2 nodes of 2 GiB, one CPU each, SLIT 10/20, no swap (MemTotal 1906 and 2015 MiB as booted).',
+    nodes: [
+      { memoryBytes: 2 * GiB, cpus: [0], reservedBytes: 142 * MiB },
+      { memoryBytes: 2 * GiB, cpus: [1], reservedBytes: 33 * MiB },
+    ],
+    distance: [[10, 20], [20, 10]],
+  },
   'qemu-tiered-3node': {
     description: 'The tiering QEMU guest: 2 nodes of 1 GiB with a CPU each and a CPU-less 1 GiB node 2 in a lower tier (SLIT 30).',
     nodes: [
@@ -67,5 +75,28 @@ export const PRESETS: Record<string, Preset> = {
       { memoryBytes: 1 * GiB, cpus: [], tier: 1, reservedBytes: 17 * MiB },
     ],
     distance: [[10, 20, 30], [20, 10, 30], [30, 30, 10]],
+  },
+};
+
+/** A named set of `cost.*` figures: `costs preset NAME` starts from it instead of the defaults
+ *  (real hardware). Values in the knobs' base unit (ns). */
+export interface CostPreset {
+  description: string;
+  costs: Record<string, number>;
+}
+
+const US = 1000;
+const MS = 1000 * US;
+
+export const COST_PRESETS: Record<string, CostPreset> = {
+  'qemu-tcg': {
+    description: 'The QEMU/TCG guest of the real-kernel corpus (Linux 6.1 on this project\'s shared 2-core host): per-page costs measured in the guest, see docs/model.md.',
+    costs: {
+      'cost.minor_fault': 108 * US,
+      'cost.thp_fault': 51 * MS,
+      'cost.migrate_page': 68 * US,
+      'cost.reclaim_page': 6 * US,
+      'cost.file_read': 62 * US,
+    },
   },
 };

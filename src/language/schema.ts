@@ -59,6 +59,11 @@ export const KNOBS: readonly Knob[] = [
     kernelName: '/proc/sys/vm/min_free_kbytes',
   },
   {
+    name: 'vm.watermark_boost_factor', type: int(0, 1 << 30), default: 15000, unit: '1/10000',
+    doc: 'After a fallback steals a pageblock of another migratetype, raise the node\'s watermarks by this share of the high watermark (15000 = 150%) and wake kswapd to reclaim it back; 0 disables boosting.',
+    kernelName: '/proc/sys/vm/watermark_boost_factor',
+  },
+  {
     name: 'vm.swappiness', type: int(0, 200), default: 60, unit: '',
     doc: 'Relative cost of reclaiming anonymous memory (swap) against page cache: 0 avoids swap, 200 treats them alike.',
     kernelName: '/proc/sys/vm/swappiness',

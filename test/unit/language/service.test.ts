@@ -95,7 +95,7 @@ describe('language service: completion', () => {
 
   it('offers presets after machine preset', () => {
     const items = completeAt('machine preset |');
-    assert.deepEqual(labels(items), ['two-socket', 'cxl-tiered', 'pmem-tiered', 'qemu-2x1g', 'qemu-tiered-3node']);
+    assert.deepEqual(labels(items), ['two-socket', 'cxl-tiered', 'pmem-tiered', 'qemu-2x1g', 'qemu-2x2g', 'qemu-tiered-3node']);
     assert.match(items[0].documentation!, /125 GB/);
   });
 });
