@@ -327,9 +327,11 @@ function dnCase(name, boots, args) {
   const tl = timeline(boots, 'dn', m.nodeMB.length);
   const placement = [];
   for (let n = 0; n < m.nodeMB.length; n++) {
-    placement.push({ what: `region on node ${n} after the DONTNEED`, workload: 'svc', node: n, at_s: pressAt - 0.5, MB: boots.map((b) => d(b).p3_after_5s.region[`n${n}_MB`]) });
+    // (The region's pagemap placement counts mapped pages only; a queued THP's unmapped half
+    // is still allocated, which MemFree and AnonHugePages show.)
     placement.push({ what: `MemFree on node ${n} after the DONTNEED`, node: n, field: 'MemFree', at_s: pressAt - 0.5, MB: boots.map((b) => r1(d(b).p3_after_5s[`n${n}_MemFree_kB`] / 1024)) });
-    placement.push({ what: `region on node ${n} at the end`, workload: 'svc', node: n, MB: boots.map((b) => d(b)[last].region[`n${n}_MB`]) });
+    placement.push({ what: `AnonHugePages on node ${n} after the DONTNEED`, node: n, field: 'AnonHugePages', at_s: pressAt - 0.5, MB: boots.map((b) => r1(d(b).p3_after_5s[`n${n}_AnonHugePages_kB`] / 1024)) });
+    placement.push({ what: `MemFree on node ${n} at the end`, node: n, field: 'MemFree', MB: boots.map((b) => r1(d(b)[last][`n${n}_MemFree_kB`] / 1024)) });
   }
   const c = counters(boots, `dn.${last}.vm`, ['thp_deferred_split_page', 'thp_split_page', 'thp_split_pmd', 'pgsteal_kswapd', 'pgsteal_direct', 'pgscan_kswapd', 'pgscan_direct']);
   c.allocstall = counters(boots, 'dn.delta.vm', ['allocstall']).allocstall;

@@ -57,7 +57,7 @@ function isDemotionOn(sim: Sim, n: number): boolean {
 
 /** shrink_slab() for the deferred split queue (deferred_split_scan): splits every queued THP on
  *  the node (of the cgroup, for memcg reclaim) and frees its unmapped subpages. */
-export function deferredSplitScan(sim: Sim, n: number, memcg: CgroupState | null): number {
+export function deferredSplitScan(sim: Sim, n: number, memcg: CgroupState | null, cause = 'deferred split shrinker under reclaim'): number {
   let freed = 0;
   let split = 0;
   for (const r of sim.regions) {
@@ -71,9 +71,27 @@ export function deferredSplitScan(sim: Sim, n: number, memcg: CgroupState | null
   }
   if (split > 0) {
     sim.vmstat.add('slabs_scanned', split);
-    sim.events.record(sim.nowNs, 'thp_split', sim.nodes[n].id, split * HPAGE_NR, 'deferred split shrinker under reclaim');
+    sim.events.record(sim.nowNs, 'thp_split', sim.nodes[n].id, split * HPAGE_NR, cause);
   }
   return freed;
+}
+
+/** echo MODE > /proc/sys/vm/drop_caches: bit 1 invalidates every clean page-cache page
+ *  (drop_pagecache_sb; ours is never mapped), bit 2 runs every shrinker until it frees little
+ *  (drop_slab), which empties the deferred split queue of every node and memcg. */
+export function dropCaches(sim: Sim, mode: number): void {
+  if (mode & 1) {
+    for (const r of sim.regions) {
+      if (r.kind !== 'file' || !r.alive) continue;
+      for (const s of r.slices) {
+        for (let n = 0; n < sim.nodes.length; n++) {
+          const dirty = Math.min(s.base[n], Math.round((s.dirty * s.base[n]) / Math.max(1, s.mappedTotal())));
+          sim.freeBase(r, s, n, s.base[n] - dirty, 1, true);
+        }
+      }
+    }
+  }
+  if (mode & 2) for (let n = 0; n < sim.nodes.length; n++) deferredSplitScan(sim, n, null, 'drop_caches (drop_slab)');
 }
 
 /** Unmapped deferred pages on a node, that the shrinker would free. */

@@ -15,7 +15,7 @@ import { allocPages } from './page_alloc';
 import { dontneedSlice, thpEligible, thpFault } from './huge_memory';
 import { Rng } from './rng';
 import type { AccessState, Sim, WorkloadState } from './sim';
-import { kswapdRun } from './vmscan';
+import { dropCaches, kswapdRun } from './vmscan';
 
 /** A page reused more often than this is referenced by every LRU pass: it sits on the active
  *  list. */
@@ -248,6 +248,9 @@ export function startPhase(sim: Sim, wl: WorkloadState, p: Phase): void {
       }
       break;
     }
+    case 'drop_caches':
+      dropCaches(sim, p.mode);
+      break;
     case 'exit':
       exitWorkload(sim, wl);
       break;

@@ -131,6 +131,7 @@ export type Action =
     }
   | { kind: 'dontneed'; span: Span; region: Name | null; size: QuantityValue | null; per: QuantityValue | null; from: QuantityValue | null }
   | { kind: 'free'; span: Span; region: Name | null }
+  | { kind: 'drop_caches'; span: Span; mode: QuantityValue | null }
   | { kind: 'exit'; span: Span };
 
 export interface PatternNode extends Span {

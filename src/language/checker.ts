@@ -864,6 +864,16 @@ class Checker {
           if (!a.region) { ok = false; break; }
           out.push({ kind: 'free', atNs, region: a.region.text });
           break;
+        case 'drop_caches': {
+          const mode = a.mode ? a.mode.number : 3;
+          if (![1, 2, 3].includes(mode) || (a.mode && a.mode.unit !== null)) {
+            this.error(a.mode ?? a.span, 'drop_caches takes 1 (page cache), 2 (slab) or 3 (both), as /proc/sys/vm/drop_caches does', 'range');
+            ok = false;
+            break;
+          }
+          out.push({ kind: 'drop_caches', atNs, mode });
+          break;
+        }
         case 'exit':
           out.push({ kind: 'exit', atNs });
           break;

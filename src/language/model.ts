@@ -102,6 +102,8 @@ export type Phase =
       perBytes: number | null;
     }
   | { kind: 'free'; atNs: number; region: string }
+  /** echo MODE > /proc/sys/vm/drop_caches: 1 clean page cache, 2 slab (shrinkers), 3 both. */
+  | { kind: 'drop_caches'; atNs: number; mode: number }
   | { kind: 'exit'; atNs: number };
 
 export interface Workload {

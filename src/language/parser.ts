@@ -8,7 +8,7 @@ import { Token, tokenize } from './lexer';
 import { UNITS, unitDimension } from './schema';
 
 export const TOP_KEYWORDS = ['scenario', 'machine', 'kernel', 'costs', 'cgroup', 'workload', 'run', 'variant', 'sweep', 'expect'];
-export const ACTIONS = ['alloc', 'read', 'write', 'access', 'dontneed', 'free', 'exit'];
+export const ACTIONS = ['alloc', 'read', 'write', 'access', 'dontneed', 'free', 'drop_caches', 'exit'];
 export const PATTERNS = ['uniform', 'zipf', 'hotset', 'sequential'];
 export const COMPARISONS = ['<', '<=', '>', '>=', '==', '!='];
 
@@ -507,6 +507,9 @@ class Parser {
       }
       case 'free':
         return done({ kind: 'free', span, region: this.regionName('free') });
+      case 'drop_caches':
+        // `drop_caches 1|2|3`, as written to /proc/sys/vm/drop_caches (default 3).
+        return done({ kind: 'drop_caches', span, mode: this.optionalQuantity() });
       default:
         return done({ kind: 'exit', span });
     }

@@ -25,6 +25,7 @@ export const KEYWORD_DOCS: Record<string, string> = {
   write: 'Write a file through the page cache: `write file NAME SIZE [rate BANDWIDTH]`.',
   file: 'A page-cache file of this workload.',
   access: 'Touch a region or file: `access REGION PATTERN [rate N/s] [writes P%] [for TIME]`.',
+  drop_caches: 'echo N > /proc/sys/vm/drop_caches: 1 drops clean page cache, 2 runs the shrinkers (the deferred THP split queue), 3 both (the default).',
   dontneed: 'madvise(MADV_DONTNEED) the region, its first SIZE, SIZE `from` an offset, or SIZE `per` chunk.',
   free: 'munmap the region.',
   exit: 'The workload exits: its anonymous memory is freed, page cache stays.',

@@ -71,7 +71,7 @@ describe('language service: completion', () => {
   });
 
   it('offers actions after at TIME, patterns after access REGION, regions of the current workload', () => {
-    assert.deepEqual(labels(completeAt('workload w {\n  at 5 s |\n}')), ['alloc', 'read', 'write', 'access', 'dontneed', 'free', 'exit']);
+    assert.deepEqual(labels(completeAt('workload w {\n  at 5 s |\n}')), ['alloc', 'read', 'write', 'access', 'dontneed', 'free', 'drop_caches', 'exit']);
     assert.deepEqual(labels(completeAt('workload w {\n  at 0 s alloc heap 1 GiB\n  at 1 s access heap |\n}')), ['uniform', 'zipf', 'hotset', 'sequential']);
     const text = 'workload w {\n  at 0 s alloc heap 1 GiB\n  at 0 s read file logs 1 GiB\n  at 1 s access |\n}\nworkload other {\n  at 0 s alloc elsewhere 1 GiB\n}';
     assert.deepEqual(labels(completeAt(text)), ['heap', 'logs']);
