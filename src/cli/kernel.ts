@@ -5,16 +5,11 @@
 // Exit 0 when every boot ended normally and every expectation holds, 1 otherwise, 2 for usage,
 // set-up and refusal errors, 130 when interrupted.
 
-import { compile, limitProblems, LineMap } from '../language';
-import type { ScenarioSet } from '../language/model';
-import { CancelledError, parseScale, scaleScenario } from '../core';
+import { CancelledError, parseScale } from '../core';
 import type { RunResult } from '../core/result';
 import { runOnKernel, KernelRefusedError, KernelSetupError, type KernelProgress } from '../kernel';
-import { bufferedSink, planWrite, writeFileSafely, writeProblem, type Sink } from '../io/safeWrite';
-import { writeJson } from '../io/jsonStream';
-import { formatDiagnostic } from './check';
-import { readScenarioFile } from './io';
-import { formatCsv, formatTable } from './run';
+import { unknownOption } from './args';
+import { checkOut, emitResult, prepareScenarioSet } from './run';
 
 const USAGE = `usage: numa-lab kernel FILE [--variant NAME]... [--kernel BZIMAGE] [--scale FACTOR] [--repeat N]
                       [--format table|json|csv] [--out PATH] [--allow-approximate]
@@ -32,6 +27,8 @@ const USAGE = `usage: numa-lab kernel FILE [--variant NAME]... [--kernel BZIMAGE
   --timeout SECONDS     per boot (default: the run's duration + 180)
   --log-dir DIR         where each boot's console log, stream and QEMU command are kept (default: $TMPDIR/numa-lab-kernel)
 `;
+
+const OPTIONS = ['--variant', '--kernel', '--scale', '--repeat', '--format', '--out', '--allow-approximate', '--accel', '--timeout', '--log-dir', '--help'] as const;
 
 interface KernelArgs {
   file: string;
@@ -84,7 +81,7 @@ function parseArgs(args: string[]): KernelArgs | string {
         r.timeoutMs = Number(v) * 1000;
       } else if (a === '--log-dir') r.logDir = value();
       else if (a === '--help' || a === '-h') return 'help';
-      else if (a.startsWith('-')) return `unknown option '${a}'`;
+      else if (a.startsWith('-')) return unknownOption(a, OPTIONS);
       else if (r.file) return `only one FILE may be given (got '${r.file}' and '${a}')`;
       else r.file = a;
     } catch (e) {
@@ -126,39 +123,11 @@ export async function kernelCommand(args: string[]): Promise<number> {
     process.stderr.write(`numa-lab kernel: ${parsed}\n${USAGE}`);
     return 2;
   }
-  const read = readScenarioFile(parsed.file);
-  if (!read.ok) {
-    process.stderr.write(`${parsed.file}: ${read.message}\n`);
-    return 2;
-  }
-  const c = compile(read.text, parsed.file);
-  if (c.diagnostics.some((d) => d.severity === 'error') || !c.set) {
-    const lines = new LineMap(read.text);
-    for (const d of c.diagnostics) process.stderr.write(formatDiagnostic(parsed.file, read.text, d, lines) + '\n');
-    return 1;
-  }
-  let set: ScenarioSet = c.set;
-  const unknown = parsed.variants.filter((v) => !set.variants.some((s) => s.variant === v));
-  if (unknown.length > 0) {
-    process.stderr.write(`numa-lab kernel: no variant named ${unknown.map((u) => `'${u}'`).join(', ')} in ${parsed.file} (variants: ${set.variants.map((s) => s.variant).join(', ')})\n`);
-    return 2;
-  }
-  if (parsed.scale !== null) set = { ...set, variants: set.variants.map((s) => scaleScenario(s, parsed.scale!)) };
-  const problems = [...new Set(set.variants.flatMap(limitProblems))];
-  if (problems.length > 0) {
-    for (const p of problems) process.stderr.write(`${parsed.file}: --scale ${parsed.scale}: ${p}\n`);
-    return 2;
-  }
+  const set = prepareScenarioSet('kernel', parsed.file, parsed);
+  if (typeof set === 'number') return set;
   // Refuse a bad --out now, not after the boots.
   const protect = [parsed.file];
-  if (parsed.out) {
-    try {
-      planWrite(parsed.out, { protect });
-    } catch (e) {
-      process.stderr.write(`${writeProblem(e, parsed.out)}\n`);
-      return 2;
-    }
-  }
+  if (checkOut(parsed.out, protect) !== 0) return 2;
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
@@ -181,24 +150,7 @@ export async function kernelCommand(args: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
   }
-  const output = (write: Sink) => {
-    if (parsed.format === 'json') {
-      writeJson(result, write);
-      write('\n');
-    } else write(parsed.format === 'csv' ? formatCsv(result) : formatTable(result) + formatKernelNotes(result));
-  };
-  if (parsed.out) {
-    try {
-      writeFileSafely(parsed.out, output, { protect });
-    } catch (e) {
-      process.stderr.write(`${writeProblem(e, parsed.out)}\n`);
-      return 2;
-    }
-  } else {
-    const sink = bufferedSink((data) => process.stdout.write(data));
-    output(sink.write);
-    sink.end();
-  }
+  if (emitResult(result, parsed.format, parsed.out, protect, formatKernelNotes(result)) !== 0) return 2;
   if (parsed.format !== 'table') process.stderr.write(formatKernelNotes(result));
   const bootsOk = result.variants.every((v) => v.kernel?.status === 'ok');
   return bootsOk && (result.expectations ?? []).every((e) => e.passed) ? 0 : 1;

@@ -116,6 +116,88 @@ export function formatCsv(result: RunResult): string {
   return rows.join('\n') + '\n';
 }
 
+/** FILE, checked, with --variant verified and --seed and --scale applied; or, after saying why
+ *  not on stderr, the exit code (1 for a scenario with errors, 2 for the rest). */
+export function prepareScenarioSet(command: string, file: string, opts: { variants: string[]; seed?: number | null; scale: number | null }): ScenarioSet | number {
+  const read = readScenarioFile(file);
+  if (!read.ok) {
+    process.stderr.write(`${file}: ${read.message}\n`);
+    return 2;
+  }
+  const c = compile(read.text, file);
+  const lines = new LineMap(read.text);
+  const errors = c.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || !c.set) {
+    for (const d of c.diagnostics) process.stderr.write(formatDiagnostic(file, read.text, d, lines) + '\n');
+    return 1;
+  }
+  let set: ScenarioSet = c.set;
+  const unknown = opts.variants.filter((v) => !set.variants.some((s) => s.variant === v));
+  if (unknown.length > 0) {
+    process.stderr.write(`numa-lab ${command}: no variant named ${unknown.map((u) => `'${u}'`).join(', ')} in ${file} (variants: ${set.variants.map((s) => s.variant).join(', ')})\n`);
+    return 2;
+  }
+  if (opts.scale !== null) {
+    // Said before running: a size scaled below its page gives results that look broken.
+    const warnings = [...new Set(set.variants.flatMap((v) => scaleWarnings(v, opts.scale!)))];
+    for (const w of warnings) process.stderr.write(`${file}: --scale ${opts.scale}: warning: ${w}\n`);
+  }
+  const seed = opts.seed ?? null;
+  if (seed !== null || opts.scale !== null) {
+    set = {
+      ...set,
+      variants: set.variants.map((s) => {
+        let v = opts.scale !== null ? scaleScenario(s, opts.scale) : s;
+        if (seed !== null) v = { ...v, run: { ...v.run, seed } };
+        return v;
+      }),
+    };
+  }
+  const problems = [...new Set(set.variants.flatMap(limitProblems))];
+  if (problems.length > 0) {
+    for (const p of problems) process.stderr.write(`${file}: --scale ${opts.scale}: ${p}\n`);
+    return 2;
+  }
+  return set;
+}
+
+/** A bad --out (a directory, a symlink, the scenario itself) refused before a long run: 0 when
+ *  it can be written, 2 after saying why. */
+export function checkOut(out: string | null, protect: string[]): number {
+  if (!out) return 0;
+  try {
+    planWrite(out, { protect });
+    return 0;
+  } catch (e) {
+    process.stderr.write(`${writeProblem(e, out)}\n`);
+    return 2;
+  }
+}
+
+/** The result as JSON, CSV or a table (with `tableNotes` after it), to --out or stdout, in
+ *  pieces so a large JSON result never becomes one string. 0, or 2 when --out fails. */
+export function emitResult(result: RunResult, format: 'table' | 'json' | 'csv', out: string | null, protect: string[], tableNotes = ''): number {
+  const output = (write: Sink) => {
+    if (format === 'json') {
+      writeJson(result, write);
+      write('\n');
+    } else write(format === 'csv' ? formatCsv(result) : formatTable(result) + tableNotes);
+  };
+  if (out) {
+    try {
+      writeFileSafely(out, output, { protect });
+    } catch (e) {
+      process.stderr.write(`${writeProblem(e, out)}\n`);
+      return 2;
+    }
+  } else {
+    const sink = bufferedSink((data) => process.stdout.write(data));
+    output(sink.write);
+    sink.end();
+  }
+  return 0;
+}
+
 export async function runCommand(args: string[]): Promise<number> {
   const parsed = parseArgs(args);
   if (parsed === 'help') {
@@ -126,76 +208,15 @@ export async function runCommand(args: string[]): Promise<number> {
     process.stderr.write(`numa-lab run: ${parsed}\n${USAGE}`);
     return 2;
   }
-  const read = readScenarioFile(parsed.file);
-  if (!read.ok) {
-    process.stderr.write(`${parsed.file}: ${read.message}\n`);
-    return 2;
-  }
-  const c = compile(read.text, parsed.file);
-  const lines = new LineMap(read.text);
-  const errors = c.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0 || !c.set) {
-    for (const d of c.diagnostics) process.stderr.write(formatDiagnostic(parsed.file, read.text, d, lines) + '\n');
-    return 1;
-  }
-  let set: ScenarioSet = c.set;
-  const unknown = parsed.variants.filter((v) => !set.variants.some((s) => s.variant === v));
-  if (unknown.length > 0) {
-    process.stderr.write(`numa-lab run: no variant named ${unknown.map((u) => `'${u}'`).join(', ')} in ${parsed.file} (variants: ${set.variants.map((s) => s.variant).join(', ')})\n`);
-    return 2;
-  }
-  if (parsed.scale !== null) {
-    // Said before running: a size scaled below its page gives results that look broken.
-    const warnings = [...new Set(set.variants.flatMap((v) => scaleWarnings(v, parsed.scale!)))];
-    for (const w of warnings) process.stderr.write(`${parsed.file}: --scale ${parsed.scale}: warning: ${w}\n`);
-  }
-  if (parsed.seed !== null || parsed.scale !== null) {
-    set = {
-      ...set,
-      variants: set.variants.map((s) => {
-        let v = parsed.scale !== null ? scaleScenario(s, parsed.scale) : s;
-        if (parsed.seed !== null) v = { ...v, run: { ...v.run, seed: parsed.seed } };
-        return v;
-      }),
-    };
-  }
-  const problems = [...new Set(set.variants.flatMap(limitProblems))];
-  if (problems.length > 0) {
-    for (const p of problems) process.stderr.write(`${parsed.file}: --scale ${parsed.scale}: ${p}\n`);
-    return 2;
-  }
+  const set = prepareScenarioSet('run', parsed.file, parsed);
+  if (typeof set === 'number') return set;
   // Refuse a bad --out now, not after a long run.
   const protect = [parsed.file];
-  if (parsed.out) {
-    try {
-      planWrite(parsed.out, { protect });
-    } catch (e) {
-      process.stderr.write(`${writeProblem(e, parsed.out)}\n`);
-      return 2;
-    }
-  }
+  if (checkOut(parsed.out, protect) !== 0) return 2;
   const progress = progressLine(process.stderr);
   const result = runScenarioSet(set, { variants: parsed.variants, onProgress: progress.update });
   progress.done();
-  // Written in pieces: a large JSON result never becomes one string.
-  const output = (write: Sink) => {
-    if (parsed.format === 'json') {
-      writeJson(result, write);
-      write('\n');
-    } else write(parsed.format === 'csv' ? formatCsv(result) : formatTable(result));
-  };
-  if (parsed.out) {
-    try {
-      writeFileSafely(parsed.out, output, { protect });
-    } catch (e) {
-      process.stderr.write(`${writeProblem(e, parsed.out)}\n`);
-      return 2;
-    }
-  } else {
-    const sink = bufferedSink((data) => process.stdout.write(data));
-    output(sink.write);
-    sink.end();
-  }
+  if (emitResult(result, parsed.format, parsed.out, protect) !== 0) return 2;
   return (result.expectations ?? []).every((e) => e.passed) ? 0 : 1;
 }
 

@@ -136,3 +136,32 @@ run { duration = 1 s }
     assert.ok(plan.notApplied.some((n) => n.setting === 'node 0 memory' && /953\.7 MiB rounded to 896 MiB/.test(n.reason)));
   });
 });
+
+describe('numa-lab kernel: arguments (no boot)', () => {
+  async function capture(args: string[]): Promise<{ code: number; err: string }> {
+    const err: string[] = [];
+    const ew = process.stderr.write.bind(process.stderr);
+    (process.stderr as unknown as { write: (s: string) => boolean }).write = (s: string) => { err.push(String(s)); return true; };
+    try {
+      const { kernelCommand } = await import('../../../src/cli/kernel');
+      return { code: await kernelCommand(args), err: err.join('') };
+    } finally {
+      (process.stderr as unknown as { write: typeof ew }).write = ew;
+    }
+  }
+
+  it('a typo in an option gets a suggestion and exit 2', async () => {
+    const r = await capture(['examples/zone-reclaim.numa', '--alow-approximate']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /unknown option '--alow-approximate'; did you mean '--allow-approximate'\?/);
+  });
+
+  it('refuses a bad --repeat, --accel or --timeout, and an unknown variant, before any boot', async () => {
+    assert.match((await capture(['examples/zone-reclaim.numa', '--repeat', '0'])).err, /--repeat needs a whole number from 1 to 99/);
+    assert.match((await capture(['examples/zone-reclaim.numa', '--accel', 'hvf'])).err, /--accel is auto, kvm or tcg/);
+    assert.match((await capture(['examples/zone-reclaim.numa', '--timeout', 'soon'])).err, /--timeout needs a number of seconds/);
+    const r = await capture(['examples/zone-reclaim.numa', '--variant', 'zrm-of']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /numa-lab kernel: no variant named 'zrm-of' .*\(variants: zrm-off, zrm-on, membind\)/);
+  });
+});
