@@ -58,7 +58,7 @@ describe('result files: schema', () => {
     // series is what is refused.
     const withSummary = JSON.parse(text);
     withSummary.variants[0].summary = clone(exampleResult('zone-reclaim.numa')).variants[0].summary;
-    assert.match(problemOf(withSummary), /^variants\[0\]\.series\.t_ms should be Array, not Object$/);
+    assert.match(problemOf(withSummary), /^variants\[0\]\.series\.t_ms should be a list of numbers, not an object$/);
   });
 
   it('refuses a series shorter or longer than t_ms, naming it', () => {
@@ -87,6 +87,16 @@ describe('result files: schema', () => {
         assert.equal(c.ok, false, `${JSON.stringify(bad)} at ${p.join('.')} was accepted`);
       }
     }
+  });
+
+  it('refuses a sample that is not a finite number anywhere in a series, naming its index', () => {
+    const r = clone(exampleResult('zone-reclaim.numa'));
+    (r.variants[2].series.t_ms as unknown[])[3] = 'NaN';
+    assert.match(problemOf(r), /^variants\[2\]\.series\.t_ms has "NaN" at index 3, where a finite number belongs$/);
+    const r2 = clone(exampleResult('zone-reclaim.numa'));
+    const last = r2.variants[0].series.nodes[1].MemFree.length - 1;
+    r2.variants[0].series.nodes[1].MemFree[last] = -Infinity;
+    assert.match(problemOf(r2), new RegExp(`^variants\\[0\\]\\.series\\.nodes\\[1\\]\\.MemFree has -Infinity at index ${last}, where`));
   });
 
   it('refuses 1e999 in the file text (JSON reads it as Infinity)', () => {
@@ -143,6 +153,6 @@ describe('result files: schema', () => {
     const r = clone(exampleResult('zone-reclaim.numa'));
     (r.variants[0].series as unknown as { t_ms: unknown }).t_ms = { length: 2e8 };
     fs.writeFileSync(f, JSON.stringify(r));
-    assert.throws(() => loadResult(f), /crafted\.numa-result\.json is not a NUMA Lab result: variants\[0\]\.series\.t_ms should be Array, not Object$/);
+    assert.throws(() => loadResult(f), /crafted\.numa-result\.json is not a NUMA Lab result: variants\[0\]\.series\.t_ms should be a list of numbers, not an object$/);
   });
 });
