@@ -37,3 +37,15 @@ describe('bench/cancel.mjs', function () {
     assert.match(r.stdout, /min \d+\.\d ms +median \d+\.\d ms +max \d+\.\d ms/);
   });
 });
+
+describe('bench/result-files.mjs', function () {
+  this.timeout(120000);
+  it('prints the time to open a real and a large result and to refuse crafted ones', function () {
+    if (!existsSync(path.join(ROOT, 'out/src/extension/run/resultFiles.js'))) this.skip();
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bench/result-files.mjs'), '--quick'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /tiering\.numa +[\d.]+ MiB +loadResult +\d+ ms +\(JSON\.parse \d+ ms, validation \d+ ms\)/);
+    assert.match(r.stdout, /refused: the 200-byte 2e8-length file in [\d.]+ ms/);
+    assert.match(r.stdout, /refused: a file 1 byte over the limit in [\d.]+ ms/);
+  });
+});
