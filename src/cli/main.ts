@@ -5,7 +5,7 @@ import { checkCommand } from './check';
 const USAGE = `usage: numa-lab <command> [options]
 
 commands:
-  check FILE...        check scenarios; prints FILE:LINE:COL: severity: message
+  check FILE...        check scenarios; prints FILE:LINE:COL: severity: message, then a count
   run FILE [options]   simulate a scenario (see numa-lab run --help)
   kernel FILE [options] run it on a real Linux kernel under QEMU (see numa-lab kernel --help)
   --version            print the version

@@ -74,6 +74,9 @@ describe('numa-lab check (bundled CLI)', function () {
     assert.equal(run2.code, 2);
     assert.match(run2.err, /^numa-lab run: unknown option '--fromat'; did you mean '--format'\?/);
     assert.equal(run2.out, '');
+    const kernel = run('kernel', file, '--timout', '5');
+    assert.equal(kernel.code, 2);
+    assert.match(kernel.err, /^numa-lab kernel: unknown option '--timout'; did you mean '--timeout'\?/);
   });
 
   it('counts an unreadable file as an error in the summary', () => {
