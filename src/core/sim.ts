@@ -62,9 +62,7 @@ export class WorkloadState {
   readonly regions = new Map<string, Region>();
   phaseIdx = 0;
   alive = true;
-  /** `owed`: pages the rate has granted but faults have not taken yet (less than a huge page's
-   *  worth when a huge fault waits for a whole 2 MiB of rate). */
-  allocs: { region: Region; ratePerNs: number; owed: number }[] = [];
+  allocs: { region: Region; ratePerNs: number }[] = [];
   reads: { region: Region; ratePerNs: number; write: boolean; target: number }[] = [];
   accesses: AccessState[] = [];
   interleaveNext = 0;

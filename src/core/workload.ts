@@ -206,7 +206,7 @@ export function startPhase(sim: Sim, wl: WorkloadState, p: Phase): void {
       const region = sim.newRegion(p.region, 'anon', p.bytes, p.hugepage, wl.name, wl.spec.cgroup);
       wl.regions.set(p.region, region);
       const rate = p.rateBytesPerSec ? p.rateBytesPerSec / PAGE_SIZE / 1e9 : defaultFaultRate(sim, region);
-      wl.allocs.push({ region, ratePerNs: rate, owed: 0 });
+      wl.allocs.push({ region, ratePerNs: rate });
       break;
     }
     case 'file': {
@@ -461,12 +461,7 @@ export function stepWorkload(sim: Sim, wl: WorkloadState, t0: number, t1: number
     // (woken by them) gets its share of the step's time in between.
     for (let sub = 0; sub < SUBSTEPS && wl.alive; sub++) {
       const part = (total: number) => Math.floor((total * (sub + 1)) / SUBSTEPS) - Math.floor((total * sub) / SUBSTEPS);
-      // A huge region faults whole 2 MiB pages: what a sub-step grants below that is owed to
-      // the next one (slow faults, as in the qemu-tcg profile, grant a few pages per sub-step).
-      wl.allocs.forEach((al, i) => {
-        al.owed += part(alloc[i]);
-        al.owed = Math.min(HPAGE_NR, al.owed - faultIn(sim, wl, al.region, al.owed));
-      });
+      wl.allocs.forEach((al, i) => faultIn(sim, wl, al.region, part(alloc[i])));
       wl.reads.forEach((rd, i) => readFile(sim, wl, rd.region, part(read[i]), rd.write, rd.target));
       for (let n = 0; n < sim.nodes.length; n++) kswapdRun(sim, n, (t1 - t0) / SUBSTEPS);
     }
