@@ -104,6 +104,7 @@ export function formatKernelNotes(result: RunResult): string {
     const failed = k.knobs.filter((x) => !x.ok);
     if (failed.length) lines.push(`    knobs not written: ${failed.map((x) => `${x.name} (${x.path}${x.error ? `: ${x.error}` : ''})`).join(', ')}`);
     for (const e of k.errors) lines.push(`    guest error: ${e}`);
+    for (const e of k.shortfalls ?? []) lines.push(`    not done: ${e}`);
   }
   const na = result.variants[0]?.kernel?.not_applied ?? [];
   if (na.length) {

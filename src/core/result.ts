@@ -37,6 +37,9 @@ export interface KernelVariantInfo {
   knobs: { name: string; path: string; want: string; got: string; ok: boolean; error?: string }[];
   not_applied: { setting: string; reason: string; matters: boolean }[];
   errors: string[];
+  /** Phases the guest did not complete at the scenario's rates (TCG is slow): the result
+   *  then describes less work than the scenario asks for. */
+  shortfalls?: string[];
   /** Which boot of `--repeat N` this is (1-based). */
   repeat: number;
 }

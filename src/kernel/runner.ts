@@ -17,7 +17,7 @@ import type { KernelVariantInfo, RunResult, VariantResult } from '../core/result
 import { bzImageRelease, cpioNewc, extractVmlinux, moduleBytes, moduleLoadOrder, readModulesDep, type CpioEntry } from './image';
 import { blockingSettings, planScenario, type KernelPlan, type NotApplied } from './plan';
 import { qemuCommand, type Accel } from './qemu';
-import { diagnoseConsole, feedLine, newStreamState, toVariantResult, type StreamState } from './stream';
+import { diagnoseConsole, feedLine, newStreamState, shortfalls, toVariantResult, type StreamState } from './stream';
 
 export interface KernelRunOptions {
   /** A bzImage; default: the newest /boot/vmlinuz-* (Debian's linux-image-amd64). */
@@ -365,7 +365,7 @@ export async function runOnKernel(set: ScenarioSet, opts: KernelRunOptions = {},
       v.name = name;
       v.kernel = {
         status: out.status, message: out.message, wall_ms: out.wallMs, boot_ms: out.bootMs, log_dir: dir,
-        knobs: out.st.knobs, not_applied: plan.notApplied, errors: out.st.errors, repeat: r,
+        knobs: out.st.knobs, not_applied: plan.notApplied, errors: out.st.errors, shortfalls: shortfalls(out.st), repeat: r,
       };
       variants.push(v);
       report({ ...base1, stage: 'done', guest_ms: durationMs, message: `${name}: ${out.status}${out.message ? ` (${out.message})` : ''}, ${(out.wallMs / 1000).toFixed(1)} s` });

@@ -30,6 +30,8 @@ export interface StreamState {
   ended: boolean;
   killed: { workload: string; signal: number; ms: number }[];
   exits: { workload: string; ms: number }[];
+  /** How far each alloc, file and access phase got by the end. */
+  progress: { workload: string; phase: string; started: boolean; done: number; want: number }[];
   /** Lines that were not JSON (a garbled serial line): counted, never fatal. */
   badLines: number;
 }
@@ -45,7 +47,7 @@ export interface Sample {
 }
 
 export function newStreamState(): StreamState {
-  return { release: null, initUptimeS: null, readyUptimeS: null, knobs: [], kmem: [], errors: [], samples: [], final: null, ended: false, killed: [], exits: [], badLines: 0 };
+  return { release: null, initUptimeS: null, readyUptimeS: null, knobs: [], kmem: [], errors: [], samples: [], final: null, ended: false, killed: [], exits: [], progress: [], badLines: 0 };
 }
 
 /** Feeds one line of the stream; returns the parsed message kind (for progress), or null. */
@@ -71,6 +73,7 @@ export function feedLine(st: StreamState, line: string): string | null {
     case 'final': st.final = m as unknown as Sample; break;
     case 'killed': st.killed.push({ workload: String(m.workload), signal: Number(m.signal), ms: Number(m.ms) }); break;
     case 'exit': st.exits.push({ workload: String(m.workload), ms: Number(m.ms) }); break;
+    case 'progress': st.progress.push({ workload: String(m.workload), phase: String(m.phase), started: m.started === 1, done: Number(m.done), want: Number(m.want) }); break;
     case 'end': st.ended = true; break;
     default: break;
   }
@@ -181,6 +184,23 @@ export function toVariantResult(st: StreamState, scenario: Scenario, homeNode: R
     },
     series, events,
   };
+}
+
+/** Phases the guest did not complete: a phase that never started, or did less than 95% of its
+ *  bytes or of its accesses at the asked rate (TCG can be slower than the scenario's rates). */
+export function shortfalls(st: StreamState): string[] {
+  const out: string[] = [];
+  const mib = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
+  for (const p of st.progress) {
+    const access = p.phase.startsWith('access');
+    if (!p.started) out.push(`${p.workload}: '${p.phase}' never started (the run ended first)`);
+    else if (p.want > 0 && p.done < 0.95 * p.want) {
+      out.push(access
+        ? `${p.workload}: '${p.phase}' made ${(p.done / 1e6).toFixed(2)}M of ${(p.want / 1e6).toFixed(2)}M accesses (${Math.round((100 * p.done) / p.want)}%): the guest could not keep the rate`
+        : `${p.workload}: '${p.phase}' did ${mib(p.done)} of ${mib(p.want)} (${Math.round((100 * p.done) / p.want)}%) before it ended: the guest could not keep the rate, or the workload exited first`);
+    }
+  }
+  return out;
 }
 
 /** Why a boot that did not end normally ended, from the console log. */

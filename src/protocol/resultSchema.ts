@@ -153,6 +153,7 @@ const kernelInfo = v.object({
   knobs: list(v.object({ name, path: text, want: text, got: text, ok: v.boolean(), error: v.optional(text) })),
   not_applied: list(v.object({ setting: text, reason: text, matters: v.boolean() })),
   errors: list(text),
+  shortfalls: v.optional(list(text)),
   repeat: v.pipe(v.number(), v.integer(), v.minValue(1)),
 });
 

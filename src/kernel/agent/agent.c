@@ -800,6 +800,27 @@ static void sample(int final)
 	emit("%s", sbuf);
 }
 
+/* How far each phase got (the phase table is shared): a slow guest may not keep a phase's rate,
+ * and the host says so instead of passing off a half-done workload as the scenario. */
+static void report_progress(void)
+{
+	double end = now_s();
+	for (int i = 0; i < P.nw; i++)
+		for (int j = 0; j < P.w[i].nph; j++) {
+			struct phase *p = &P.w[i].ph[j];
+			double want = 0;
+			if (!strcmp(p->kind, "alloc") || !strcmp(p->kind, "file"))
+				want = p->bytes;
+			else if (!strcmp(p->kind, "access") && p->rate > 0 && p->started) {
+				double stop = p->duration > 0 && p->t_start + p->duration < end ? p->t_start + p->duration : end;
+				want = p->rate * (stop - p->t_start);
+			} else
+				continue;
+			emit("{\"t\":\"progress\",\"workload\":\"%s\",\"phase\":\"%s %s\",\"started\":%d,\"done\":%lld,\"want\":%.0f}",
+			     js(P.w[i].name), p->kind, js(p->region), p->started, p->done, want);
+		}
+}
+
 /* ------------------------------------------------------------------ main */
 static void setup_cgroups(void)
 {
@@ -903,6 +924,7 @@ int main(int argc, char **argv)
 		nanosleep(&ts, NULL);
 	}
 	sample(1);
+	report_progress();
 	for (int i = 0; i < P.nw; i++)
 		if (!P.w[i].exited)
 			kill(P.w[i].pid, SIGKILL);

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compile } from '../../../src/language';
-import { diagnoseConsole, feedLine, newStreamState, toVariantResult } from '../../../src/kernel/stream';
+import { diagnoseConsole, feedLine, newStreamState, shortfalls, toVariantResult } from '../../../src/kernel/stream';
 import { bzImageRelease, cpioNewc, moduleLoadOrder, readModulesDep } from '../../../src/kernel/image';
 import { checkRunResult } from '../../../src/protocol/resultSchema';
 import type { RunResult } from '../../../src/core/result';
@@ -115,6 +115,21 @@ describe('kernel: stream parser', () => {
     const v = toVariantResult(st, SCENARIO, { app: 0 });
     assert.deepEqual(v.series.t_ms, [0]);
     assert.equal(v.summary.avg_access_ns, 0);
+  });
+
+  it('names the phases a slow guest did not complete at the scenario\'s rates', () => {
+    const st = newStreamState();
+    for (const l of [
+      '{"t":"progress","workload":"filler","phase":"file dataset","started":1,"done":318767104,"want":781250000}',
+      '{"t":"progress","workload":"app","phase":"alloc heap","started":1,"done":468750000,"want":468750000}',
+      '{"t":"progress","workload":"app","phase":"access heap","started":1,"done":1000000,"want":4000000}',
+      '{"t":"progress","workload":"late","phase":"alloc x","started":0,"done":0,"want":1048576}',
+    ]) feedLine(st, l);
+    assert.deepEqual(shortfalls(st), [
+      "filler: 'file dataset' did 304 MiB of 745 MiB (41%) before it ended: the guest could not keep the rate, or the workload exited first",
+      "app: 'access heap' made 1.00M of 4.00M accesses (25%): the guest could not keep the rate",
+      "late: 'alloc x' never started (the run ended first)",
+    ]);
   });
 
   it('tells a panic and an OOM from the console log', () => {
