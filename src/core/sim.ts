@@ -222,12 +222,15 @@ export class Sim {
     this.charge(region, -k);
   }
 
-  /** Splits THPs of a slice on node n into base pages (split_huge_page). */
-  splitHuge(s: Slice, n: number, pages: number): number {
+  /** Splits THPs of a slice on node n into base pages (split_huge_page). Every split the
+   *  thp_split_page counter counts is also a thp_split event, so the panel's lane agrees. */
+  splitHuge(s: Slice, n: number, pages: number, cause: string): number {
     const k = Math.min(pages, s.huge[n]);
+    if (k <= 0) return 0;
     s.huge[n] -= k;
     s.base[n] += k;
     this.vmstat.add('thp_split_page', k / HPAGE_NR);
+    this.events.record(this.nowNs, 'thp_split', this.nodes[n].id, k, cause);
     return k;
   }
 
@@ -276,7 +279,7 @@ export class Sim {
     }
     let baseK = Math.min(k - moved, s.base[from]);
     if (baseK < k - moved && s.huge[from] > 0) {
-      this.splitHuge(s, from, Math.ceil((k - moved - baseK) / HPAGE_NR) * HPAGE_NR);
+      this.splitHuge(s, from, Math.ceil((k - moved - baseK) / HPAGE_NR) * HPAGE_NR, `migration to node ${this.nodes[to].id} moves base pages`);
       baseK = Math.min(k - moved, s.base[from]);
     }
     if (baseK > 0) {

@@ -240,7 +240,7 @@ export function shrinkNode(sim: Sim, n: number, nrToReclaim: number, sc: ScanCon
       creditDemoted(demoted);
       const rest = Math.min(k - demoted, sim.swapTotalPages - sim.swapUsedPages);
       if (rest > 0) {
-        if (s.base[n] < rest) sim.splitHuge(s, n, Math.ceil((rest - s.base[n]) / HPAGE_NR) * HPAGE_NR);
+        if (s.base[n] < rest) sim.splitHuge(s, n, Math.ceil((rest - s.base[n]) / HPAGE_NR) * HPAGE_NR, `${sc.who} reclaim: split before swap-out (no THP swap)`);
         const out = Math.min(rest, s.base[n]);
         sim.freeBase(cand.region, s, n, out, RECLAIM_CONTIGUITY, true);
         // The page stays charged to nothing in memory.current (swap is accounted apart).
