@@ -134,21 +134,6 @@ function maxOf(a: ArrayLike<number> | undefined): number {
   return m;
 }
 
-const LANE_COLOR: Record<string, (p: Palette) => string> = {
-  kswapd_wake: (p) => p.blue,
-  node_reclaim: (p) => p.purple,
-  direct_reclaim: (p) => p.orange,
-  compact_success: (p) => p.green,
-  compact_fail: (p) => p.red,
-  swap_out: (p) => p.red,
-  swap_in: (p) => p.yellow,
-  demotion: (p) => p.purple,
-  promotion: (p) => p.green,
-  numa_migrate: (p) => p.blue,
-  thp_split: (p) => p.yellow,
-  deferred_split_queue: (p) => p.orange,
-  oom_kill: (p) => p.red,
-};
 
 /** The event timeline: one lane per mechanism, one strip per node inside a lane; spans for
  *  kswapd runs and stalls with a duration, ticks for instant events. Hover shows the event. */
@@ -196,7 +181,7 @@ export function timelinePlot(
         const wpx = Math.max(2 * px, x1 - x0);
         if (wpx <= 2 * px && lastPx.get(it.node) === x0) continue;
         lastPx.set(it.node, x0);
-        ctx.fillStyle = (LANE_COLOR[it.kind] ?? (() => p.foreground))(p);
+        ctx.fillStyle = laneColor(it.kind, p);
         ctx.fillRect(x0, y0, wpx, y1 - y0);
       }
     });
@@ -230,7 +215,8 @@ export function timelinePlot(
     tooltip.style.top = `${Math.max(0, top - 10)}px`;
   };
 
-  const base = timeOptions(width, n * laneHeight + 50);
+  // At least three lanes' height: a single lane would be a sliver with its label cut off.
+  const base = timeOptions(width, Math.max(n, 3) * laneHeight + 50);
   const opts: uPlot.Options = {
     ...(base as uPlot.Options),
     series: [{ label: 't (s)' }, { label: 'lanes', show: true, stroke: 'transparent', points: { show: false } }],
@@ -262,7 +248,7 @@ export function timelinePlot(
 }
 
 export function laneColor(kind: string, p: Palette): string {
-  return (LANE_COLOR[kind] ?? (() => p.foreground))(p);
+  return p.events[kind as keyof Palette['events']] ?? p.foreground;
 }
 
 export { LANES };

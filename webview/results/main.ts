@@ -15,7 +15,7 @@ import type { VariantResult } from '../../src/core/result';
 import { vscode } from './vscodeApi';
 import { readPalette, watchTheme, type Palette } from './theme';
 import { residencyCharts, timeExtentSeconds } from './transforms/residency';
-import { buildTimeline } from './transforms/events';
+import { buildTimeline, shownKinds, timelineNotes, KIND_LABEL, type Timeline } from './transforms/events';
 import { cgroupChart } from './transforms/cgroups';
 import { summaryTable, expectationLines } from './transforms/summary';
 import { sweepChart, sweepMetrics } from './transforms/sweep';
@@ -173,7 +173,8 @@ function render(): void {
   const timelineHost = h('div', { class: 'charts' });
   const cgroupHost = h('div', { class: 'charts' });
   nodes.push(section('residency', `Residency per node · ${variant.name}`, residencyHost));
-  nodes.push(section('events', `Reclaim and placement events · ${variant.name}`, timelineHost, legendForLanes()));
+  const tl = buildTimeline(variant.events, variant.series.nodes.map((n) => n.node), xRange[1]);
+  nodes.push(section('events', `Reclaim and placement events · ${variant.name}`, timelineHost, legendForLanes(tl), timelineNoteList(variant, tl)));
   const cg = cgroupChart(variant);
   if (cg) nodes.push(section('cgroups', `cgroup memory.current · ${variant.name}`, cgroupHost));
   let sweepHost: HTMLElement | null = null;
@@ -203,10 +204,11 @@ function render(): void {
     residencyHost.append(div);
     charts.push(residencyPlot(div, rc, palette, width, xRange));
   }
-  const tl = buildTimeline(variant.events, variant.series.nodes.map((n) => n.node), xRange[1]);
-  const tlDiv = h('div', { class: 'chart timeline' });
-  timelineHost.append(tlDiv);
-  charts.push(timelinePlot(tlDiv, tl, palette, width, xRange));
+  if (tl.lanes.length) {
+    const tlDiv = h('div', { class: 'chart timeline', 'data-lanes': tl.lanes.map((l) => l.key).join(' ') });
+    timelineHost.append(tlDiv);
+    charts.push(timelinePlot(tlDiv, tl, palette, width, xRange));
+  }
   if (cg) {
     const div = h('div', { class: 'chart cgroups' });
     cgroupHost.append(div);
@@ -230,27 +232,22 @@ function render(): void {
   });
 }
 
-function legendForLanes(): HTMLElement {
-  const items: [string, string][] = [
-    ['kswapd_wake', 'kswapd'],
-    ['node_reclaim', 'node reclaim'],
-    ['direct_reclaim', 'direct reclaim'],
-    ['compact_success', 'compaction ok'],
-    ['compact_fail', 'compaction failed'],
-    ['swap_out', 'swap out'],
-    ['swap_in', 'swap in'],
-    ['demotion', 'demotion'],
-    ['promotion', 'promotion'],
-    ['thp_split', 'THP split'],
-    ['deferred_split_queue', 'deferred split'],
-  ];
+/** The colour of each kind drawn (only kinds the variant has), and how to read the lanes. */
+function legendForLanes(tl: Timeline): HTMLElement {
   const box = h('div', { class: 'lane-legend' });
-  for (const [kind, label] of items) {
+  if (!tl.lanes.length) return box;
+  for (const kind of shownKinds(tl)) {
     const sw = h('span', { class: 'swatch' });
     sw.style.background = laneColor(kind, palette);
-    box.append(h('span', { class: 'item' }, sw, label));
+    box.append(h('span', { class: 'item', 'data-kind': kind }, sw, KIND_LABEL[kind]));
   }
   box.append(h('span', { class: 'hint' }, 'One strip per node inside each lane (top: lowest node id). Hover for details; drag to zoom, double-click to reset.'));
+  return box;
+}
+
+function timelineNoteList(v: VariantResult, tl: Timeline): HTMLElement {
+  const box = h('div', { class: 'timeline-notes' });
+  for (const text of timelineNotes(v, tl)) box.append(h('p', {}, text));
   return box;
 }
 

@@ -1,6 +1,7 @@
 // Chart colours from the workbench theme's --vscode-* variables, re-read when the theme changes.
 
 import { withAlpha } from './transforms/color';
+import { EVENT_COLORS, DRAWN_EVENT_KINDS, type DrawnEventKind } from './transforms/eventColors';
 
 export interface Palette {
   background: string;
@@ -22,6 +23,8 @@ export interface Palette {
   purple: string;
   /** An ordered list for series without a fixed meaning (workloads, cgroups). */
   cycle: string[];
+  /** One distinct colour per event kind of the timeline. */
+  events: Record<DrawnEventKind, string>;
 }
 
 function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): string {
@@ -57,6 +60,7 @@ export function readPalette(): Palette {
     orange,
     purple,
     cycle: [orange, blue, green, purple, yellow, red],
+    events: Object.fromEntries(DRAWN_EVENT_KINDS.map((k) => [k, cssVar(s, EVENT_COLORS[k].cssVar, EVENT_COLORS[k].fallback)])) as Record<DrawnEventKind, string>,
   };
 }
 

@@ -2,7 +2,9 @@
 // axis. Each lane is one mechanism; inside a lane, each node has its own row, so "which node"
 // reads off the position and "how many pages, why" off the hover.
 
-import type { EventKind, SimEvent } from '../../../src/core/result';
+import type { EventKind, SimEvent, VariantResult } from '../../../src/core/result';
+import { MAX_EVENTS } from '../../../src/core/events';
+import type { DrawnEventKind } from './eventColors';
 
 export type LaneKey =
   | 'kswapd'
@@ -26,7 +28,9 @@ export interface LaneDef {
 /** Top to bottom, roughly in the order the allocator escalates. */
 export const LANES: LaneDef[] = [
   { key: 'kswapd', label: 'kswapd active', kinds: ['kswapd_wake', 'kswapd_sleep'] },
-  { key: 'node_reclaim', label: 'node reclaim', kinds: ['node_reclaim'] },
+  // The kernel counts node reclaim (vm.zone_reclaim_mode) as direct reclaim: the allocating task
+  // reclaims, so its pages are in pgscan_direct and pgsteal_direct. The label says so.
+  { key: 'node_reclaim', label: 'node reclaim (direct)', kinds: ['node_reclaim'] },
   { key: 'direct_reclaim', label: 'direct reclaim', kinds: ['direct_reclaim'] },
   { key: 'compaction', label: 'compaction stall', kinds: ['compact_success', 'compact_fail'] },
   { key: 'swap', label: 'swap out / in', kinds: ['swap_out', 'swap_in'] },
@@ -59,8 +63,28 @@ export interface Lane extends LaneDef {
   pages: number;
 }
 
+/** What the legend calls each kind. */
+export const KIND_LABEL: Record<DrawnEventKind, string> = {
+  kswapd_wake: 'kswapd',
+  node_reclaim: 'node reclaim (counted as direct reclaim)',
+  direct_reclaim: 'direct reclaim',
+  compact_success: 'compaction ok',
+  compact_fail: 'compaction failed',
+  swap_out: 'swap out',
+  swap_in: 'swap in',
+  demotion: 'demotion',
+  promotion: 'promotion',
+  numa_migrate: 'NUMA migration',
+  thp_split: 'THP split',
+  deferred_split_queue: 'deferred split',
+  oom_kill: 'OOM kill',
+};
+
 export interface Timeline {
+  /** Only the lanes with events, in LANES order: an empty lane says nothing. */
   lanes: Lane[];
+  /** The lanes left out because the variant had none of their events. */
+  empty: LaneDef[];
   /** Node ids in row order inside each lane. */
   nodes: number[];
   end: number;
@@ -105,7 +129,53 @@ export function buildTimeline(events: SimEvent[], nodes: number[], endSeconds: n
     lane.pages += e.pages;
   }
   for (const lane of lanes) lane.items.sort((a, b) => a.start - b.start || a.node - b.node);
-  return { lanes, nodes: [...nodes].sort((a, b) => a - b), end: endSeconds };
+  return {
+    lanes: lanes.filter((l) => l.items.length > 0),
+    empty: lanes.filter((l) => l.items.length === 0).map(({ key, label, kinds }) => ({ key, label, kinds })),
+    nodes: [...nodes].sort((a, b) => a - b),
+    end: endSeconds,
+  };
+}
+
+/** The kinds drawn on the timeline, in lane order: what the legend lists. */
+export function shownKinds(tl: Timeline): DrawnEventKind[] {
+  const kinds: DrawnEventKind[] = [];
+  for (const lane of tl.lanes) {
+    for (const k of lane.kinds) if (k !== 'kswapd_sleep' && lane.items.some((it) => it.kind === k)) kinds.push(k);
+  }
+  return kinds;
+}
+
+/** Plain sentences under the timeline: why it is empty, which lanes had nothing, how node
+ *  reclaim is counted, and where the event log stopped. */
+export function timelineNotes(v: VariantResult, tl: Timeline): string[] {
+  const notes: string[] = [];
+  if (!tl.lanes.length) {
+    notes.push(
+      `No reclaim or placement events in ${v.name}: every allocation found free memory on a node it may use without ` +
+        'entering the slow path (no memory pressure), so kswapd, direct and node reclaim, compaction and swap never ran, ' +
+        'and no page was migrated, promoted, demoted or split.',
+    );
+    return notes;
+  }
+  if (tl.empty.length) notes.push(`No events of: ${tl.empty.map((l) => l.label).join(', ')}.`);
+  const node = tl.lanes.find((l) => l.key === 'node_reclaim');
+  if (node) {
+    const vm = v.summary.vmstat;
+    const n = (k: string): string => (vm[k] ?? 0).toLocaleString('en-US');
+    notes.push(
+      `Node reclaim (vm.zone_reclaim_mode) is reclaim by the allocating task, so /proc/vmstat counts it as direct reclaim: ` +
+        `pgscan_direct ${n('pgscan_direct')} and pgsteal_direct ${n('pgsteal_direct')} include its ${node.pages.toLocaleString('en-US')} pages.`,
+    );
+  }
+  if (v.events.length >= MAX_EVENTS) {
+    const last = v.events[v.events.length - 1];
+    notes.push(
+      `The event log keeps the first ${MAX_EVENTS.toLocaleString('en-US')} events of a variant: the lanes stop at ` +
+        `${fmtS((last?.t_ms ?? 0) / 1000)}, the counters in the table cover the whole run.`,
+    );
+  }
+  return notes;
 }
 
 /** The row (0 = top) an item is drawn in: lane, then node inside the lane. Rows are in units
@@ -158,6 +228,7 @@ export function describeItem(it: TimelineItem): string[] {
   lines.push(`${it.pages.toLocaleString('en-US')} pages`);
   if (it.cause) lines.push(`cause: ${it.cause}`);
   if (it.workload) lines.push(`workload: ${it.workload}`);
+  if (it.kind === 'node_reclaim') lines.push('counted as direct reclaim (pgscan_direct, pgsteal_direct)');
   return lines;
 }
 
