@@ -21,7 +21,7 @@ import { summaryTable, expectationLines } from './transforms/summary';
 import { sweepChart, sweepMetrics } from './transforms/sweep';
 import { formatSimTime } from './transforms/format';
 import { decimateVariant } from '../../src/protocol/decimate';
-import { renderSummaryTable, renderExpectations } from './table';
+import { renderSummaryTable, renderExpectations, fitSummaryTable } from './table';
 import { residencyPlot, timelinePlot, cgroupPlot, sweepPlot, timeGroup, laneColor, type ChartHandle } from './charts';
 
 let model: PanelModel | null = null;
@@ -29,6 +29,9 @@ let selections: PanelSelections = vscode.getState()?.selections ?? {};
 let charts: ChartHandle[] = [];
 let palette: Palette = readPalette();
 let notice: { kind: 'error' | 'info'; text: string } | null = null;
+/** The summary table's host and the width it was fitted to: refitted when the panel resizes. */
+let summaryHost: HTMLElement | null = null;
+let summaryWidth = 0;
 
 const app = document.getElementById('app')!;
 
@@ -163,7 +166,8 @@ function render(): void {
   });
   const expHost = h('div');
   renderExpectations(expHost, expectationLines(r));
-  nodes.push(section('summary', 'Summary', h('div', { class: 'summary-row' }, tableHost, expHost)));
+  const summaryRow = h('div', { class: 'summary-row' }, tableHost, expHost);
+  nodes.push(section('summary', 'Summary', summaryRow));
 
   // Charts get at most 8 points per horizontal pixel: the same picture as every sample (the
   // thinning keeps each bucket's extremes) up to an 8x zoom, at a fraction of the drawing.
@@ -197,6 +201,7 @@ function render(): void {
     selections.sweepMetric = metric;
   }
   app.replaceChildren(...nodes);
+  fitSummary(tableHost, summaryRow);
 
   // Charts need their containers in the document to measure.
   for (const rc of residencyCharts(variant, !!selections.splitByWorkload)) {
@@ -230,6 +235,12 @@ function render(): void {
     document.body.dataset.renderMs = ms.toFixed(1);
     vscode.postMessage({ type: 'rendered', charts: charts.length, ms });
   });
+}
+
+function fitSummary(host: HTMLElement, row: HTMLElement): void {
+  summaryHost = host;
+  summaryWidth = row.clientWidth;
+  fitSummaryTable(host, summaryWidth);
 }
 
 /** The colour of each kind drawn (only kinds the variant has), and how to read the lanes. */
@@ -373,6 +384,8 @@ new ResizeObserver(() => {
     resizeQueued = false;
     const w = chartWidth();
     for (const c of charts) if (Math.abs(c.plot.width - w) > 2) c.plot.setSize({ width: w, height: c.plot.height });
+    const row = summaryHost?.isConnected ? summaryHost.parentElement : null;
+    if (row && row.clientWidth !== summaryWidth) fitSummary(summaryHost!, row);
   });
 }).observe(app);
 
