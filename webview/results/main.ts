@@ -66,9 +66,15 @@ function select(label: string, id: string, options: string[], value: string | un
   return h('label', { class: 'control' }, h('span', {}, label), sel);
 }
 
+/** The variant the charts, the table highlight and the picker all show: the one picked, else
+ *  during a run the running one (the latest that has data), else the first. */
 function currentVariant(): VariantResult | undefined {
   const vs = model?.result.variants ?? [];
-  return vs.find((v) => v.name === selections.variant) ?? (model?.live?.running ? vs[vs.length - 1] : vs[0]);
+  const picked = vs.find((v) => v.name === selections.variant);
+  if (picked) return picked;
+  if (!model?.live?.running) return vs[0];
+  const running = model.live.progress?.variant;
+  return vs.find((v) => v.name === running) ?? vs[vs.length - 1];
 }
 
 function chartWidth(): number {
@@ -332,6 +338,9 @@ function handle(msg: ToWebview): void {
     case 'init':
       model = msg.model;
       if (msg.selections) selections = { ...selections, ...msg.selections };
+      // A run that has produced nothing yet follows the running variant: a variant picked in an
+      // earlier run would otherwise pin the charts and the picker once it came round again.
+      if (model.live?.running && !model.result.variants.length) selections = { ...selections, variant: undefined };
       notice = null;
       saveState();
       render();
