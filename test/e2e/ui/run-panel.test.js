@@ -324,3 +324,209 @@ test('the panel follows the theme, syncs the cursor across charts and explains a
   await panelShot(wb, 'zone-reclaim-dark');
   await wb.page.setViewportSize({ width: 1400, height: 900 });
 }, { timeout: 150000 });
+
+// ---- issue 11: the panel's own problems ----
+
+/** A screenshot of the results panel as it is docked now (test-artifacts/e2e/run-panel/fix-NAME.png). */
+async function webviewShot(wb, name, selector) {
+  fs.mkdirSync(wb.artifactsDir, { recursive: true });
+  const file = path.join(wb.artifactsDir, `fix-${name}.png`);
+  if (selector) {
+    await panel(wb).locator(selector).scrollIntoViewIfNeeded();
+    await panel(wb).locator(selector).screenshot({ path: file });
+  } else {
+    await wb.page.locator('iframe.webview.ready').screenshot({ path: file });
+  }
+  return file;
+}
+
+/** What the panel shows at this moment of a live run: the running variant (status line), the
+ *  picker's value and face, and the variant the charts are of. */
+async function liveState(wb) {
+  return panel(wb).locator('body').evaluate(() => {
+    const sel = document.querySelector('#variant-picker');
+    const running = /Running (\S+) \((\d+)\/(\d+)\)/.exec(document.querySelector('#status .running')?.textContent || '');
+    const face = sel?.shadowRoot?.querySelector('.select-face, [part="select-face"]')?.textContent?.trim() || '';
+    return {
+      running: running ? running[1] : null,
+      index: running ? Number(running[2]) : 0,
+      picker: sel ? sel.value : null,
+      face,
+      options: sel ? [...sel.querySelectorAll('vscode-option')].map((o) => o.getAttribute('value')) : [],
+      charts: (/·\s*(\S+)$/.exec(document.querySelector('#residency h2')?.textContent || '') || [])[1] || null,
+    };
+  });
+}
+
+/** Cancels the live run with its notification's Cancel button and waits
+ *  until the panel says so. */
+async function cancelLive(wb) {
+  const t0 = Date.now();
+  const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'NUMA Lab: running' });
+  await toast.hover();
+  await toast.locator('.monaco-button, a.monaco-button', { hasText: 'Cancel' }).first().click();
+  // The host may still be working through the worker's queued partials: wait for the state.
+  await panel(wb).locator('.notice', { hasText: 'cancelled' }).waitFor({ timeout: 90000 });
+  console.log(`      (cancelled in ${Date.now() - t0} ms)`);
+}
+
+/** Samples the live panel every 200 ms until `done(sample)`; returns the samples. */
+async function sampleLive(wb, done, timeout = 120000) {
+  const samples = [];
+  const reached = await wb.until(async () => {
+    const s = await liveState(wb).catch(() => null);
+    if (s && s.picker !== null && s.running) samples.push(s);
+    return s && done(s) ? s : null;
+  }, { timeout, interval: 200 });
+  assert.ok(reached, `the run went on as expected: ${JSON.stringify(samples.slice(-3))}`);
+  return samples;
+}
+
+test('during a run the variant picker shows the variant the charts show: the running one, or the one picked', async (wb) => {
+  await fresh(wb);
+  await wb.openFile(LONG);
+  await wb.runCommand('NUMA Lab: Run Scenario');
+  // A variant picked during a run stays shown while the run goes on.
+  const pick = 'vm.min_unmapped_ratio=1';
+  await sampleLive(wb, (s) => s.options.includes(pick));
+  const atPick = await wb.until(async () => {
+    // The live panel redraws twice a second: click the link in the page itself, where it cannot
+    // be replaced between finding and clicking it.
+    await panel(wb).locator('body').evaluate((b, v) => b.querySelector(`#summary-table th[data-variant="${CSS.escape(v)}"] a`)?.click(), pick);
+    const s = await liveState(wb);
+    return s.charts === pick ? s : null;
+  }, { timeout: 20000 });
+  assert.ok(atPick, 'the summary table link picks the variant');
+  const picked = await sampleLive(wb, (s) => s.index >= atPick.index + 3);
+  await cancelLive(wb);
+  assert.ok(picked.length >= 3, `sampled the live panel after the pick (${picked.length} samples)`);
+  for (const s of picked) assert.deepEqual([s.picker, s.charts], [pick, pick], `the pick holds while ${s.running} runs: ${JSON.stringify(s)}`);
+
+  // The next run follows the running variant: the pick from the run before does not pin it.
+  await wb.focusEditor();
+  await wb.runCommand('NUMA Lab: Run Scenario');
+  const samples = await sampleLive(wb, (s) => s.index >= 6 && s.options.includes(s.running));
+  await webviewShot(wb, 'picker-during-run');
+  await cancelLive(wb);
+  assert.ok(samples.length >= 10, `sampled the live panel (${samples.length} samples)`);
+  for (const s of samples) {
+    assert.equal(s.picker, s.charts, `the picker shows the charts' variant: ${JSON.stringify(s)}`);
+    if (s.options.includes(s.running)) assert.equal(s.picker, s.running, `the picker follows the running variant: ${JSON.stringify(s)}`);
+    if (s.face) assert.equal(s.face, s.picker, `the picker's face shows its value: ${JSON.stringify(s)}`);
+  }
+}, { timeout: 240000 });
+
+/** Clicks a variant's link in the summary table and waits until the charts show it. */
+async function showVariant(wb, name) {
+  await panel(wb).locator('body').evaluate((b, v) => b.querySelector(`#summary-table th[data-variant="${CSS.escape(v)}"] a`)?.click(), name);
+  await wb.until(async () => (await readPanel(wb)).residencyTitle.includes(name));
+  await panel(wb).locator('body[data-rendered]').waitFor();
+}
+
+test('a variant without events says why instead of drawing empty lanes; node reclaim is labelled as direct reclaim', async (wb) => {
+  await wb.page.setViewportSize({ width: 1400, height: 1500 });
+  const { json } = await runFromPalette(wb, 'zone-reclaim.numa');
+  const p = panel(wb);
+  const off = json.variants.find((v) => v.name === 'zrm-off');
+  assert.equal(off.events.length, 0, 'zrm-off has no events');
+  assert.match((await readPanel(wb)).residencyTitle, /zrm-off/);
+  assert.equal(await p.locator('.chart.timeline').count(), 0, 'no lanes are drawn');
+  assert.equal(await p.locator('#events .lane-legend .item').count(), 0, 'no legend without lanes');
+  assert.match(await p.locator('#events .timeline-notes').textContent(), /No reclaim or placement events in zrm-off: .*\(no memory pressure\)/);
+  await webviewShot(wb, 'no-events', '#events');
+
+  const on = json.variants.find((v) => v.name === 'zrm-on');
+  await showVariant(wb, 'zrm-on');
+  assert.equal(await p.locator('.chart.timeline').getAttribute('data-lanes'), 'node_reclaim', 'only the lane with events');
+  assert.deepEqual(await p.locator('#events .lane-legend .item').allTextContents(), ['node reclaim (counted as direct reclaim)']);
+  const notes = await p.locator('#events .timeline-notes').textContent();
+  const scanned = on.summary.vmstat.pgscan_direct;
+  assert.ok(scanned > 1e6, `zrm-on scans in direct reclaim: ${scanned}`);
+  assert.ok(notes.includes(`counts it as direct reclaim: pgscan_direct ${scanned.toLocaleString('en-US')}`), notes);
+  assert.equal(Number(await p.locator('#summary-table td[data-variant="zrm-on"][data-key="pgscan_direct"]').first().getAttribute('data-value')), scanned, 'the note and the table agree');
+  assert.ok(notes.includes('No events of: kswapd active, direct reclaim'), notes);
+  await webviewShot(wb, 'node-reclaim-is-direct', '#events');
+  await wb.page.setViewportSize({ width: 1400, height: 900 });
+}, { timeout: 150000 });
+
+test('every event kind has its own theme colour, and the THP split lane draws what thp_split_page counts', async (wb) => {
+  await wb.page.setViewportSize({ width: 1400, height: 1500 });
+  const { json } = await runFromPalette(wb, 'thp-numa.numa');
+  const p = panel(wb);
+  const v = json.variants[0];
+  assert.equal(v.name, 'thisnode');
+  // The variables of out/webview/results/transforms/eventColors.js, resolved by the real theme.
+  const { EVENT_COLORS } = require(path.join(wb.repo, 'out', 'webview', 'results', 'transforms', 'eventColors.js'));
+  const resolved = await p.locator('body').evaluate((b, vars) => {
+    const s = getComputedStyle(document.documentElement);
+    return Object.fromEntries(Object.entries(vars).map(([k, c]) => [k, s.getPropertyValue(c.cssVar).trim().toLowerCase()]));
+  }, EVENT_COLORS);
+  for (const [kind, color] of Object.entries(resolved)) assert.ok(color, `the theme defines ${EVENT_COLORS[kind].cssVar} (${kind})`);
+  const values = Object.values(resolved);
+  assert.equal(new Set(values).size, values.length, `two kinds share a colour: ${JSON.stringify(resolved)}`);
+  const legend = await p.locator('#events .lane-legend .item').evaluateAll((items) => items.map((i) => [i.dataset.kind, getComputedStyle(i.querySelector('.swatch')).backgroundColor]));
+  assert.deepEqual(legend.map(([k]) => k), ['direct_reclaim', 'compact_success', 'compact_fail', 'swap_out', 'swap_in', 'thp_split']);
+  assert.equal(new Set(legend.map(([, c]) => c)).size, legend.length, `legend colours repeat: ${JSON.stringify(legend)}`);
+
+  // The THP split lane: its row of the canvas holds pixels of the THP split colour.
+  const split = v.summary.vmstat.thp_split_page;
+  assert.ok(split > 0, 'thisnode splits THPs');
+  assert.equal(Number(await p.locator('#summary-table td[data-variant="thisnode"][data-key="thp_split_page"]').first().getAttribute('data-value')), split);
+  const lanes = (await p.locator('.chart.timeline').getAttribute('data-lanes')).split(' ');
+  assert.ok(lanes.includes('thp_split'), `lanes: ${lanes}`);
+  const thpColor = legend.find(([k]) => k === 'thp_split')[1];
+  const inLane = await p.locator('.chart.timeline').evaluate((chart, [li, n, rgb]) => {
+    const canvas = chart.querySelector('canvas');
+    const over = chart.querySelector('.u-over');
+    const k = canvas.width / canvas.clientWidth;
+    const want = rgb.match(/\d+/g).map(Number);
+    const y0 = Math.round((over.offsetTop + ((li + 0.15) / n) * over.clientHeight) * k);
+    const y1 = Math.round((over.offsetTop + ((li + 0.85) / n) * over.clientHeight) * k);
+    const x0 = Math.round(over.offsetLeft * k);
+    const d = canvas.getContext('2d').getImageData(x0, y0, Math.round(over.clientWidth * k), y1 - y0).data;
+    let hits = 0;
+    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - want[0]) + Math.abs(d[i + 1] - want[1]) + Math.abs(d[i + 2] - want[2]) < 6) hits++;
+    return hits;
+  }, [lanes.indexOf('thp_split'), lanes.length, thpColor]);
+  assert.ok(inLane > 0, `the THP split lane drew ${inLane} pixels of ${thpColor}`);
+  await webviewShot(wb, 'event-colours-thp-split', '#events');
+  await wb.page.setViewportSize({ width: 1400, height: 900 });
+}, { timeout: 150000 });
+
+test('six variants in a panel beside the editor: the summary wraps to fit, nothing scrolls sideways', async (wb) => {
+  await wb.page.setViewportSize({ width: 1400, height: 900 });
+  await wb.runCommand('View: Show Explorer');
+  const { json } = await runFromPalette(wb, 'tiering.numa');
+  assert.equal(json.variants.length, 6);
+  const frame = await wb.page.locator('iframe.webview.ready').boundingBox();
+  const editor = await wb.page.locator('.editor-instance .monaco-editor').first().boundingBox();
+  assert.ok(editor && frame.x >= editor.x + editor.width - 2 && frame.width < 700, `the panel is docked beside the editor: ${JSON.stringify({ frame, editor })}`);
+  const fit = () => panel(wb).locator('body').evaluate(() => {
+    const host = document.querySelector('.table-host');
+    const right = Math.max(...[...document.querySelectorAll('#summary-table th[data-variant]')].map((th) => th.getBoundingClientRect().right));
+    return {
+      overflow: host.scrollWidth - host.clientWidth,
+      pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      right,
+      width: document.documentElement.clientWidth,
+      tables: document.querySelectorAll('#summary-table table').length,
+      variants: document.querySelectorAll('#summary-table th[data-variant]').length,
+      wider: [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .slice(0, 4).map((e) => `${e.tagName.toLowerCase()}.${e.className}#${e.id}`),
+    };
+  });
+  const narrow = await fit();
+  assert.equal(narrow.variants, 6, 'every variant has a column');
+  assert.ok(narrow.overflow <= 1 && narrow.pageOverflow <= 1, `the table scrolls sideways: ${JSON.stringify(narrow)}`);
+  assert.ok(narrow.right <= narrow.width, `a variant's column is cut off: ${JSON.stringify(narrow)}`);
+  assert.ok(narrow.tables > 1, `the variants wrap onto more tables: ${JSON.stringify(narrow)}`);
+  await wb.page.screenshot({ path: path.join(wb.artifactsDir, 'fix-summary-beside-editor.png') });
+  // A wider panel takes more variants per table.
+  await wb.page.setViewportSize({ width: 2400, height: 900 });
+  const wide = await wb.until(async () => {
+    const f = await fit();
+    return f.tables < narrow.tables ? f : null;
+  }, { timeout: 15000 });
+  assert.ok(wide && wide.overflow <= 1, `a wider panel joins the tables: ${JSON.stringify(wide)}`);
+  await wb.page.setViewportSize({ width: 1400, height: 900 });
+}, { timeout: 150000 });
