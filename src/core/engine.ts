@@ -7,7 +7,8 @@ import { round3 } from './events';
 import type { NodeMeminfo, Series, Summary, VariantResult, WorkloadSummary } from './result';
 import { taskNumaWork } from './numa_balancing';
 import { Sim, WorkloadState } from './sim';
-import { SAMPLED_COUNTERS } from './vmstat';
+import { countersAt, counterNameAt } from './versions';
+import { SAMPLED_COUNTERS, type VmstatCounter } from './vmstat';
 import { kswapdRun } from './vmscan';
 import { stepWorkload } from './workload';
 
@@ -105,13 +106,19 @@ function round6(x: number): number {
 
 class Recorder {
   readonly series: Series;
+  /** Sampled counters the version has, with the name it gives each. */
+  private readonly counters: [string, VmstatCounter][];
   constructor(private sim: Sim) {
+    this.counters = SAMPLED_COUNTERS.flatMap((c) => {
+      const name = counterNameAt(c, sim.kernel.version);
+      return name === null ? [] : [[name, c] as [string, VmstatCounter]];
+    });
     this.series = {
       t_ms: [],
       nodes: sim.nodes.map((n) => ({ node: n.id, MemFree: [], FilePages: [], AnonPages: [], AnonHugePages: [], Active: [], Inactive: [] })),
       cgroups: [...sim.cgroups.values()].map((c) => ({ name: c.spec.name, memory_current: [] })),
       workloads: sim.workloads.flatMap((w) => sim.nodes.map((n) => ({ name: w.name, node: n.id, resident_kB: [] as number[] }))),
-      vmstat: Object.fromEntries(SAMPLED_COUNTERS.map((c) => [c, [] as number[]])),
+      vmstat: Object.fromEntries(this.counters.map(([name]) => [name, [] as number[]])),
     };
   }
 
@@ -130,7 +137,7 @@ class Recorder {
       const res = perWorkload.get(w.name)!;
       for (let n = 0; n < this.sim.nodes.length; n++) s.workloads[k++].resident_kB.push(res[n] * 4);
     }
-    for (const c of SAMPLED_COUNTERS) s.vmstat[c].push(Math.round(this.sim.vmstat.counts[c]));
+    for (const [name, c] of this.counters) s.vmstat[name].push(Math.round(this.sim.vmstat.counts[c]));
   }
 }
 
@@ -147,7 +154,7 @@ function summarize(sim: Sim): Summary {
   return {
     avg_access_ns: acc > 0 ? round3(cost / acc) : 0,
     remote_access_ratio: acc > 0 ? round6(remote / acc) : 0,
-    vmstat: sim.vmstat.snapshot(),
+    vmstat: countersAt(sim.vmstat.snapshot(), sim.kernel.version),
     nodes,
     workloads,
     cgroups: [...sim.cgroups.values()].map((c) => ({ name: c.spec.name, memory_current: c.charged * 4096, memory_current_max: c.maxCharged * 4096 })),
@@ -174,7 +181,8 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
   const firstPhase = sim.workloads.map((w) => (w.spec.phases.length ? w.spec.phases[0].atNs : 0));
   let nextSample = 0;
   let nextTick = duration / 100;
-  const partial = (): VariantResult => ({ name: scenario.variant, summary: summarize(sim), series: rec.series, events: [...sim.events.events] });
+  const kernel = { version: sim.kernel.version, overrides: scenario.kernel?.overrides ?? [] };
+  const partial = (): VariantResult => ({ name: scenario.variant, kernel, summary: summarize(sim), series: rec.series, events: [...sim.events.events] });
 
   rec.sample(0);
   nextSample = scenario.run.sampleNs;
@@ -206,7 +214,7 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
   }
   if (rec.series.t_ms[rec.series.t_ms.length - 1] < round3(duration / 1e6)) rec.sample(duration);
   const summary = summarize(sim);
-  return { name: scenario.variant, summary, series: rec.series, events: sim.events.finish() };
+  return { name: scenario.variant, kernel, summary, series: rec.series, events: sim.events.finish() };
 }
 
 /** Pages accounted on each node: free + kernel + every resident page. For invariant checks. */

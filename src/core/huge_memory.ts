@@ -35,7 +35,7 @@ function thpGfp(sim: Sim, region: Region): { direct: boolean; kswapd: boolean } 
  */
 export function thpFault(sim: Sim, wl: WorkloadState, region: Region, s: Slice, units: number): number {
   const gfp = thpGfp(sim, region);
-  const behaviour = sim.knobStr('transparent_hugepage.numa_fallback');
+  const behaviour = sim.knobStr('model.thp_numa_placement');
   let placed = 0;
   for (const { target, pages } of policyTargets(sim, wl, units * HPAGE_NR)) {
     const want = Math.floor(pages / HPAGE_NR) * HPAGE_NR;
@@ -49,13 +49,14 @@ export function thpFault(sim: Sim, wl: WorkloadState, region: Region, s: Slice, 
     }
     const thisnode = [target.preferred];
     if (behaviour === 'thisnode') {
-      // __GFP_THISNODE (077fcf116c8c): local node only, with compaction and reclaim there.
+      // __GFP_THISNODE (5265047ac301, 4.1-5.2): local node only, with compaction and reclaim there.
       placed += allocPages(sim, { ...base, pages: want, zonelist: thisnode, directReclaim: gfp.direct, kswapd: gfp.kswapd, compact: 'full', noretry: false });
     } else if (behaviour === 'remote-fallback') {
-      // ac5b2c18911f: the whole zonelist at once.
+      // 4.0, the 2018 relaxation (ac5b2c18911f) and 5.3: the whole zonelist at once.
       placed += allocPages(sim, { ...base, pages: want, zonelist: target.zonelist, directReclaim: gfp.direct, kswapd: gfp.kswapd, compact: 'full', noretry: false });
     } else {
-      // 5.4+: local node with __GFP_NORETRY (light compaction, no reclaim), then, if the fault
+      // 5.4+ (ac79f78dab89, cc638f329ef6): local node with __GFP_NORETRY (light compaction, no
+      // reclaim), then, if the fault
       // may reclaim, every node with the normal gfp.
       let got = allocPages(sim, { ...base, pages: want, zonelist: thisnode, directReclaim: gfp.direct, kswapd: false, compact: 'light', noretry: true });
       if (got < want && gfp.direct) {
@@ -71,10 +72,11 @@ export function thpFault(sim: Sim, wl: WorkloadState, region: Region, s: Slice, 
 /**
  * MADV_DONTNEED over part of a region. `unmapShare` of each affected THP is unmapped: whole
  * THPs (share 1) are freed at once; partially unmapped ones are queued for deferred split
- * (Linux) or split and freed now (the 2021 proposal). Base pages in the range are freed.
+ * (Linux 4.5+) or split and freed now (before 4.5, and the unmerged 2021 proposal). Base pages
+ * in the range are freed.
  */
 export function dontneedSlice(sim: Sim, wl: WorkloadState | null, region: Region, s: Slice, baseShare: number, wholeThpShare: number, partialThpShare: number, partialUnmap: number, contiguity: number): void {
-  const sync = sim.knobStr('transparent_hugepage.split_on_dontneed') === 'sync';
+  const sync = sim.scenario.knobs['patch.dontneed_sync_split'] === true || !sim.kernel.deferredSplit;
   for (let n = 0; n < sim.nodes.length; n++) {
     const baseFree = Math.round(s.base[n] * baseShare);
     if (baseFree > 0) {

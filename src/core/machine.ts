@@ -83,9 +83,8 @@ export class NodeState {
   get hasCpu(): boolean {
     return this.spec.cpus.length > 0;
   }
-  get tier(): number {
-    return this.spec.tier;
-  }
+  /** The scenario's tier from 6.1 (explicit memory tiers); before, CPU-less nodes are tier 1. */
+  tier = 0;
   get free(): number {
     let f = 0;
     for (const z of this.zones) f += z.free;
@@ -228,7 +227,7 @@ export function computeMinFreeKbytes(zoneManaged: number[], thpEnabled: boolean)
 }
 
 /** Builds every node's zones with watermarks as __setup_per_zone_wmarks() computes them. */
-export function buildNodes(machine: Machine, knobs: KnobSettings): { nodes: NodeState[]; minFreeKbytes: number } {
+export function buildNodes(machine: Machine, knobs: KnobSettings, explicitTiers = true): { nodes: NodeState[]; minFreeKbytes: number } {
   const lowest = Math.min(...machine.nodes.map((n) => n.id));
   const layouts = machine.nodes.map((spec) => zoneLayout(spec, spec.id === lowest, machine.preset));
   const allManaged = layouts.flat().map((z) => z.managed);
@@ -257,6 +256,7 @@ export function buildNodes(machine: Machine, knobs: KnobSettings): { nodes: Node
     // Memory the kernel holds at boot (slab, page tables...): ~20 MiB plus 0.5%, as measured.
     const kernelPages = Math.min(Math.floor(total / 10), Math.floor((20 * MiB) / PAGE_SIZE + total * 0.005));
     const node = new NodeState(spec, zones, kernelPages);
+    node.tier = explicitTiers ? spec.tier : spec.cpus.length ? 0 : 1;
     node.takePages(kernelPages, null);
     node.freeBlocks = Math.floor(node.free / HPAGE_NR);
     return node;

@@ -175,7 +175,8 @@ export function hintFaults(sim: Sim, wl: WorkloadState, region: Region, s: Slice
   if (!(m & NUMA_BALANCING_MEMORY_TIERING) || !sim.isTopTier(home)) return;
 
   // Promotion candidates, by the configured filter.
-  const filter = sim.knobStr('numa.promotion_filter');
+  // TPP's unmerged filter replaces the version's when the patch is on.
+  const filter = sim.scenario.knobs['patch.tpp_active_lru_filter'] === true ? 'tpp' : sim.knobStr('model.promotion_filter');
   let cand = faults;
   if (filter === 'tpp') {
     // A first fault on an inactive (e.g. just demoted) page only activates it; a fault on a

@@ -46,6 +46,10 @@ export interface KernelVariantInfo {
 
 export interface VariantResult {
   name: string;
+  /** The kernel the variant ran: its version and what the scenario changed from it (model.*
+   *  against the version's default, patches, settings the version lacks). Set by the core;
+   *  optional for results made elsewhere before versions existed. */
+  kernel?: { version: string; overrides: string[] };
   summary: Summary;
   series: Series;
   events: SimEvent[];
@@ -56,7 +60,8 @@ export interface VariantResult {
 export interface Summary {
   avg_access_ns: number;
   remote_access_ratio: number;
-  /** Cumulative /proc/vmstat counters at the end of the run. */
+  /** Cumulative /proc/vmstat counters at the end of the run, as the variant's kernel version
+   *  names them (a counter the version lacks is absent). */
   vmstat: Record<string, number>;
   /** nodeN/meminfo at the end of the run. */
   nodes: NodeMeminfo[];
@@ -96,7 +101,8 @@ export interface Series {
   cgroups: { name: string; memory_current: number[] }[];
   /** Per-workload resident kB per node, for the "split per workload" view. */
   workloads: { name: string; node: number; resident_kB: number[] }[];
-  /** Cumulative vmstat counters sampled at each t_ms (a chosen subset: the key counters). */
+  /** Cumulative vmstat counters sampled at each t_ms (a chosen subset: the key counters, those
+   *  the version has). */
   vmstat: Record<string, number[]>;
 }
 

@@ -7,6 +7,7 @@ import { EventLog } from './events';
 import { buildNodes, HPAGE_NR, NodeState, PAGE_SIZE } from './machine';
 import { Region, Slice } from './memory';
 import { Accumulator, Rng } from './rng';
+import { DEFAULT_KERNEL, KernelBehaviour, kernelBehaviour } from './versions';
 import { Vmstat } from './vmstat';
 
 export type StallCause = 'fault' | 'compaction' | 'reclaim' | 'swapin' | 'migration';
@@ -93,6 +94,8 @@ export class WorkloadState {
 
 export class Sim {
   readonly scenario: Scenario;
+  /** What the kernel version decides that no knob does (src/core/versions.ts). */
+  readonly kernel: KernelBehaviour;
   readonly nodes: NodeState[];
   readonly minFreeKbytes: number;
   readonly topTier: number;
@@ -117,7 +120,8 @@ export class Sim {
 
   constructor(scenario: Scenario) {
     this.scenario = scenario;
-    const built = buildNodes(scenario.machine, scenario.knobs);
+    this.kernel = kernelBehaviour(scenario.kernel?.version ?? DEFAULT_KERNEL);
+    const built = buildNodes(scenario.machine, scenario.knobs, this.kernel.explicitTiers);
     this.nodes = built.nodes;
     this.topTier = Math.min(...this.nodes.map((x) => x.tier));
     this.minFreeKbytes = built.minFreeKbytes;

@@ -157,8 +157,9 @@ export function shrinkNode(sim: Sim, n: number, nrToReclaim: number, sc: ScanCon
   let scanned = 0;
   let slabFreed = 0;
 
-  // shrink_slab: the deferred split queue goes first; freeing it needs no LRU scanning.
-  if (!sc.fileOnly) {
+  // shrink_slab: the deferred split queue goes first; freeing it needs no LRU scanning. Before
+  // 5.4 (87eaceb3faa5) the shrinker was not memcg aware: cgroup reclaim could not reach it.
+  if (!sc.fileOnly && (!sc.memcg || sim.kernel.memcgDeferredSplit)) {
     const freeable = deferredFreeable(sim, n, sc.memcg);
     if (freeable > 0) {
       const freed = deferredSplitScan(sim, n, sc.memcg);
@@ -296,10 +297,10 @@ export function lruPassNs(sim: Sim, n: number): { pages: number; ns: number } {
 // --- kswapd -------------------------------------------------------------------------------------
 
 /** The mark pgdat_balanced() checks: WMARK_PROMO in tiering mode (numa_balancing bit 2) since
- *  5.18 (numa.wmark_promo), so kswapd leaves a gap above high for promotions; high otherwise. */
+ *  5.18 (model.wmark_promo), so kswapd leaves a gap above high for promotions; high otherwise. */
 export function kswapdMark(sim: Sim): 'high' | 'promo' {
   const tiering = (sim.knob('kernel.numa_balancing') & 2) !== 0;
-  return tiering && sim.scenario.knobs['numa.wmark_promo'] === true ? 'promo' : 'high';
+  return tiering && sim.scenario.knobs['model.wmark_promo'] === true ? 'promo' : 'high';
 }
 
 /** wakeup_kswapd(): starts kswapd on node n unless it runs already or the node is balanced at

@@ -372,7 +372,7 @@ export function accessStep(sim: Sim, wl: WorkloadState, a: AccessState, t0: numb
   const w = patternWeights(sim, a);
   const accesses = a.ratePerNs * activeNs;
   const c = sim.costs;
-  const tieringTpp = sim.knobStr('numa.promotion_filter') === 'tpp';
+  const tieringTpp = sim.scenario.knobs['patch.tpp_active_lru_filter'] === true;
   let cost = 0;
   let remote = 0;
   let counted = 0;

@@ -139,11 +139,22 @@ export interface Expectation {
   right: Operand;
 }
 
+/** The kernel a variant runs: its version and what the scenario changed from that version. */
+export interface KernelSettings {
+  /** `6.1`, `5.3-rc5`: the version whose behaviours and counters the run follows. */
+  version: string;
+  /** Settings that differ from the version: model.* set against its default, patch.* on, and
+   *  settings the version does not have (run as if backported). */
+  overrides: string[];
+}
+
 export interface Scenario {
   title: string;
   /** Name of the variant this scenario is ("base" when the file declares none). */
   variant: string;
   machine: Machine;
+  /** Absent in scenarios built by hand: the default version (6.1) with no overrides. */
+  kernel?: KernelSettings;
   knobs: KnobSettings;
   cgroups: Cgroup[];
   workloads: Workload[];

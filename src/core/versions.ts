@@ -1,0 +1,342 @@
+// Kernel versions: which behaviours, settings and /proc/vmstat counters a kernel release has.
+// `version = X.Y` (or `5.3-rc5`) in a scenario picks one consistent set; each row below cites
+// the commit that introduced or changed the behaviour. Ids were checked against the kernel's
+// history and the mailing-list archives where the row says "verified"; where a detail could
+// not be established the row says so in `certainty` and the tool says it too (hover, docs).
+
+export interface KernelVersion {
+  major: number;
+  minor: number;
+  /** Release candidate number; null for the release itself (which sorts after every rc). */
+  rc: number | null;
+}
+
+/** The version a scenario without `version =` runs: Debian's linux-image-amd64, which our
+ *  real-kernel data (kernel-data/) was measured on. */
+export const DEFAULT_KERNEL = '6.1';
+/** The oldest version the table describes: THP NUMA placement's history starts at 4.0. */
+export const OLDEST_KERNEL = '4.0';
+
+export function parseKernelVersion(text: string): KernelVersion | null {
+  const m = /^(\d{1,2})\.(\d{1,3})(?:-rc(\d{1,2}))?$/.exec(text.trim());
+  if (!m) return null;
+  return { major: Number(m[1]), minor: Number(m[2]), rc: m[3] === undefined ? null : Number(m[3]) };
+}
+
+/** Negative when a is older than b. A release candidate is older than its release. */
+export function compareKernel(a: KernelVersion, b: KernelVersion): number {
+  if (a.major !== b.major) return a.major - b.major;
+  if (a.minor !== b.minor) return a.minor - b.minor;
+  if (a.rc === b.rc) return 0;
+  return (a.rc ?? Infinity) - (b.rc ?? Infinity);
+}
+
+function parsed(text: string): KernelVersion {
+  const v = parseKernelVersion(text);
+  if (!v) throw new Error(`not a kernel version: ${text}`);
+  return v;
+}
+
+/** Does `version` have what `since` introduced? */
+export function atLeast(version: string, since: string): boolean {
+  return compareKernel(parsed(version), parsed(since)) >= 0;
+}
+
+export interface Era {
+  /** First version with this behaviour. */
+  since: string;
+  /** The behaviour, in the language's words (a `model.*` value, "yes", a counter set). */
+  value: string;
+  /** The commit (12 hex digits) that made it so. */
+  commit: string;
+  note: string;
+}
+
+export interface VersionRow {
+  id: string;
+  title: string;
+  /** What it decides in a scenario: a knob, a setting's value, counters. */
+  governs: string;
+  /** Oldest first; a version takes the last era whose `since` it has reached. */
+  eras: Era[];
+  /** What was verified and what is unclear. */
+  certainty: string;
+  /** How the simulation follows the row. */
+  modelled: string;
+}
+
+export type ThpPlacement = 'thisnode' | 'remote-fallback' | 'local-light-then-any';
+
+export const VERSION_TABLE: readonly VersionRow[] = [
+  {
+    id: 'thp-numa-placement',
+    title: 'THP NUMA placement of MADV_HUGEPAGE faults',
+    governs: 'model.thp_numa_placement',
+    eras: [
+      { since: '4.0', value: 'remote-fallback', commit: '077fcf116c8c', note: 'mm/thp: allocate transparent hugepages on local node. It prefers the local node through alloc_pages_exact_node() but sets no __GFP_THISNODE, so the node\'s whole zonelist is tried (as 5265047ac301 explains).' },
+      { since: '4.1', value: 'thisnode', commit: '5265047ac301', note: 'mm, thp: really limit transparent hugepage allocation to local node: __GFP_THISNODE, compaction and reclaim only on the local node. Posted in Feb 2015 as a 4.0 fix; committed in April 2015, after 4.0.' },
+      { since: '4.20-rc1', value: 'remote-fallback', commit: 'ac5b2c18911f', note: 'mm: thp: relax __GFP_THISNODE for MADV_HUGEPAGE mappings (Arcangeli; Hocko posted the same change on 2018-08-29). Merged in November 2018.' },
+      { since: '4.20-rc6', value: 'thisnode', commit: '2f0799a0ffc0', note: 'mm, thp: restore node-local hugepage allocations (Rientjes), December 2018. No released kernel from 4.1 to 5.2 has the relaxation.' },
+      { since: '5.3-rc5', value: 'remote-fallback', commit: 'a8282608c88e', note: 'Revert "mm, thp: restore node-local hugepage allocations": Arcangeli\'s re-post of May 2019 (acked by Hocko on 2019-07-30) applied again. 5.3 shipped with it.' },
+      { since: '5.4-rc1', value: 'local-light-then-any', commit: 'ac79f78dab89', note: 'Reverts a8282608c88e together with "mm, page_alloc: allow hugepage fallback to remote nodes when madvised" (Rientjes): first the local node with __GFP_THISNODE|__GFP_NORETRY, then every node. cc638f329ef6 (Babka, in 5.4) makes the local attempt compaction only, with no reclaim.' },
+    ],
+    certainty: 'Ids 077fcf116c8c, 5265047ac301, a8282608c88e, ac79f78dab89 and cc638f329ef6 verified in the commit messages that cite them. ac5b2c18911f and 2f0799a0ffc0 as DOMAIN.md gives them; that the relaxation was reverted before 4.20 was released is verified, but the rc (rc1, rc6) each first appeared in is inferred from commit dates, not checked against tags.',
+    modelled: 'yes: the default of model.thp_numa_placement',
+  },
+  {
+    id: 'watermark-boost',
+    title: 'Watermark boosting after external fragmentation',
+    governs: 'no setting of the language (vm.watermark_boost_factor is not modelled)',
+    eras: [
+      { since: '5.0', value: 'yes', commit: '1c30844d2dfe', note: 'mm: reclaim small amounts of memory when an external fragmentation event occurs: vm.watermark_boost_factor, default 15000.' },
+    ],
+    certainty: 'Id and release verified (later fixes cite it).',
+    modelled: 'not simulated in any version: the model has no migratetypes, so nothing boosts a watermark; results do not depend on this row',
+  },
+  {
+    id: 'deferred-split',
+    title: 'Deferred THP split on partial unmap (MADV_DONTNEED)',
+    governs: 'what MADV_DONTNEED on part of a THP does; counters thp_deferred_split_page, thp_split_pmd, thp_split_page (thp_split before)',
+    eras: [
+      { since: '4.0', value: 'split at once', commit: '', note: 'Before the THP refcounting rework, zapping part of a PMD-mapped THP splits it with split_huge_page(): the unmapped subpages are freed at once. The counter is thp_split.' },
+      { since: '4.5', value: 'deferred', commit: '9a982250f773', note: 'thp: introduce deferred_split_huge_page(): a partially unmapped THP waits on a queue until the shrinker splits it under memory pressure. Counters thp_split_page, thp_split_pmd, thp_deferred_split_page.' },
+    ],
+    certainty: 'Id of 9a982250f773 verified; its release (4.5, the THP refcounting series of January 2016) and the counter rename (thp_split to thp_split_page) are from the same series and not checked against tags.',
+    modelled: 'yes',
+  },
+  {
+    id: 'memcg-deferred-split',
+    title: 'Per-memcg deferred split queues',
+    governs: 'whether cgroup reclaim (memory.max, memory.high) runs the deferred split shrinker',
+    eras: [
+      { since: '4.5', value: 'global queue only', commit: '9a982250f773', note: 'One queue per node; the shrinker is not memcg aware, so reclaim inside a cgroup cannot split its deferred THPs (premature memcg OOM).' },
+      { since: '5.4-rc1', value: 'per memcg', commit: '87eaceb3faa5', note: 'mm: thp: make deferred split shrinker memcg aware (Yang Shi).' },
+    ],
+    certainty: 'Id verified; merged in the 5.4 merge window (September 2019).',
+    modelled: 'yes',
+  },
+  {
+    id: 'demotion',
+    title: 'Demotion to a slower node during reclaim',
+    governs: 'numa.demotion_enabled; counters pgdemote_kswapd, pgdemote_direct',
+    eras: [
+      { since: '5.15-rc1', value: 'yes', commit: '26aa2d199d6f', note: 'mm/migrate: demote pages during reclaim (Dave Hansen, Huang Ying), with /sys/kernel/mm/numa/demotion_enabled (ABI dated June 2021) and the pgdemote_* counters from the same series.' },
+    ],
+    certainty: 'Id of 26aa2d199d6f verified; the sysfs file and the counters are from the same series (id of the counter commit not verified).',
+    modelled: 'yes: before 5.15 numa.demotion_enabled is a setting the kernel lacks (warned; if kept, run as a backport)',
+  },
+  {
+    id: 'tiering-mode',
+    title: 'NUMA balancing memory tiering mode and WMARK_PROMO',
+    governs: 'kernel.numa_balancing = 2 or 3; model.wmark_promo; counter pgpromote_success',
+    eras: [
+      { since: '5.18-rc1', value: 'yes', commit: 'c574bbe91703', note: 'NUMA balancing: optimize page placement for memory tiering system (Huang Ying): kernel.numa_balancing=2 promotes hint-faulted slow-tier pages, pgpromote_success counts them, and kswapd balances a fast node to WMARK_PROMO (high + gap) so promotions find room.' },
+    ],
+    certainty: 'Id and title verified. That WMARK_PROMO came with the same commit is from the series description and DOMAIN.md, not checked in the diff.',
+    modelled: 'yes: model.wmark_promo defaults to true from 5.18, false before',
+  },
+  {
+    id: 'hot-page-selection',
+    title: 'Hot page selection, promotion rate limit and threshold adjustment',
+    governs: 'model.promotion_filter; kernel.numa_balancing_hot_threshold_ms; kernel.numa_balancing_promote_rate_limit_MBps; counter pgpromote_candidate',
+    eras: [
+      { since: '5.18-rc1', value: 'none', commit: 'c574bbe91703', note: 'Tiering mode promotes every hint-faulted slow-tier page.' },
+      { since: '6.0-rc1', value: 'hot-threshold', commit: 'c6833e10008f', note: 'The 6.0 series "memory tiering: hot page selection" (Huang Ying, July 2022): promote only if the hint fault came within hot_threshold_ms of the scan; c6833e10008f "memory tiering: rate limit NUMA migration throughput" adds numa_balancing_promote_rate_limit_MBps and counts pgpromote_candidate; a third patch adjusts the threshold to meet the limit.' },
+    ],
+    certainty: 'Id of c6833e10008f verified (posting 20220713083954.34196-3-ying.huang@intel.com); the ids of the hot-selection and threshold-adjustment patches of the same series are not verified here.',
+    modelled: 'yes: model.promotion_filter defaults to hot-threshold from 6.0, none before',
+  },
+  {
+    id: 'memory-tiers',
+    title: 'Explicit memory tiers (mm/memory-tiers.c, abstract distance)',
+    governs: 'a node\'s `tier` setting',
+    eras: [
+      { since: '5.15-rc1', value: 'implicit', commit: '26aa2d199d6f', note: 'Tiers follow from CPUs: nodes with CPUs are the top tier and CPU-less nodes the next, with demotion targets by distance.' },
+      { since: '6.1-rc1', value: 'explicit', commit: '', note: '"mm/demotion: Add support for explicit memory tiers" (Aneesh Kumar K.V, v13 posted 2022-08-08): tiers by abstract distance, so a CPU-less node can share the top tier or a third tier can exist.' },
+    ],
+    certainty: 'Release verified (6.1); the mainline commit id of the series is not established here.',
+    modelled: 'yes: before 6.1 a node\'s tier is 0 with CPUs and 1 without, whatever `tier` says (warned)',
+  },
+  {
+    id: 'mglru',
+    title: 'Multi-generational LRU',
+    governs: 'nothing: the model reclaims from the two-list (active/inactive) LRU',
+    eras: [
+      { since: '6.1-rc1', value: 'available', commit: '', note: 'MGLRU merged for 6.1 (CONFIG_LRU_GEN; /sys/kernel/mm/lru_gen/enabled).' },
+    ],
+    certainty: 'Release verified; commit id not established here. Whether a given distribution enables it by default is a configuration question.',
+    modelled: 'not simulated: every version reclaims as the classic LRU does (a 6.1+ kernel with lru_gen off)',
+  },
+  {
+    id: 'weighted-interleave',
+    title: 'Weighted interleave mempolicy',
+    governs: 'mempolicy = weighted-interleave(...)',
+    eras: [
+      { since: '6.9-rc1', value: 'yes', commit: '', note: 'MPOL_WEIGHTED_INTERLEAVE and /sys/kernel/mm/mempolicy/weighted_interleave/nodeN (ABI dated January 2024), merged with mm-stable-2024-03-13 (merge 902861e34c40) for 6.9.' },
+    ],
+    certainty: 'Release verified from the merge; the id of the commit adding the policy is not established here.',
+    modelled: 'yes: before 6.9 it is a setting the kernel lacks (warned; if kept, run as a backport)',
+  },
+  {
+    id: 'zone-reclaim-default',
+    title: 'vm.zone_reclaim_mode default',
+    governs: 'the default of vm.zone_reclaim_mode',
+    eras: [
+      { since: '4.0', value: '0', commit: '4f9b16a64753', note: 'Off by default since 3.16 ("mm: disable zone_reclaim_mode by default"); before, the kernel turned it on at boot when a node distance exceeded RECLAIM_DISTANCE. Every version in this table defaults to 0.' },
+    ],
+    certainty: 'The 3.16 change is from memory and not verified here. Separately, 648b5cf368e0 renumbered the mode bits and 519983645a9f restored them (verified, Feb 2021, sent to stable); kernels in between read 1 as "write dirty pages" — not modelled.',
+    modelled: 'yes: default 0 in every version',
+  },
+  {
+    id: 'zone-reclaim-success',
+    title: 'zone_reclaim_success counter',
+    governs: 'counter zone_reclaim_success',
+    eras: [
+      { since: '6.12-rc1', value: 'yes', commit: '', note: '"mm: added node_reclaim successes to VM event counters" (Matthew Cassell), posted 2024-07-22 (20240722171316.7517-1-mcassell411@gmail.com). Not in 6.1: the vmstat measured on 6.1 in kernel-data/ has zone_reclaim_failed only.' },
+    ],
+    certainty: 'Posting verified and absence from 6.1 verified; the mainline commit id is not established here, and the release it first appeared in (6.12) is inferred from the posting date, not checked against tags.',
+    modelled: 'yes: the counter is in results from 6.12 only',
+  },
+  {
+    id: 'oom-kill-counter',
+    title: 'oom_kill counter',
+    governs: 'counter oom_kill',
+    eras: [
+      { since: '4.13-rc1', value: 'yes', commit: '8e675f7af507', note: '"mm, oom: count global and memory cgroup oom kills" (Roman Gushchin).' },
+    ],
+    certainty: 'From memory: neither the id nor the release is verified here.',
+    modelled: 'yes: the counter is in results from 4.13 only',
+  },
+];
+
+const ROWS = new Map(VERSION_TABLE.map((r) => [r.id, r]));
+
+/** The era of a row that `version` is in, or null before the row's first era. */
+export function eraAt(rowId: string, version: string): Era | null {
+  const row = ROWS.get(rowId);
+  if (!row) throw new Error(`no version row ${rowId}`);
+  let found: Era | null = null;
+  for (const e of row.eras) if (atLeast(version, e.since)) found = e;
+  return found;
+}
+
+export function versionRow(rowId: string): VersionRow | undefined {
+  return ROWS.get(rowId);
+}
+
+/** The behaviours the simulation takes from the version (not from a knob). */
+export interface KernelBehaviour {
+  version: string;
+  /** 4.5+: a partial unmap queues the THP for deferred split; before, it splits at once. */
+  deferredSplit: boolean;
+  /** 5.4+: cgroup reclaim runs the deferred split shrinker. */
+  memcgDeferredSplit: boolean;
+  /** 6.1+: a node's tier is what the scenario says; before, CPU-less nodes are tier 1. */
+  explicitTiers: boolean;
+}
+
+export function kernelBehaviour(version: string): KernelBehaviour {
+  return {
+    version,
+    deferredSplit: eraAt('deferred-split', version)?.value === 'deferred',
+    memcgDeferredSplit: eraAt('memcg-deferred-split', version)?.value === 'per memcg',
+    explicitTiers: eraAt('memory-tiers', version)?.value === 'explicit',
+  };
+}
+
+/** Defaults of the `model.*` knobs that a version decides. */
+export function versionModelDefaults(version: string): Record<string, string | boolean> {
+  return {
+    'model.thp_numa_placement': eraAt('thp-numa-placement', version)!.value,
+    'model.wmark_promo': eraAt('tiering-mode', version) !== null,
+    'model.promotion_filter': eraAt('hot-page-selection', version)?.value ?? 'none',
+  };
+}
+
+const MODEL_ROWS: Record<string, string> = {
+  'model.thp_numa_placement': 'thp-numa-placement',
+  'model.wmark_promo': 'tiering-mode',
+  'model.promotion_filter': 'hot-page-selection',
+};
+
+/** How a `model.*` knob's default changes with the version: from OLDEST_KERNEL, then at each
+ *  era of its row, with the commit of that era. */
+export function modelDefaultHistory(name: string): { since: string; value: string; commit: string }[] {
+  const rowId = MODEL_ROWS[name];
+  if (!rowId) return [];
+  const out = [{ since: OLDEST_KERNEL, value: String(versionModelDefaults(OLDEST_KERNEL)[name]), commit: '' }];
+  for (const e of ROWS.get(rowId)!.eras) {
+    const value = String(versionModelDefaults(e.since)[name]);
+    if (e.since === OLDEST_KERNEL) out[0] = { since: e.since, value, commit: e.commit };
+    else if (value !== out[out.length - 1].value) out.push({ since: e.since, value, commit: e.commit });
+  }
+  return out;
+}
+
+/** Settings, and setting values, that a version must have reached. */
+export interface Requirement {
+  /** Knob name, `kernel.numa_balancing=2`-style value, `mempolicy=weighted-interleave` or `node.tier`. */
+  what: string;
+  rowId: string;
+}
+
+export const SETTING_REQUIREMENTS: Record<string, string> = {
+  'numa.demotion_enabled': 'demotion',
+  'kernel.numa_balancing=2': 'tiering-mode',
+  'kernel.numa_balancing=3': 'tiering-mode',
+  'kernel.numa_balancing_hot_threshold_ms': 'hot-page-selection',
+  'kernel.numa_balancing_promote_rate_limit_MBps': 'hot-page-selection',
+  'mempolicy=weighted-interleave': 'weighted-interleave',
+  'node.tier': 'memory-tiers',
+};
+
+/** First version that has `what` (a SETTING_REQUIREMENTS key), or null when every version has it. */
+export function requiredVersion(what: string): string | null {
+  const rowId = SETTING_REQUIREMENTS[what];
+  if (!rowId) return null;
+  const row = ROWS.get(rowId)!;
+  // For the rows with an "absent" first era, the requirement is the era that brings it.
+  const era = rowId === 'hot-page-selection' ? row.eras[1] : rowId === 'memory-tiers' ? row.eras[1] : row.eras[0];
+  return era.since;
+}
+
+/** /proc/vmstat counters that appeared in a version: the row that brings each. */
+const COUNTER_ROWS: Record<string, string> = {
+  pgdemote_kswapd: 'demotion',
+  pgdemote_direct: 'demotion',
+  pgpromote_success: 'tiering-mode',
+  pgpromote_candidate: 'hot-page-selection',
+  thp_split_pmd: 'deferred-split',
+  thp_deferred_split_page: 'deferred-split',
+  zone_reclaim_success: 'zone-reclaim-success',
+  oom_kill: 'oom-kill-counter',
+};
+
+/** The first version with a counter (null: every version in the table has it). */
+export function counterSince(counter: string): string | null {
+  const rowId = COUNTER_ROWS[counter];
+  if (!rowId) return null;
+  const row = ROWS.get(rowId)!;
+  if (rowId === 'hot-page-selection') return row.eras[1].since;
+  if (rowId === 'deferred-split') return row.eras[1].since;
+  return row.eras[0].since;
+}
+
+/** The name a counter has in a version (thp_split_page was thp_split before 4.5), or null
+ *  when the version has no such counter. */
+export function counterNameAt(counter: string, version: string): string | null {
+  const since = counterSince(counter);
+  if (since && !atLeast(version, since)) return null;
+  if (counter === 'thp_split_page' && !kernelBehaviour(version).deferredSplit) return 'thp_split';
+  return counter;
+}
+
+/** Counters as a version prints them: absent ones dropped, renamed ones renamed, order kept. */
+export function countersAt<T>(counts: Record<string, T>, version: string): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [name, value] of Object.entries(counts)) {
+    const at = counterNameAt(name, version);
+    if (at !== null) out[at] = value;
+  }
+  return out;
+}
