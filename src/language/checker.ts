@@ -9,6 +9,7 @@ import { checkMetric, metricUnit } from './metrics';
 import * as M from './model';
 import { COST_PRESETS, PRESETS, PresetNode } from './presets';
 import { Dimension, KNOBS, Knob, NumberRange, RANGES, UNITS, defaultKnobs, knob as findKnob, formatRange, unitDimension } from './schema';
+import { DEFAULT_KERNEL, Reporter, applyVersionDefaults, checkVersion, counterProblem, migrate, modelOverrides, resolveKernel } from './versioning';
 
 export type SymbolKind = 'node' | 'workload' | 'cgroup' | 'variant' | 'region';
 
@@ -101,6 +102,12 @@ class Checker {
 
   constructor(private readonly file: A.FileNode) {}
 
+  /** For the version checks in versioning.ts. */
+  private readonly reporter: Reporter = {
+    warn: (span, message, code, fixes) => this.warn(span, message, code, fixes),
+    error: (span, message, code, fixes) => this.error(span, message, code, fixes),
+  };
+
   private report(severity: Diagnostic['severity'], code: string, span: A.Span, message: string, fixes: Fix[] = []): void {
     const key = `${span.start}:${span.end}:${message}`;
     if (this.seen.has(key)) return;
@@ -141,7 +148,10 @@ class Checker {
       sweeps.push(spec);
       spec.values.forEach((value, i) => {
         if (!baseScenario) return;
-        scenarios.push({ ...baseScenario, variant: spec.variantNames[i], knobs: { ...baseScenario.knobs, [spec.knob]: value } });
+        const knobs = { ...baseScenario.knobs, [spec.knob]: value };
+        const version = baseScenario.kernel!.version;
+        const backported = baseScenario.kernel!.overrides.filter((o) => o.includes('(backported'));
+        scenarios.push({ ...baseScenario, variant: spec.variantNames[i], kernel: { version, overrides: [...modelOverrides(version, knobs), ...backported] }, knobs });
         variantNames.add(spec.variantNames[i]);
       });
     }
@@ -150,7 +160,7 @@ class Checker {
       if (baseScenario) scenarios.unshift(baseScenario);
       variantNames.add('base');
     }
-    const expectations = this.checkExpectations(variantNames, baseScenario);
+    const expectations = this.checkExpectations(variantNames, baseScenario, scenarios);
     this.checkTiering(scenarios);
     if (baseScenario) this.set = { title: this.title, variants: scenarios, sweeps, expectations };
   }
@@ -246,13 +256,25 @@ class Checker {
     }
   }
 
-  private collectKnob(s: A.Setting, into: Map<string, A.Setting>, costsBlock: boolean): void {
-    const name = s.name.text;
-    const k = findKnob(name) ?? (costsBlock ? findKnob('cost.' + name) : undefined);
-    if (!k) {
-      this.unknown(s.name, 'knob', name, KNOBS.map((x) => x.name), 'unknown-knob');
+  private collectKnob(setting: A.Setting, into: Map<string, A.Setting>, costsBlock: boolean): void {
+    let s = setting;
+    if (s.name.text === 'version' && !costsBlock) {
+      if (into.has('version')) { this.error(s.name, "'version' is set twice", 'duplicate'); return; }
+      checkVersion(s, this.reporter);
+      into.set('version', s);
       return;
     }
+    let k = findKnob(s.name.text) ?? (costsBlock ? findKnob('cost.' + s.name.text) : undefined);
+    if (!k) {
+      const migrated = migrate(s, this.reporter);
+      if (!migrated) {
+        this.unknown(s.name, 'knob', s.name.text, [...KNOBS.map((x) => x.name), 'version'], 'unknown-knob');
+        return;
+      }
+      s = migrated;
+      k = findKnob(s.name.text)!;
+    }
+    const name = s.name.text;
     if (k.name !== name) {
       this.warn(s.name, `write the full name '${k.name}'`, 'short-knob', [{ title: `Change to '${k.name}'`, span: s.name, newText: k.name }]);
     }
@@ -606,8 +628,12 @@ class Checker {
   private resolve(variant: string, cfg: Config): M.Scenario | null {
     const machine = this.resolveMachine(cfg);
     if (!machine) return null;
+    const versionSetting = cfg.knobs.get('version');
+    const version = (versionSetting && checkVersion(versionSetting, this.reporter)) || DEFAULT_KERNEL;
+    const explicit = new Map([...cfg.knobs].filter(([name]) => name !== 'version'));
     const knobs = { ...defaultKnobs(), ...(this.costPreset?.costs ?? {}) };
-    for (const [name, s] of cfg.knobs) {
+    applyVersionDefaults(version, knobs, explicit);
+    for (const [name, s] of explicit) {
       const v = this.knobValue(findKnob(name)!, s.value);
       if (v !== null) knobs[name] = v;
     }
@@ -627,7 +653,21 @@ class Checker {
       if (wl) workloads.push(wl);
     }
     this.checkCapacity(cfg, machine, workloads);
-    return { title: this.title, variant, machine, knobs, cgroups, workloads, run };
+    const kernel = resolveKernel({
+      version, versionSetting, insertVersionAt: this.versionInsertPoint(), knobs, explicit, machine,
+      tierSettings: new Map([...cfg.nodes].flatMap(([id, m]) => (m.has('tier') ? [[id, m.get('tier')!] as const] : []))),
+      workloads: workloads.map((w) => ({ workload: w, mempolicy: cfg.workloads.get(w.name)?.settings.get('mempolicy') })),
+    }, this.reporter);
+    return { title: this.title, variant, machine, kernel, knobs, cgroups, workloads, run };
+  }
+
+  /** Where a quick fix adds `version = X`: first line of the kernel block, or a new block after
+   *  the machine. */
+  private versionInsertPoint(): { offset: number; text: (v: string) => string } | null {
+    const block = this.file.items.find((i): i is A.SettingsBlock => i.kind === 'settings' && i.keyword.text === 'kernel');
+    if (block && block.settings.length) return { offset: block.settings[0].start, text: (v) => `version = ${v}\n  ` };
+    if (!block && this.machine) return { offset: this.machine.end, text: (v) => `\n\nkernel {\n  version = ${v}\n}` };
+    return null;
   }
 
   private resolveMachine(cfg: Config): M.Machine | null {
@@ -989,7 +1029,7 @@ class Checker {
     return { kind: 'number', value: (q.number * UNITS[dim][q.unit]) / unit.per };
   }
 
-  private checkExpectations(variants: Set<string>, base: M.Scenario | null): M.Expectation[] {
+  private checkExpectations(variants: Set<string>, base: M.Scenario | null, scenarios: M.Scenario[]): M.Expectation[] {
     const out: M.Expectation[] = [];
     const names = {
       workloads: [...this.base.workloads.keys()],
@@ -1013,6 +1053,11 @@ class Checker {
           this.error(o.metric, m.message + (m.suggestion ? `; did you mean '${m.suggestion}'?` : ''), 'unknown-metric',
             m.suggestion ? [{ title: `Change to '${m.suggestion}'`, span: o.metric, newText: m.suggestion }] : []);
           ok = false;
+        }
+        if (ok && !o.metric.text.includes('.')) {
+          const versions = scenarios.filter((s) => o.variant.text === '*' || s.variant === o.variant.text).map((s) => s.kernel?.version ?? DEFAULT_KERNEL);
+          const problem = counterProblem(o.metric.text, versions);
+          if (problem) this.warn(o.metric, `${problem}: the expectation cannot be evaluated there`, 'version-counter');
         }
         return ok ? { kind: 'metric', variant: o.variant.text, metric: o.metric.text } : null;
       };

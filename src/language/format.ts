@@ -103,6 +103,8 @@ function space(a: Token, b: Token, inParens: boolean): string {
   if (pb === ':') return '';
   if (pa === ':') return inParens ? '' : ' ';
   if ((pb === '-' && a.kind === 'number') || (pa === '-' && b.kind === 'number')) return '';
+  // A release candidate: `version = 5.3-rc5`.
+  if (pa === '-' && b.kind === 'ident' && /^rc\d+$/.test(b.text)) return '';
   if (a.kind === 'number' && b.kind === 'ident' && UNIT.test(b.text)) return ' ';
   return ' ';
 }

@@ -220,8 +220,23 @@ class Parser {
     }
     this.next();
     if (!this.onSameLine()) this.fail(`expected a value after '${t.text} ='`, { start: this.prevEnd(), end: this.prevEnd() });
-    const value = this.value();
+    const value = t.text === 'version' ? this.versionValue() : this.value();
     return { name, value, start: name.start, end: value.end };
+  }
+
+  /** `version = 5.3-rc5`: the adjacent tokens' text as written (5.10 is not 5.1). */
+  private versionValue(): A.Value {
+    const first = this.tok;
+    if (first.kind === 'string') return this.value();
+    let text = '';
+    let end = first.start;
+    while (this.tok.kind !== 'eof' && this.onSameLine() && this.tok.start === end) {
+      text += this.tok.text;
+      end = this.tok.end;
+      this.next();
+    }
+    if (!text) return this.value();
+    return { kind: 'string', value: text, start: first.start, end };
   }
 
   // --- values ---------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 // that it says exactly what hover and the checker say. `npm run docs` writes it; a unit test
 // fails when the committed README differs from what this produces.
 
+import { DEFAULT_KERNEL, OLDEST_KERNEL, VERSION_TABLE } from '../core/versions';
 import { CGROUP_METRICS, NODE_FIELDS, SUMMARY_METRICS, VMSTAT_COUNTERS, WORKLOAD_METRICS } from './metrics';
 import { PRESETS } from './presets';
-import { COUNT_SUFFIXES, KNOBS, RANGES, UNITS, formatKnobValue, formatRange, type Dimension, type Knob } from './schema';
+import { COUNT_SUFFIXES, KNOBS, RANGES, RENAMED_KNOBS, UNITS, formatKnobValue, formatRange, knobKind, type Dimension, type Knob, type KnobKind } from './schema';
 
 export const REFERENCE_START = '<!-- reference:start -->';
 export const REFERENCE_END = '<!-- reference:end -->';
@@ -25,7 +26,19 @@ const GROUPS: Record<string, { title: string; intro: string }> = {
     title: '`cost.*`: model costs',
     intro: 'What each event costs in the simulation; set them in a `costs { ... }` block to match a measured machine.',
   },
-  model: { title: '`model.*`: kernel behaviours', intro: 'Patch sets and kernel versions selected by name.' },
+  model: {
+    title: '`model.*`: behaviours the kernel version selects',
+    intro: `No file of the kernel: each is what a kernel version does (see the version table below). The default shown is ${DEFAULT_KERNEL}'s; \`version = X.Y\` picks another version's, and setting one overrides the version (the result lists it under \`kernel.overrides\`).`,
+  },
+  patch: {
+    title: '`patch.*`: proposals that were never merged',
+    intro: 'No released kernel has these. Each names its posting; the result lists one that is on under `kernel.overrides`.',
+  },
+};
+
+/** The kind of a name, as the Kernel name column starts. */
+const KIND_LABEL: Record<KnobKind, string> = {
+  sysctl: 'sysctl', sysfs: 'sysfs', debugfs: 'debugfs', model: 'model choice', patch: 'unmerged patch', cost: 'model cost',
 };
 
 const DIMENSION_NAMES: Record<Dimension, string> = { size: 'size', time: 'time', rate: 'rate', bandwidth: 'bandwidth' };
@@ -42,7 +55,8 @@ function code(text: string): string {
 /** Kernel identifiers in prose (`__GFP_THISNODE`, `alloc_pages_vma()`) as code, so their
  *  underscores are not read as emphasis. */
 function prose(text: string): string {
-  return text.replace(/(?<![`\w])[A-Za-z_]\w*_\w*(?:\(\))?/g, (id) => code(id));
+  // Dotted knob names (model.wmark_promo) are one identifier.
+  return text.replace(/(?<![`\w.])[A-Za-z_][\w.]*\w(?:\(\))?/g, (id) => (id.includes('_') ? code(id) : id));
 }
 
 function typeName(k: Knob): string {
@@ -65,9 +79,10 @@ function knobRow(k: Knob): string {
   return `| ${cells.map(cell).join(' | ')} |`;
 }
 
-/** Sysfs and procfs paths as code; commit ids and prose ("no knob: ...") as text. */
+/** The kind of name, then sysfs and procfs paths as code, commit ids and prose as text. */
 function kernelName(k: Knob): string {
-  return k.kernelName.startsWith('/') ? code(k.kernelName) : prose(k.kernelName);
+  const kind = KIND_LABEL[knobKind(k)];
+  return `${kind}: ${k.kernelName.startsWith('/') ? code(k.kernelName) : prose(k.kernelName.replace(/^(model cost|unmerged|no file): /, ''))}`;
 }
 
 function prefixOf(name: string): string {
@@ -121,7 +136,7 @@ function metricSection(): string[] {
     `- ${paths('workload.NAME.', WORKLOAD_METRICS)}: the same for one workload, and its number of accesses.`,
     `- ${paths('nodeN.', NODE_FIELDS)}: the node's meminfo field at the end of the run, kB.`,
     `- ${paths('cgroup.NAME.', CGROUP_METRICS)}: memory.current at the end of the run and its peak, bytes.`,
-    `- /proc/vmstat counters at the end of the run: ${paths('', VMSTAT_COUNTERS)}.`,
+    `- /proc/vmstat counters at the end of the run: ${paths('', VMSTAT_COUNTERS)}. A result carries only the counters its kernel version has (the version table says which came when); \`kswapd_wakeups\` and \`numa_promotion_pingpong\` are the model's own.`,
     '',
   ];
 }
@@ -131,6 +146,26 @@ function metricSection(): string[] {
 function rangeSection(): string[] {
   const lines = ['### Ranges of the other numbers', '', 'Every number in a scenario has a range; a value outside it is an error at the value that names the range.', ''];
   for (const r of Object.values(RANGES)) lines.push(`- ${r.where}: ${formatRange(r)} (${prose(r.why)}).`);
+  lines.push('');
+  return lines;
+}
+
+function versionSection(): string[] {
+  const lines = [
+    '### Kernel versions', '',
+    `\`version = X.Y\` (or \`5.3-rc5\`) in the \`kernel\` block picks the behaviours, defaults and /proc/vmstat counters of that release; a \`variant\` can set its own, so one file can compare releases. Without it a scenario runs ${DEFAULT_KERNEL}, the kernel the real-kernel data in \`kernel-data/\` was measured on. The table starts at ${OLDEST_KERNEL}.`,
+    '',
+    'A setting the chosen version does not have (for example `kernel.numa_balancing = 2` before 5.18) is warned about with a quick fix that raises the version; if it stays, it runs as if backported, and the result lists it under `kernel.overrides` with every `model.*` setting that differs from the version and every `patch.*` that is on.',
+    '',
+  ];
+  for (const row of VERSION_TABLE) {
+    lines.push(`#### ${row.title}`, '', `Decides: ${prose(row.governs)}. Simulated: ${prose(row.modelled)}.`, '');
+    lines.push('| Since | Behaviour | Commit | What changed |', '|---|---|---|---|');
+    for (const e of row.eras) lines.push(`| ${cell(e.since)} | ${cell(e.value)} | ${e.commit ? code(e.commit) : 'not established'} | ${cell(prose(e.note))} |`);
+    lines.push('', `Certainty: ${prose(row.certainty)}`, '');
+  }
+  lines.push('Old names, which looked like kernel files but were not, are migrated with a warning and a quick fix:', '');
+  for (const r of RENAMED_KNOBS) lines.push(`- ${code(r.old)} is now ${code(r.name)}${r.value ? ' (`sync` is `true`)' : ''}${r.old === 'numa.promotion_filter' ? '; its value `tpp` is now `patch.tpp_active_lru_filter = true`' : ''}.`);
   lines.push('');
   return lines;
 }
@@ -162,6 +197,7 @@ function referenceBody(): string {
     '',
     ...knobSection(),
     ...rangeSection(),
+    ...versionSection(),
     ...presetSection(),
     ...metricSection(),
     ...unitSection(),

@@ -1,8 +1,9 @@
 // One schema of every knob the language accepts. The checker validates against it, hover and
 // completion read it, and the README's language reference is generated from it, so the three
 // cannot drift apart. Names are the kernel's: sysctl names (`vm.*`, `kernel.*`) and the sysfs
-// paths under /sys/kernel/mm (`transparent_hugepage.*`, `numa.*`). Behaviours that are patch
-// sets or kernel versions rather than knobs live under `model.*`; cost figures under `cost.*`.
+// paths under /sys/kernel/mm (`transparent_hugepage.*`, `numa.*`). Behaviours that are no file
+// but that the kernel version selects live under `model.*` (src/core/versions.ts decides their
+// defaults), proposals that were never merged under `patch.*`, cost figures under `cost.*`.
 
 export type KnobType =
   | { kind: 'int'; min: number; max: number }
@@ -115,31 +116,38 @@ export const KNOBS: readonly Knob[] = [
     doc: 'Whether a huge-page fault may stall in direct compaction and reclaim (always, or madvise for MADV_HUGEPAGE ranges) or only wakes kswapd/kcompactd (defer).',
     kernelName: '/sys/kernel/mm/transparent_hugepage/defrag',
   },
-  {
-    name: 'transparent_hugepage.numa_fallback', type: oneOf('thisnode', 'remote-fallback', 'local-light-then-any'), default: 'local-light-then-any', unit: '',
-    doc: 'Where a MADV_HUGEPAGE fault looks for a huge page: only the local node with compaction and reclaim (4.x, __GFP_THISNODE), any node at once, or light local compaction then any node (5.4+, as 6.1 behaves).',
-    kernelName: 'no knob: __GFP_THISNODE since 077fcf116c8c (thisnode); ac5b2c18911f (remote-fallback); alloc_pages_vma() since 5.4: __GFP_THISNODE|__GFP_NORETRY, then all nodes (local-light-then-any)',
-  },
-  {
-    name: 'transparent_hugepage.split_on_dontneed', type: oneOf('deferred', 'sync'), default: 'deferred', unit: '',
-    doc: 'MADV_DONTNEED on part of a huge page: queue it for the deferred-split shrinker (Linux) or split and free the range at once (the 2021 proposal).',
-    kernelName: 'no knob: deferred_split_huge_page() versus the synchronous-split proposal',
-  },
   // --- tiering -------------------------------------------------------------------------------
   {
     name: 'numa.demotion_enabled', type: { kind: 'bool' }, default: false, unit: '',
     doc: 'Reclaim on a fast-tier node migrates cold pages to the next slower tier instead of swapping or dropping them.',
     kernelName: '/sys/kernel/mm/numa/demotion_enabled',
   },
+  // --- model.*: behaviours the kernel version decides ----------------------------------------
   {
-    name: 'numa.wmark_promo', type: { kind: 'bool' }, default: true, unit: '',
-    doc: 'When a promotion fails for lack of room, kswapd reclaims the fast node up to WMARK_PROMO (high + gap) instead of high.',
-    kernelName: 'WMARK_PROMO, Linux 5.18 (c574bbe91703)',
+    name: 'model.thp_numa_placement', type: oneOf('thisnode', 'remote-fallback', 'local-light-then-any'), default: 'local-light-then-any', unit: '',
+    doc: 'Where a MADV_HUGEPAGE fault looks for a huge page: only the local node with compaction and reclaim (__GFP_THISNODE), any node at once, or light local compaction then any node. The kernel version decides; setting it overrides the version.',
+    kernelName: 'no file: alloc_pages_vma() / vma_alloc_folio() of the version (see the version table)',
   },
   {
-    name: 'numa.promotion_filter', type: oneOf('none', 'hot-threshold', 'tpp'), default: 'hot-threshold', unit: '',
-    doc: 'Which slow-tier hint faults promote: every one, those within the hot threshold (Huang Ying, 5.18+), or a second fault while the page is on the active LRU (TPP).',
-    kernelName: 'none: 5.15; hot-threshold: numa_promotion_tiered / should_numa_migrate_memory() 5.18+; tpp: Al Maruf\'s TPP series',
+    name: 'model.wmark_promo', type: { kind: 'bool' }, default: true, unit: '',
+    doc: 'In tiering mode kswapd balances a fast node to WMARK_PROMO (high + gap) instead of high, leaving room for promotions. The kernel version decides (5.18+); setting it overrides the version.',
+    kernelName: 'no file: WMARK_PROMO in pgdat_balanced(), c574bbe91703 (5.18)',
+  },
+  {
+    name: 'model.promotion_filter', type: oneOf('none', 'hot-threshold'), default: 'hot-threshold', unit: '',
+    doc: 'Which slow-tier hint faults promote: every one (5.18-5.19) or those within the hot threshold, with the rate limit and the threshold adjustment (6.0+). The kernel version decides; setting it overrides the version.',
+    kernelName: 'no file: should_numa_migrate_memory() of the version (see the version table)',
+  },
+  // --- patch.*: proposals that were never merged ----------------------------------------------
+  {
+    name: 'patch.dontneed_sync_split', type: { kind: 'bool' }, default: false, unit: '',
+    doc: 'MADV_DONTNEED on part of a huge page splits it and frees the range at once instead of queueing it for the deferred-split shrinker. A 2021 proposal; never merged.',
+    kernelName: 'unmerged: synchronous THP split on MADV_DONTNEED (2021 proposal, DOMAIN.md debate 4); the posting itself was not found in the archives searched',
+  },
+  {
+    name: 'patch.tpp_active_lru_filter', type: { kind: 'bool' }, default: false, unit: '',
+    doc: 'TPP\'s promotion filter: a demoted page goes to the inactive LRU, a first hint fault only activates it, a second one while active promotes it. Replaces model.promotion_filter when on. Never merged.',
+    kernelName: 'unmerged: "[PATCH 0/5] Transparent Page Placement for Tiered-Memory", Hasan Al Maruf, linux-mm 2021-11-24 (cover.1637778851.git.hasanalmaruf@fb.com)',
   },
   // --- costs ---------------------------------------------------------------------------------
   {
@@ -275,6 +283,46 @@ export function formatRange(r: NumberRange): string {
 }
 
 const BY_NAME = new Map(KNOBS.map((k) => [k.name, k]));
+
+/** What kind of thing a knob name is: a file the kernel has, or a choice of the model. */
+export type KnobKind = 'sysctl' | 'sysfs' | 'debugfs' | 'model' | 'patch' | 'cost';
+
+export const KNOB_KIND_TEXT: Record<KnobKind, string> = {
+  sysctl: 'sysctl file',
+  sysfs: 'sysfs file',
+  debugfs: 'debugfs file',
+  model: 'model choice: a behaviour the kernel version selects, not a file',
+  patch: 'unmerged patch: a proposal no released kernel has',
+  cost: 'model cost: what an event costs in the simulation',
+};
+
+export function knobKind(k: Knob): KnobKind {
+  if (k.name.startsWith('cost.')) return 'cost';
+  if (k.name.startsWith('model.')) return 'model';
+  if (k.name.startsWith('patch.')) return 'patch';
+  if (k.kernelName.startsWith('/proc/sys/')) return 'sysctl';
+  if (k.kernelName.startsWith('/sys/kernel/debug/')) return 'debugfs';
+  return 'sysfs';
+}
+
+/** Names that were renamed because they were not kernel files: old name, new name, and how a
+ *  value carries over (undefined when it is the same). */
+export interface RenamedKnob { old: string; name: string; value?: (old: string) => string }
+
+export const RENAMED_KNOBS: readonly RenamedKnob[] = [
+  { old: 'transparent_hugepage.numa_fallback', name: 'model.thp_numa_placement' },
+  { old: 'transparent_hugepage.split_on_dontneed', name: 'patch.dontneed_sync_split', value: (v) => (v === 'sync' ? 'true' : 'false') },
+  { old: 'numa.wmark_promo', name: 'model.wmark_promo' },
+  { old: 'numa.promotion_filter', name: 'model.promotion_filter' },
+];
+
+/** `numa.promotion_filter = tpp` becomes TPP's unmerged filter, not a value of the model knob. */
+export function renamedSetting(old: string, value: string): { name: string; value: string } | undefined {
+  const r = RENAMED_KNOBS.find((x) => x.old === old);
+  if (!r) return undefined;
+  if (old === 'numa.promotion_filter' && value === 'tpp') return { name: 'patch.tpp_active_lru_filter', value: 'true' };
+  return { name: r.name, value: r.value ? r.value(value) : value };
+}
 
 export function knob(name: string): Knob | undefined {
   return BY_NAME.get(name);

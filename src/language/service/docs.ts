@@ -1,12 +1,14 @@
 // The words of the language explained, for hover and completion. Knob text comes from the
 // schema, so hover says exactly what the checker and the README say.
 
-import { Knob, UNITS, formatKnobValue } from '../schema';
+import { DEFAULT_KERNEL, modelDefaultHistory, requiredVersion } from '../../core/versions';
+import { KNOB_KIND_TEXT, Knob, UNITS, formatKnobValue, knobKind } from '../schema';
 
 export const KEYWORD_DOCS: Record<string, string> = {
   scenario: 'The scenario\'s title: `scenario "..."`.',
   machine: 'The machine: NUMA nodes, SLIT distances, swap; or `machine preset NAME`.',
-  kernel: 'Kernel knobs by their sysctl/sysfs names: `kernel { vm.zone_reclaim_mode = 1 }`.',
+  kernel: 'Kernel knobs by their sysctl/sysfs names: `kernel { vm.zone_reclaim_mode = 1 }`, and the kernel `version`.',
+  version: `The kernel release whose behaviours, defaults and /proc/vmstat counters the run follows: \`version = 5.4\`, \`version = 5.3-rc5\`. Default ${DEFAULT_KERNEL}. A variant can set its own. The README's version table cites the commit behind each difference.`,
   costs: 'Model costs (`cost.*`): what each event costs in the simulation.',
   cgroup: 'A memory cgroup with `memory.max`, `memory.high`, `memory.low`.',
   workload: 'A process: where it runs, its mempolicy and cgroup, and its timed phases.',
@@ -64,7 +66,18 @@ export function knobMarkdown(k: Knob): string {
       : t.kind === 'quantity' ? `${formatKnobValue(k, t.min)} to ${formatKnobValue(k, t.max)}`
         : `${t.min} to ${t.max}`;
   const unit = k.unit ? `\n\nUnit: \`${k.unit}\`` : '';
-  return `**${k.name}**\n\n${k.doc}${unit}\n\nDefault: \`${formatKnobValue(k, k.default)}\`\n\nAllowed: ${allowed}\n\nKernel: \`${k.kernelName}\``;
+  const kind = knobKind(k);
+  const dflt = kind === 'model' ? `Default: the version's (\`${formatKnobValue(k, k.default)}\` on ${DEFAULT_KERNEL})` : `Default: \`${formatKnobValue(k, k.default)}\``;
+  return `**${k.name}** — ${KNOB_KIND_TEXT[kind]}\n\n${k.doc}${unit}\n\n${dflt}\n\nAllowed: ${allowed}\n\nKernel: \`${k.kernelName}\`${versionNote(k)}`;
+}
+
+/** Which versions have the knob, or how its default changes with the version. */
+function versionNote(k: Knob): string {
+  const since = requiredVersion(k.name);
+  if (since) return `\n\nNeeds ${since.replace(/-rc1$/, '')} or later.`;
+  const history = modelDefaultHistory(k.name);
+  if (history.length === 0) return '';
+  return `\n\nBy version: ${history.map((e) => `${e.since} \`${e.value}\`${e.commit ? ` (${e.commit})` : ''}`).join(', ')}.`;
 }
 
 const METRIC_DOCS: Record<string, string> = {
