@@ -28,7 +28,8 @@ describe('core/examples', function () {
       assert.ok(off.summary.remote_access_ratio > 0.5);
     });
     it('zrm-on reclaims the page cache through node reclaim and serves the workload locally', () => {
-      assert.ok(on.summary.vmstat.pgsteal_direct > 0 && on.summary.vmstat.zone_reclaim_success > 0);
+      assert.ok(on.summary.vmstat.pgsteal_direct > 0 && on.summary.vmstat.zone_reclaim_failed >= 0);
+      assert.ok(!('zone_reclaim_success' in on.summary.vmstat), '6.1 has no zone_reclaim_success');
       assert.equal(on.summary.vmstat.pgsteal_kswapd, 0);
       // Most of the workload is local; a share goes remote because node reclaim is not strict:
       // with 32 CPUs faulting, those that find the node's reclaim lock taken fall back.
@@ -138,7 +139,10 @@ describe('core/examples', function () {
     });
     it('without WMARK_PROMO kswapd stops at high and promotions mostly fail', () => {
       const p = vm('promotion');
-      assert.ok(p.pgpromote_candidate > 3 * p.pgpromote_success, `${p.pgpromote_candidate} candidates, ${p.pgpromote_success} promoted`);
+      // 5.18 has no pgpromote_candidate (6.0); with no filter and only the slow tier scanned,
+      // every hint fault is a candidate.
+      assert.equal(p.pgpromote_candidate, undefined);
+      assert.ok(p.numa_hint_faults > 3 * p.pgpromote_success, `${p.numa_hint_faults} hint faults, ${p.pgpromote_success} promoted`);
       // numa_pages_migrated counts only migrations that happened.
       assert.equal(p.numa_pages_migrated, p.pgpromote_success);
       assert.ok(byName(r, 'promotion').events.some((e) => e.kind === 'kswapd_wake' && e.cause.startsWith('promotion failed')));
@@ -151,7 +155,9 @@ describe('core/examples', function () {
       const p = (n: string) => vm(n).pgpromote_success;
       assert.ok(p('hot-threshold') < p('promotion-wmark-promo'));
       assert.ok(p('rate-limit') < p('hot-threshold'));
-      assert.equal(p('no-promotion'), 0);
+      // 5.15: demotion only, no pgpromote_* counters at all; nothing migrated.
+      assert.equal(p('no-promotion'), undefined);
+      assert.equal(vm('no-promotion').numa_pages_migrated, 0);
       // The rate limit (256 MB/s) holds on average.
       assert.ok((p('rate-limit') * 4096) / 1e6 / 114 <= 256 * 1.05);
     });

@@ -52,7 +52,9 @@ describe('core/kernel-data: the model against Linux 6.1 measurements', function 
     it('moves the same counters: zr0 misses, zr1 reclaims directly, bind0 through kswapd', () => {
       const z0 = variant('zr0').summary.vmstat, z1 = variant('zr1').summary.vmstat, b0 = variant('bind0').summary.vmstat;
       assert.ok(z0.numa_miss > 0 && z0.pgsteal_kswapd === 0 && z0.pgsteal_direct === 0);
-      assert.ok(z1.pgsteal_direct > 0 && z1.pgsteal_kswapd === 0 && z1.numa_miss === 0 && z1.zone_reclaim_success > 0);
+      assert.ok(z1.pgsteal_direct > 0 && z1.pgsteal_kswapd === 0 && z1.numa_miss === 0);
+      // 6.1 counts node reclaim failures only (zone_reclaim_success came in 6.12), as measured.
+      assert.ok(!('zone_reclaim_success' in z1) && 'zone_reclaim_failed' in z1);
       assert.ok(b0.pgsteal_kswapd > 0 && b0.numa_miss === 0);
       // The kernel's bind0 runs reclaimed almost all of it through kswapd (97 of 53k pages direct).
       assert.ok(b0.pgsteal_direct < 0.05 * b0.pgsteal_kswapd);

@@ -22,6 +22,8 @@ export function generateScenario(lines = 1000): string {
     '}',
     '',
     'kernel {',
+    // weighted-interleave, one of the policies below, needs 6.9.
+    '  version = 6.9',
     '  kernel.numa_balancing = 2',
     '  numa.demotion_enabled = true',
     '  vm.swappiness = 60',
@@ -50,7 +52,7 @@ export function generateScenario(lines = 1000): string {
     out.push(`  at ${6 + (w % 5)} s  access log${w} sequential rate 100k/s`);
     out.push(`  at 200 s  dontneed heap${w} 1 MiB per 2 MiB`, `  at 300 s  free heap${w}`, `  at 400 s  exit`, '}', '');
   }
-  const knobs = ['vm.swappiness = 10', 'numa.promotion_filter = tpp', 'numa.wmark_promo = off', 'kernel.numa_balancing_hot_threshold_ms = 500 ms', 'transparent_hugepage.defrag = defer'];
+  const knobs = ['vm.swappiness = 10', 'patch.tpp_active_lru_filter = on', 'model.wmark_promo = off', 'kernel.numa_balancing_hot_threshold_ms = 500 ms', 'transparent_hugepage.defrag = defer'];
   const variants: string[] = [];
   for (let v = 0; out.length < lines * 0.9; v++) {
     variants.push(`v${v}`);

@@ -44,7 +44,7 @@ describe('language service: completion', () => {
   it('offers a knob\'s allowed values after KNOB =, in kernel, variants and sweeps', () => {
     assert.deepEqual(labels(completeAt('kernel {\n  transparent_hugepage.defrag = |\n}')), ['always', 'defer', 'defer+madvise', 'madvise', 'never']);
     assert.deepEqual(labels(completeAt('variant v {\n  numa.demotion_enabled = |\n}')), ['true', 'false']);
-    assert.deepEqual(labels(completeAt('sweep numa.promotion_filter = [|')), ['none', 'hot-threshold', 'tpp']);
+    assert.deepEqual(labels(completeAt('sweep model.promotion_filter = [|')), ['none', 'hot-threshold']);
     const d = completeAt('kernel {\n  transparent_hugepage.enabled = |\n}').find((i) => i.label === 'madvise')!;
     assert.match(d.detail!, /default/);
   });
@@ -140,7 +140,7 @@ describe('language service: hover', () => {
   });
 
   it('explains metrics in expectations and returns null on whitespace and strings', () => {
-    assert.match(S.hover(c, at(text, 'zone_reclaim_success', 3))!.markdown, /vmstat counter `zone_reclaim_success`/);
+    assert.match(S.hover(c, at(text, 'zrm-on.pgsteal_direct', 10))!.markdown, /vmstat counter `pgsteal_direct`/);
     assert.match(S.hover(c, at(text, 'remote_access_ratio < 0.01', 3))!.markdown, /Share of accesses/);
     assert.equal(S.hover(c, at(text, '\n\nmachine')), null);
     assert.equal(S.hover(c, at(text, '"zone_reclaim_mode versus', 5)), null);
@@ -171,11 +171,11 @@ describe('language service: definition, references, rename', () => {
     const z = example('zone-reclaim.numa');
     const cz = compile(z);
     assert.deepEqual(S.prepareRename(cz, at(z, 'variant zrm-on', 9)), { span: { start: at(z, 'variant zrm-on', 8), end: at(z, 'variant zrm-on', 14) }, placeholder: 'zrm-on' });
-    const r = S.rename(cz, at(z, 'zrm-on.zone', 1), 'reclaim-on');
+    const r = S.rename(cz, at(z, 'zrm-on.pgsteal', 1), 'reclaim-on');
     assert.ok('edits' in r);
     assert.equal(r.edits.length, 4);
     const renamed = apply(z, r.edits);
-    assert.ok(!renamed.includes('zrm-on.') && renamed.includes('expect reclaim-on.zone_reclaim_success > 0'));
+    assert.ok(!renamed.includes('zrm-on.') && renamed.includes('expect reclaim-on.pgsteal_direct > 0'));
     assert.deepEqual(compile(renamed).diagnostics, []);
   });
 
