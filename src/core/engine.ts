@@ -181,8 +181,8 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
   const firstPhase = sim.workloads.map((w) => (w.spec.phases.length ? w.spec.phases[0].atNs : 0));
   let nextSample = 0;
   let nextTick = duration / 100;
-  const kernel = { version: sim.kernel.version, overrides: scenario.kernel?.overrides ?? [] };
-  const partial = (): VariantResult => ({ name: scenario.variant, kernel, summary: summarize(sim), series: rec.series, events: [...sim.events.events] });
+  const simulated_kernel = { version: sim.kernel.version, overrides: scenario.kernel?.overrides ?? [] };
+  const partial = (): VariantResult => ({ name: scenario.variant, simulated_kernel, summary: summarize(sim), series: rec.series, events: [...sim.events.events] });
 
   rec.sample(0);
   nextSample = scenario.run.sampleNs;
@@ -214,7 +214,7 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
   }
   if (rec.series.t_ms[rec.series.t_ms.length - 1] < round3(duration / 1e6)) rec.sample(duration);
   const summary = summarize(sim);
-  return { name: scenario.variant, kernel, summary, series: rec.series, events: sim.events.finish() };
+  return { name: scenario.variant, simulated_kernel, summary, series: rec.series, events: sim.events.finish() };
 }
 
 /** Pages accounted on each node: free + kernel + every resident page. For invariant checks. */

@@ -46,10 +46,10 @@ export interface KernelVariantInfo {
 
 export interface VariantResult {
   name: string;
-  /** The kernel the variant ran: its version and what the scenario changed from it (model.*
-   *  against the version's default, patches, settings the version lacks). Set by the core;
-   *  optional for results made elsewhere before versions existed. */
-  kernel?: { version: string; overrides: string[] };
+  /** The kernel version the simulation followed (core/versions.ts) and what the scenario changed
+   *  from it (model.* against the version's default, patches, settings the version lacks). Set
+   *  by the core; absent in kernel runs and in results saved before versions existed. */
+  simulated_kernel?: { version: string; overrides: string[] };
   summary: Summary;
   series: Series;
   events: SimEvent[];

@@ -157,7 +157,11 @@ const kernelInfo = v.object({
   repeat: v.pipe(v.number(), v.integer(), v.minValue(1)),
 });
 
-const variant = v.object({ name, summary, series, events: list(event), kernel: v.optional(kernelInfo) });
+/** The kernel version a simulation followed (core/versions.ts): optional, as kernel runs and
+ *  results saved before versions lack it. */
+const simulatedKernel = v.object({ version: name, overrides: list(text) });
+
+const variant = v.object({ name, simulated_kernel: v.optional(simulatedKernel), summary, series, events: list(event), kernel: v.optional(kernelInfo) });
 
 /** Simulated or measured on a real kernel under QEMU. */
 const source = v.variant('kind', [

@@ -43,7 +43,7 @@ describe('cli/run', function () {
     assert.deepEqual(result.variants.map((v) => v.name), ['zr1']);
     assert.ok(result.variants[0].summary.vmstat.pgsteal_direct > 0);
     // The fixture sets no version: 6.1, whose /proc/vmstat has no zone_reclaim_success.
-    assert.deepEqual(result.variants[0].kernel, { version: '6.1', overrides: [] });
+    assert.deepEqual(result.variants[0].simulated_kernel, { version: '6.1', overrides: [] });
     assert.ok(!('zone_reclaim_success' in result.variants[0].summary.vmstat));
     await capture([zr, '--variant', 'zr1', '--format', 'json', '--out', file]);
     assert.equal(readFileSync(file, 'utf8'), first);

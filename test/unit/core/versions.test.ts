@@ -211,8 +211,8 @@ run { duration = 4 s  sample = 50 ms  seed = 3 }
   it('demotion (5.15): before, demotion_enabled is a backport the result lists, and pgdemote_* are absent', () => {
     const { results, diagnostics, text } = atVersions(TIERED('  numa.demotion_enabled = true'), ['5.14', '5.15', '5.17']);
     groups(results, [['5.14', '5.15', '5.17']]);
-    assert.deepEqual(results.get('5.14')!.kernel!.overrides, ['numa.demotion_enabled (backported: needs 5.15)']);
-    assert.deepEqual(results.get('5.15')!.kernel!.overrides, []);
+    assert.deepEqual(results.get('5.14')!.simulated_kernel!.overrides, ['numa.demotion_enabled (backported: needs 5.15)']);
+    assert.deepEqual(results.get('5.15')!.simulated_kernel!.overrides, []);
     assert.ok(!('pgdemote_kswapd' in results.get('5.14')!.summary.vmstat));
     assert.ok(results.get('5.15')!.summary.vmstat.pgdemote_kswapd > 0);
     const d = diagnostics.filter((x) => x.code === 'version-lacks');
@@ -224,7 +224,7 @@ run { duration = 4 s  sample = 50 ms  seed = 3 }
   it('tiering mode and WMARK_PROMO (5.18): 5.17 backports mode 2 without WMARK_PROMO; 5.18 adds both and pgpromote_success', () => {
     const { results } = atVersions(TIERED('  numa.demotion_enabled = true\n  kernel.numa_balancing = 2'), ['5.17', '5.18', '5.19']);
     groups(results, [['5.17'], ['5.18', '5.19']]);
-    assert.deepEqual(results.get('5.17')!.kernel!.overrides, ['kernel.numa_balancing=2 (backported: needs 5.18)']);
+    assert.deepEqual(results.get('5.17')!.simulated_kernel!.overrides, ['kernel.numa_balancing=2 (backported: needs 5.18)']);
     assert.ok(!('pgpromote_success' in results.get('5.17')!.summary.vmstat) && 'pgpromote_success' in results.get('5.18')!.summary.vmstat);
     const promoWakes = (v: string) => results.get(v)!.events.filter((e) => e.kind === 'kswapd_wake' && e.cause.startsWith('promotion failed')).length;
     assert.ok(results.get('5.18')!.summary.vmstat.pgpromote_success > 0);
@@ -258,7 +258,7 @@ run { duration = 4 s  sample = 50 ms  seed = 3 }
     const text = `scenario "w"\n${TWO_NODES}workload w { node = 0\n  mempolicy = weighted-interleave(0:3, 1:1)\n  at 0 s alloc a 1 GiB\n}\nrun { duration = 1 s }\n`;
     const { results, diagnostics } = atVersions(text, ['6.8', '6.9']);
     groups(results, [['6.8', '6.9']]);
-    assert.deepEqual(results.get('6.8')!.kernel!.overrides, ['weighted-interleave (backported: needs 6.9)']);
+    assert.deepEqual(results.get('6.8')!.simulated_kernel!.overrides, ['weighted-interleave (backported: needs 6.9)']);
     assert.ok(diagnostics.some((d) => d.code === 'version-lacks' && /weighted-interleave needs 6\.9 or later; version is 6\.8/.test(d.message)));
     const res = results.get('6.9')!.summary.workloads[0].resident_kB_by_node;
     assert.ok(res['0'] > 2.5 * res['1'] && res['0'] < 3.5 * res['1']);
@@ -277,7 +277,7 @@ run { duration = 4 s  sample = 50 ms  seed = 3 }
   it('the version a result names is the variant\'s, and 6.1 when the file sets none', () => {
     const c = compile(`scenario "x"\n${TWO_NODES}workload w { node = 0\n  at 0 s alloc a 64 MiB\n}\nrun { duration = 1 s }\n`);
     const r = runScenarioSet(c.set!);
-    assert.deepEqual(r.variants[0].kernel, { version: '6.1', overrides: [] });
+    assert.deepEqual(r.variants[0].simulated_kernel, { version: '6.1', overrides: [] });
     assert.equal(kernelBehaviour('6.1').explicitTiers, true);
   });
 });
