@@ -4,6 +4,7 @@
 
 import type { KnobValue, Phase, Scenario } from '../language/model';
 import { KNOBS } from '../language/schema';
+import { DEFAULT_KERNEL, OLDEST_KERNEL, kernelBehaviour, versionModelDefaults } from '../core/versions';
 
 /** Guest memory is handed out in memory blocks (128 MiB on x86-64): a node that is not a whole
  *  number of blocks would share a block with its neighbour, and a dax/kmem node could not be
@@ -87,16 +88,29 @@ const atLeast = (release: string, major: number, minor: number) => {
   return a > major || (a === major && b >= minor);
 };
 
-/** What a stock kernel of this release does for the settings that are behaviours, not files. */
+/** The version table's name for a release ("6.1.0-57-amd64" -> "6.1"), at least its oldest. */
+function tableVersion(release: string): string {
+  const [a, b] = releaseVersion(release);
+  return atLeast(release, 4, 0) ? `${a}.${b}` : OLDEST_KERNEL;
+}
+
+/** What a stock kernel of this release does for the settings that are behaviours, not files:
+ *  the version table's model.* defaults; no released kernel has a patch.* proposal. */
 function builtIn(name: string, release: string): KnobValue | undefined {
-  switch (name) {
-    // alloc_pages_vma(): __GFP_THISNODE|__GFP_NORETRY first, then any node, since 5.4 (cc638f329ef6).
-    case 'transparent_hugepage.numa_fallback': return atLeast(release, 5, 4) ? 'local-light-then-any' : 'thisnode';
-    case 'transparent_hugepage.split_on_dontneed': return 'deferred';
-    case 'numa.wmark_promo': return atLeast(release, 5, 18);
-    case 'numa.promotion_filter': return atLeast(release, 5, 18) ? 'hot-threshold' : 'none';
-    default: return undefined;
-  }
+  if (name.startsWith('patch.')) return false;
+  if (name.startsWith('model.')) return versionModelDefaults(tableVersion(release))[name];
+  return undefined;
+}
+
+/** Whether the scenario's `version` differs from the guest's release in a behaviour no knob
+ *  carries (the model.* knobs are compared one by one below) that this scenario exercises. */
+function versionMatters(version: string, release: string, s: Scenario): boolean {
+  const want = kernelBehaviour(version), guest = kernelBehaviour(tableVersion(release));
+  const phases = s.workloads.flatMap((w) => w.phases);
+  const hugeDontneed = phases.some((p) => p.kind === 'dontneed') && phases.some((p) => p.kind === 'alloc' && p.hugepage);
+  const declaredTiers = s.machine.nodes.some((n) => n.tier !== (n.cpus.length ? 0 : 1));
+  return (hugeDontneed && (want.deferredSplit !== guest.deferredSplit || (s.cgroups.length > 0 && want.memcgDeferredSplit !== guest.memcgDeferredSplit)))
+    || (declaredTiers && want.explicitTiers !== guest.explicitTiers);
 }
 
 /** Whether a behaviour setting can change what this scenario does at all. */
@@ -105,10 +119,11 @@ function settingMatters(name: string, s: Scenario): boolean {
   const hugeRegions = new Set(phases.filter((p) => p.kind === 'alloc' && p.hugepage).map((p) => (p as { region: string }).region));
   const tiering = (Number(s.knobs['kernel.numa_balancing']) & 2) !== 0 && s.machine.nodes.some((n) => n.tier > 0);
   switch (name) {
-    case 'transparent_hugepage.numa_fallback': return hugeRegions.size > 0 && s.knobs['transparent_hugepage.enabled'] !== 'never';
-    case 'transparent_hugepage.split_on_dontneed': return phases.some((p) => p.kind === 'dontneed' && hugeRegions.has(p.region));
-    case 'numa.wmark_promo':
-    case 'numa.promotion_filter': return tiering;
+    case 'model.thp_numa_placement': return hugeRegions.size > 0 && s.knobs['transparent_hugepage.enabled'] !== 'never';
+    case 'patch.dontneed_sync_split': return phases.some((p) => p.kind === 'dontneed' && hugeRegions.has(p.region));
+    case 'model.wmark_promo':
+    case 'model.promotion_filter':
+    case 'patch.tpp_active_lru_filter': return tiering;
     default: return true;
   }
 }
@@ -143,6 +158,12 @@ export function planScenario(s: Scenario, release: string): KernelPlan {
   if (cpuCount !== vcpus) notApplied.push({ setting: `${cpuCount} CPUs`, reason: `one guest CPU per node with CPUs (${vcpus} in all); a workload runs on the CPUs of its nodes`, matters: false });
   notApplied.push({ setting: 'node latency and bandwidth', reason: 'QEMU does not slow remote memory: avg_access_ns is the scenario\'s latency matrix applied to the kernel\'s placement of the accessed pages', matters: false });
   if (m.swap) notApplied.push({ setting: 'swap latency and bandwidth', reason: 'swap is a virtio disk backed by a host file', matters: false });
+
+  // --- the version: the guest runs its own release whatever the scenario says
+  const version = s.kernel?.version ?? DEFAULT_KERNEL;
+  if (tableVersion(release) !== version) {
+    notApplied.push({ setting: `version = ${version}`, reason: `the guest runs Linux ${release}`, matters: versionMatters(version, release, s) });
+  }
 
   // --- knobs
   const knobs: KnobWrite[] = [];
