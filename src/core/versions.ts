@@ -86,12 +86,12 @@ export const VERSION_TABLE: readonly VersionRow[] = [
   {
     id: 'watermark-boost',
     title: 'Watermark boosting after external fragmentation',
-    governs: 'no setting of the language (vm.watermark_boost_factor is not modelled)',
+    governs: 'vm.watermark_boost_factor',
     eras: [
       { since: '5.0', value: 'yes', commit: '1c30844d2dfe', note: 'mm: reclaim small amounts of memory when an external fragmentation event occurs: vm.watermark_boost_factor, default 15000.' },
     ],
     certainty: 'Id and release verified (later fixes cite it).',
-    modelled: 'not simulated in any version: the model has no migratetypes, so nothing boosts a watermark; results do not depend on this row',
+    modelled: 'not simulated in any version: the model has no migratetypes, so nothing boosts a watermark and simulated results do not depend on this row; the knob is written to a real kernel by the kernel runner, and before 5.0 it is a setting the kernel lacks (warned)',
   },
   {
     id: 'deferred-split',
@@ -281,6 +281,7 @@ export interface Requirement {
 }
 
 export const SETTING_REQUIREMENTS: Record<string, string> = {
+  'vm.watermark_boost_factor': 'watermark-boost',
   'numa.demotion_enabled': 'demotion',
   'kernel.numa_balancing=2': 'tiering-mode',
   'kernel.numa_balancing=3': 'tiering-mode',
