@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { bufferedSink, writeFileSafely, WriteRefused } from '../../../src/io/safeWrite';
@@ -120,6 +121,28 @@ describe('io/safeWrite', () => {
     assert.ok(fs.lstatSync(dev).isCharacterDevice());
     refuses(dev, /character device, not a regular file/, { devices: false });
     assert.deepEqual(leftovers(dir, ['null']), []);
+  });
+
+  it('refuses a socket and a block device, which stay what they were', async function () {
+    const sock = path.join(dir, 'listen.sock');
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(sock, resolve));
+    try {
+      const before = fingerprint(sock);
+      refuses(sock, /is a socket/);
+      assert.equal(fingerprint(sock), before);
+      assert.ok(fs.lstatSync(sock).isSocket());
+    } finally {
+      server.close();
+    }
+    if (!isRoot) {
+      this.test!.title += ' (block device part skipped: mknod needs root; CI runs as root)';
+      return;
+    }
+    const blk = path.join(dir, 'loop');
+    assert.equal(spawnSync('mknod', [blk, 'b', '7', '0']).status, 0, 'mknod b 7 0');
+    refuses(blk, /is a block device/);
+    assert.ok(fs.lstatSync(blk).isBlockDevice());
   });
 
   it('bufferedSink hands on whole chunks in order, flushing at the size and at the end', () => {
