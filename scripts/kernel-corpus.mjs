@@ -25,9 +25,8 @@ const OUT = path.join(ROOT, 'test/fixtures/kernel-data');
 
 /** Sampling step of the kernel timeline after resampling every boot onto one grid, s. */
 const GRID_S = 0.5;
-/** Step and end of a timeline measured in units of its allocation's duration. */
-const GRID_PROGRESS = 0.1;
-const MAX_PROGRESS = 2;
+/** Step of a timeline measured in shares of its allocation. */
+const GRID_ALLOCATED = 0.1;
 
 const r1 = (x) => Math.round(x * 10) / 10;
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -51,24 +50,31 @@ function argsOf(dir) {
 }
 
 /** Timeline lines "t n0free n0file n0anon n1... counters..." of every boot, resampled onto one
- *  grid. With `durations` (each boot's allocation time, s) the grid is in units of that time
- *  (progress through the allocation, GRID_PROGRESS apart): the guest's speed under TCG varies
- *  several-fold with the host's load, and this compares the order of events, not the host. */
-function timeline(boots, prefix, nodes, durations = null) {
-  const per = boots.map((b, i) => {
+ *  grid. With `allocMB` the grid is the share of the phase's allocation done (from the growth of
+ *  AnonPages over all nodes), GRID_ALLOCATED apart: the guest's speed under TCG varies several-
+ *  fold with the host's load and even within a phase (a first touch of guest memory the host never
+ *  backed costs about three times a reused page), so placement is compared at the same point of
+ *  the allocation, not at the same second. Without, the grid is seconds, GRID_S apart. */
+function timeline(boots, prefix, nodes, allocMB = null) {
+  const per = boots.map((b) => {
     const tl = get(b, `${prefix}.tl`) ?? {};
     const rows = Object.keys(tl).filter((k) => /^\d+$/.test(k)).sort().map((k) => String(tl[k]).trim().split(/\s+/).map(Number));
-    // A boot killed by the OOM killer has no allocation time: its timeline ends with the kill.
-    const scale = durations ? 1 / Math.max(0.05, durations[i] ?? rows[rows.length - 1]?.[0] ?? 1) : 1;
-    return rows.map((r) => [r[0] * scale, ...r.slice(1)]);
+    if (!allocMB || rows.length === 0) return rows;
+    const anon = (r) => Array.from({ length: nodes }, (_, n) => r[3 + n * 3]).reduce((a, b) => a + b, 0);
+    const a0 = anon(rows[0]);
+    let done = 0;
+    return rows.map((r) => {
+      done = Math.max(done, (anon(r) - a0) / (allocMB * 1024));
+      return [done, ...r.slice(1)];
+    });
   }).filter((rows) => rows.length >= 2);
   if (per.length === 0) return null;
-  const step = durations ? GRID_PROGRESS : GRID_S;
-  const end = Math.min(durations ? MAX_PROGRESS : Infinity, ...per.map((rows) => rows[rows.length - 1][0]));
+  const step = allocMB ? GRID_ALLOCATED : GRID_S;
+  const end = Math.min(allocMB ? 1 : Infinity, ...per.map((rows) => rows[rows.length - 1][0]));
   const t_s = [];
   for (let t = 0; t <= end + 1e-9; t += step) t_s.push(Math.round(t * 100) / 100);
   const at = (rows, col, t) => {
-    let i = rows.findIndex((r) => r[0] >= t);
+    let i = rows.findIndex((r) => r[0] >= t - 1e-9);
     if (i < 0) i = rows.length - 1;
     if (i === 0) return rows[0][col];
     const [a, b] = [rows[i - 1], rows[i]];
@@ -86,7 +92,7 @@ function timeline(boots, prefix, nodes, durations = null) {
     const c = keys.indexOf(name);
     return c < 0 ? null : per.map((rows) => rows[rows.length - 1][1 + nodes * 3 + c] - rows[0][1 + nodes * 3 + c]);
   };
-  return { t_s, series, pswpout: counterAt('pswpout'), unit: durations ? 'progress' : 's' };
+  return { t_s, series, pswpout: counterAt('pswpout'), unit: allocMB ? 'allocated' : 's', alloc_MB: allocMB };
 }
 
 function counters(boots, deltaPath, names) {
@@ -146,7 +152,7 @@ function zrCase(name, boots, args) {
   const anonMB = Math.round(mean(boots.map((b) => z(b).anon.size_MB)));
   const readS = mean(boots.map((b) => z(b).cache.phase_s));
   const start = ceilHalf(secs(fileMB * 256, 'cost.file_read') + 1);
-  const tl = timeline(boots, 'zr.anon', m.nodeMB.length, boots.map((b) => z(b).anon.touch_s ?? z(b).anon.phase_s));
+  const tl = timeline(boots, 'zr.anon', m.nodeMB.length, anonMB);
   const oom = boots.map((b) => (z(b).oom_kills ?? 0) > 0 || z(b).anon.killed === 1);
   const placement = [];
   for (let n = 0; n < m.nodeMB.length; n++) {
@@ -169,7 +175,6 @@ ${memcg}workload reader {
 workload app {
   cpus = ${cpu}
 ${policy ? `  mempolicy = ${policy}\n` : ''}${kv.MEMCG_MAX_MB ? '  cgroup = w\n' : ''}  at ${start} s  alloc anon ${anonMB} MiB
-  at ${start} s  access anon uniform rate 1M/s
 }
 
 run {
@@ -185,7 +190,7 @@ run {
     measured: {
       phase: { name: 'anon', model_start_s: start, counters_from_s: start, kernel_s: r1(mean(boots.map((b) => z(b).anon.touch_s))), pages: anonMB * 256 },
       costs: { file_read_s: r1(readS), file_pages: fileMB * 256, anon_touch_s: boots.map((b) => z(b).anon.touch_s), anon_pages: anonMB * 256 },
-      placement, timeline: tl && { unit: tl.unit, workload: 'app', t_s: tl.t_s, series: tl.series }, counters: c, oom,
+      placement, timeline: tl && { unit: tl.unit, workload: 'app', alloc_MB: tl.alloc_MB, t_s: tl.t_s, series: tl.series }, counters: c, oom,
     },
   };
 }
@@ -203,7 +208,7 @@ function thpCase(name, boots, args) {
   const dnAt = ceilHalf(fragCost + 0.5);
   const plugAt = ceilHalf(dnAt + 1);
   const start = ceilHalf(plugAt + secs(plugMB / 2, 'cost.thp_fault') + 1);
-  const tl = timeline(boots, 'thp.fault', m.nodeMB.length, boots.map((b) => t(b).fault.touch_s ?? t(b).fault.phase_s));
+  const tl = timeline(boots, 'thp.fault', m.nodeMB.length, faultMB);
   const placement = [];
   for (let n = 0; n < m.nodeMB.length; n++) {
     placement.push({ what: `region on node ${n}`, workload: 'app', node: n, MB: boots.map((b) => t(b).fault.thp[`n${n}_MB`]) });
@@ -239,7 +244,7 @@ run {
     measured: {
       phase: { name: 'thp fault', model_start_s: start, counters_from_s: start, kernel_s: r1(mean(boots.map((b) => t(b).fault.touch_s))) },
       costs: { thp_touch_s: boots.map((b) => t(b).fault.touch_s), thp_faults: faultMB / 2 },
-      placement, timeline: tl && { unit: tl.unit, workload: 'app', t_s: tl.t_s, series: tl.series }, counters: c,
+      placement, timeline: tl && { unit: tl.unit, workload: 'app', alloc_MB: tl.alloc_MB, t_s: tl.t_s, series: tl.series }, counters: c,
       oom: boots.map(() => false),
     },
   };

@@ -45,9 +45,10 @@ export interface KernelCase {
   node_MB: number[];
   phase: { name: string; model_start_s: number; counters_from_s: number };
   placement: { what: string; node: number; workload?: string; field?: string; at_s?: number; MB: number[] }[];
-  /** `unit` 's': t_s are seconds from the phase's start; 'progress': multiples of the time the
-   *  phase's allocation (by `workload`) took, in the kernel per boot and in the model. */
-  timeline: { unit: 's' | 'progress'; workload?: string; t_s: number[]; series: { node: number; field: string; workload?: string; MB: number[][] }[] } | null;
+  /** `unit` 's': t_s are seconds from the phase's start; 'allocated': shares of the phase's
+   *  allocation of `alloc_MB` by `workload` done (in the kernel from AnonPages, in the model from
+   *  the workload's resident memory). */
+  timeline: { unit: 's' | 'allocated'; workload?: string; alloc_MB?: number; t_s: number[]; series: { node: number; field: string; workload?: string; MB: number[][] }[] } | null;
   counters: Record<string, number[]>;
   oom: boolean[];
 }
@@ -87,14 +88,18 @@ function modelMB(v: VariantResult, q: { node: number; workload?: string; field?:
   return (n as unknown as Record<string, number[]>)[q.field!][i] / 1024;
 }
 
-/** Seconds the model took, from `fromS`, to fault in 99% of the most a workload ever held. */
-function allocationSeconds(v: VariantResult, workload: string, fromS: number): number {
+/** Sample index, from `fromS` on, at which a workload holds a share of `allocMB` (its peak, if it
+ *  never gets there: an OOM kill or a failed allocation). */
+function allocatedIndex(v: VariantResult, workload: string, allocMB: number, fromS: number): (share: number) => number {
   const mine = v.series.workloads.filter((w) => w.name === workload);
-  const total = v.series.t_ms.map((_, i) => mine.reduce((s, w) => s + w.resident_kB[i], 0));
-  const peak = Math.max(0, ...total);
+  const total = v.series.t_ms.map((_, i) => mine.reduce((s, w) => s + w.resident_kB[i], 0) / 1024);
   const i0 = sampleIndex(v, fromS);
-  const i = total.findIndex((x, j) => j >= i0 && x >= 0.99 * peak);
-  return Math.max(0.1, (v.series.t_ms[i < 0 ? total.length - 1 : i] - v.series.t_ms[i0]) / 1000);
+  let peak = i0;
+  for (let i = i0; i < total.length; i++) if (total[i] > total[peak]) peak = i;
+  return (share) => {
+    for (let i = i0; i <= peak; i++) if (total[i] - total[i0] >= share * allocMB - 1e-6) return i;
+    return peak;
+  };
 }
 
 function counterDelta(v: VariantResult, name: string, fromS: number): number {
@@ -139,21 +144,23 @@ export function compareCase(k: KernelCase, v: VariantResult): Row[] {
   }
 
   if (k.timeline) {
-    const scale = k.timeline.unit === 'progress' ? allocationSeconds(v, k.timeline.workload!, k.phase.model_start_s) : 1;
-    const unit = k.timeline.unit === 'progress' ? ` x ${scale.toFixed(2)} s` : ' s';
-    for (const s of k.timeline.series) {
+    const tl = k.timeline;
+    const index = tl.unit === 'allocated'
+      ? allocatedIndex(v, tl.workload!, tl.alloc_MB!, k.phase.model_start_s)
+      : (t: number) => sampleIndex(v, k.phase.model_start_s + t);
+    const unit = tl.unit === 'allocated' ? ' allocated' : ' s';
+    for (const s of tl.series) {
       const tol = PLACEMENT_TOLERANCE * k.node_MB[s.node];
       let worst = 0;
-      let worstT = 0;
+      let worstJ = 0;
       let worstM = 0;
-      k.timeline.t_s.forEach((t, j) => {
-        const m = modelMB(v, s, sampleIndex(v, k.phase.model_start_s + t * scale));
+      tl.t_s.forEach((t, j) => {
+        const m = modelMB(v, s, index(t));
         const err = outside(m, s.MB.map((b) => b[j]));
-        if (err > worst) [worst, worstT, worstM] = [err, t, m];
+        if (err > worst || j === 0) [worst, worstJ, worstM] = [err, j, m];
       });
-      const j = k.timeline.t_s.indexOf(worstT);
-      const what = `${s.workload ? `${s.workload} set` : s.field} on node ${s.node} over ${k.timeline.t_s.length} samples`;
-      row('timeline', what, `${fmt(worstM)} MB at +${worstT}${unit}`, `${range(s.MB.map((b) => b[j]))} MB`, `${fmt(worst)} MB`, worst <= tol);
+      const what = `${s.workload ? `${s.workload} set` : s.field} on node ${s.node} over ${tl.t_s.length} samples`;
+      row('timeline', what, `${fmt(worstM)} MB at ${tl.t_s[worstJ]}${unit}`, `${range(s.MB.map((b) => b[worstJ]))} MB`, `${fmt(worst)} MB`, worst <= tol);
     }
   }
 
