@@ -11,7 +11,7 @@ const lines = arg('--lines', 1000);
 const entry = `
 export { parse } from './src/language/parser';
 export { check } from './src/language/checker';
-export { generateScenario } from './test/unit/language/generate';
+export { generateScenario, GENERATED_BUDGET } from './test/unit/language/generate';
 `;
 const bundle = await esbuild.build({
   stdin: { contents: entry, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'warning',
@@ -21,7 +21,7 @@ const lang = await import(`data:text/javascript;base64,${Buffer.from(bundle.outp
 const text = lang.generateScenario(lines);
 const once = () => {
   const parsed = lang.parse(text);
-  return lang.check(parsed.file, parsed.diagnostics);
+  return lang.check(parsed.file, parsed.diagnostics, { budget: lang.GENERATED_BUDGET });
 };
 const first = once();
 const errors = first.diagnostics.filter((d) => d.severity === 'error');

@@ -13,7 +13,7 @@ import { unknownOption } from './args';
 import { bufferedSink, planWrite, writeFileSafely, writeProblem, type Sink } from '../io/safeWrite';
 import { writeJson } from '../io/jsonStream';
 
-const USAGE = `usage: numa-lab run FILE [--variant NAME]... [--format table|json|csv] [--out PATH] [--seed N] [--scale FACTOR]
+const USAGE = `usage: numa-lab run FILE [--variant NAME]... [--format table|json|csv] [--out PATH] [--seed N] [--scale FACTOR] [--budget FACTOR]
   --variant NAME   run only this variant (repeatable)
   --format F       table (default), json (one RunResult document) or csv (one row per variant)
   --out PATH       write the output to PATH instead of stdout: a new file, a regular file (replaced
@@ -22,6 +22,8 @@ const USAGE = `usage: numa-lab run FILE [--variant NAME]... [--format table|json
   --seed N         override the scenario's seed (0 to 4294967295)
   --scale FACTOR   multiply every memory size, file size, cgroup limit and byte rate (1/128, 0.25, 16);
                    warns when a region falls below its page size or a knob rounds to 0
+  --budget FACTOR  multiply the budget a scenario must fit before it runs (result size, simulation
+                   work, workloads; see docs/syntax.md): --budget 4 admits four times as much
 `;
 
 interface RunArgs {
@@ -31,14 +33,15 @@ interface RunArgs {
   out: string | null;
   seed: number | null;
   scale: number | null;
+  budget: number;
 }
 
-const OPTIONS = ['--variant', '--format', '--out', '--seed', '--scale', '--help', '-h'];
+const OPTIONS = ['--variant', '--format', '--out', '--seed', '--scale', '--budget', '--help', '-h'];
 /** The seed is a 32-bit value, as in the scenario's `run { seed = N }`. */
 const MAX_SEED = 2 ** 32 - 1;
 
 function parseArgs(args: string[]): RunArgs | string {
-  const r: RunArgs = { file: '', variants: [], format: 'table', out: null, seed: null, scale: null };
+  const r: RunArgs = { file: '', variants: [], format: 'table', out: null, seed: null, scale: null, budget: 1 };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = () => {
@@ -63,6 +66,11 @@ function parseArgs(args: string[]): RunArgs | string {
         const s = parseScale(v);
         if (s === null) return `--scale needs a positive factor like 1/128 or 0.25, not '${v}'`;
         r.scale = s;
+      } else if (a === '--budget') {
+        const v = value();
+        const b = Number(v);
+        if (!/^\d+(\.\d+)?$/.test(v) || !(b > 0)) return `--budget needs a positive factor like 4 or 2.5, not '${v}'`;
+        r.budget = b;
       } else if (a === '--help' || a === '-h') return 'help';
       else if (a.startsWith('-')) return unknownOption(a, OPTIONS);
       else if (r.file) return `only one FILE may be given (got '${r.file}' and '${a}')`;
@@ -118,13 +126,13 @@ export function formatCsv(result: RunResult): string {
 
 /** FILE, checked, with --variant verified and --seed and --scale applied; or, after saying why
  *  not on stderr, the exit code (1 for a scenario with errors, 2 for the rest). */
-export function prepareScenarioSet(command: string, file: string, opts: { variants: string[]; seed?: number | null; scale: number | null }): ScenarioSet | number {
+export function prepareScenarioSet(command: string, file: string, opts: { variants: string[]; seed?: number | null; scale: number | null; budget?: number }): ScenarioSet | number {
   const read = readScenarioFile(file);
   if (!read.ok) {
     process.stderr.write(`${file}: ${read.message}\n`);
     return 2;
   }
-  const c = compile(read.text, file);
+  const c = compile(read.text, file, { budget: opts.budget });
   const lines = new LineMap(read.text);
   const errors = c.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !c.set) {

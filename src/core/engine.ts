@@ -2,6 +2,7 @@
 // memory size. Each step: NUMA scans that are due, every workload's faults, I/O and accesses,
 // then kswapd with the time left in the step; samples every `run.sample`.
 
+import { stepNs } from '../language/budget';
 import type { Scenario } from '../language/model';
 import { round3 } from './events';
 import type { NodeMeminfo, Series, Summary, VariantResult, WorkloadSummary } from './result';
@@ -12,10 +13,6 @@ import { SAMPLED_COUNTERS, type VmstatCounter } from './vmstat';
 import { kswapdRun } from './vmscan';
 import { stepWorkload } from './workload';
 
-/** Longest step: short enough for watermark gaps to be crossed a few times per sample. */
-const MAX_STEP_NS = 50e6;
-/** At most this many steps per run, whatever its duration. */
-const MAX_STEPS = 20000;
 
 export class CancelledError extends Error {
   constructor() {
@@ -162,18 +159,13 @@ function summarize(sim: Sim): Summary {
   };
 }
 
-export function stepNs(scenario: Scenario): number {
-  const d = scenario.run.durationNs;
-  return Math.max(Math.min(scenario.run.sampleNs, MAX_STEP_NS), d / MAX_STEPS, 1e6);
-}
-
 /** Runs one resolved scenario (one variant) to the end. */
 export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): VariantResult {
   const sim = new Sim(scenario);
   buildWorkloads(sim, scenario);
   const rec = new Recorder(sim);
   const duration = scenario.run.durationNs;
-  const dt = stepNs(scenario);
+  const dt = stepNs(scenario.run);
   sim.dtNs = dt;
   const N = sim.nodes.length;
   const load = new Float64Array(N);

@@ -6,6 +6,7 @@
 import type * as A from './ast';
 import { Diagnostic, Fix, diagnostic, closest } from './diagnostics';
 import { checkMetric, metricUnit } from './metrics';
+import { budgetProblems, estimateBudget } from './budget';
 import * as M from './model';
 import { COST_PRESETS, PRESETS, PresetNode } from './presets';
 import { Dimension, KNOBS, Knob, NumberRange, RANGES, UNITS, defaultKnobs, knob as findKnob, formatRange, unitDimension } from './schema';
@@ -65,9 +66,15 @@ export function limitProblems(s: M.Scenario): string[] {
     .map((n) => `node ${n.id} would have ${fmtBytes(n.memoryBytes)} of memory; a node has ${formatRange(RANGES.nodeMemory)}`);
 }
 
+export interface CheckOptions {
+  /** Multiplies the default budget (budget.ts): `--budget 4` admits four times the result size
+   *  and simulation work. */
+  budget?: number;
+}
+
 /** Entry point: check a parsed file. */
-export function check(file: A.FileNode, parseDiagnostics: Diagnostic[] = []): CheckResult {
-  const c = new Checker(file);
+export function check(file: A.FileNode, parseDiagnostics: Diagnostic[] = [], options: CheckOptions = {}): CheckResult {
+  const c = new Checker(file, options.budget ?? 1);
   c.run();
   const hasErrors = parseDiagnostics.some((d) => d.severity === 'error') || c.diagnostics.some((d) => d.severity === 'error');
   return { set: hasErrors ? null : c.set, diagnostics: c.diagnostics, symbols: c.symbols };
@@ -100,7 +107,7 @@ class Checker {
   private expects: A.ExpectItem[] = [];
   private nodeIds: number[] = [];
 
-  constructor(private readonly file: A.FileNode) {}
+  constructor(private readonly file: A.FileNode, private readonly budget: number) {}
 
   /** For the version checks in versioning.ts. */
   private readonly reporter: Reporter = {
@@ -163,6 +170,18 @@ class Checker {
     const expectations = this.checkExpectations(variantNames, baseScenario, scenarios);
     this.checkTiering(scenarios);
     if (baseScenario) this.set = { title: this.title, variants: scenarios, sweeps, expectations };
+    if (this.set) this.checkBudget(this.set);
+  }
+
+  /** Over budget is an error at the run block (or the file's first item when there is none),
+   *  so check, the editor and run all refuse it before anything runs. */
+  private checkBudget(set: M.ScenarioSet): void {
+    const problems = budgetProblems(estimateBudget(set), this.budget);
+    if (problems.length === 0) return;
+    const run = this.file.items.find((i): i is A.SettingsBlock => i.kind === 'settings' && i.keyword.text === 'run');
+    const first = this.file.items[0];
+    const span = run?.keyword ?? (first && 'keyword' in first ? first.keyword : { start: 0, end: 0 });
+    for (const p of problems) this.error(span, p, 'budget');
   }
 
   // --- collection: one pass over the items, duplicates reported --------------------------------

@@ -2,7 +2,7 @@
 // editor dependency; the CLI, the tests, the simulation worker and the extension all use this.
 
 import type { FileNode } from './ast';
-import { check, SymbolRef } from './checker';
+import { check, CheckOptions, SymbolRef } from './checker';
 import { Diagnostic } from './diagnostics';
 import type { ScenarioSet } from './model';
 import { parse } from './parser';
@@ -22,7 +22,7 @@ export interface Compilation {
  *  checking stays interactive. */
 export const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
 
-export function compile(text: string, fileName = 'scenario.numa'): Compilation {
+export function compile(text: string, fileName = 'scenario.numa', options: CheckOptions = {}): Compilation {
   if (text.length > MAX_SOURCE_BYTES) {
     const d: Diagnostic = { severity: 'error', code: 'too-large', start: 0, end: 0, fixes: [],
       message: `the file is ${(text.length / 1048576).toFixed(1)} MiB; scenarios are limited to ${MAX_SOURCE_BYTES / 1048576} MiB` };
@@ -31,7 +31,7 @@ export function compile(text: string, fileName = 'scenario.numa'): Compilation {
   const parsed = parse(text);
   let checked: ReturnType<typeof check>;
   try {
-    checked = check(parsed.file, parsed.diagnostics);
+    checked = check(parsed.file, parsed.diagnostics, options);
   } catch (e) {
     // A checker bug must not take the editor or the CLI down; the mutation tests call check()
     // directly so such a bug still fails a test.
@@ -47,7 +47,9 @@ export { check, limitProblems } from './checker';
 export { tokenize } from './lexer';
 export { LineMap } from './diagnostics';
 export type { Diagnostic, Fix, Severity } from './diagnostics';
-export type { SymbolRef, SymbolKind } from './checker';
+export type { SymbolRef, SymbolKind, CheckOptions } from './checker';
+export { estimateBudget, budgetProblems, DEFAULT_BUDGET } from './budget';
+export type { BudgetEstimate, Budget } from './budget';
 export * as schema from './schema';
 export type * from './model';
 export * from './service';

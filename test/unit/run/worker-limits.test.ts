@@ -43,11 +43,13 @@ describe('simulation worker limits', function () {
   });
 
   it('a run past the heap limit stops its worker with a message saying what to lower', async () => {
-    // The long cancel fixture at a 1 ms sample interval: 40,000 samples a series.
+    // The long cancel fixture's base at a 1 ms sample interval: 40,000 samples a series.
     const text = fs
       .readFileSync(path.join(REPO, 'test/e2e/fixtures/run-long.numa'), 'utf8')
       .replace('duration = 600 s', 'duration = 40 s')
-      .replace('sample = 10 ms', 'sample = 1 ms');
+      .replace('sample = 100 ms', 'sample = 1 ms')
+      .replace(/^sweep .*$/m, '');
+    assert.match(text, /sample = 1 ms/);
     const r = await runInWorker(text, 16);
     assert.equal(r.done, false);
     assert.equal(r.error?.code, 'ERR_WORKER_OUT_OF_MEMORY');
