@@ -24,6 +24,7 @@ port.on('message', (req: RunRequest) => {
   let lastProgress = 0;
   let lastPartial = 0;
   let pendingName: string | null = null;
+  let progressName: string | null = null;
   let pending: VariantResult | null = null;
   const flush = (): void => {
     if (pending) post({ type: 'partial', variant: decimateVariant(pending, PARTIAL_POINTS) });
@@ -36,18 +37,22 @@ port.on('message', (req: RunRequest) => {
       variants: req.variants,
       onProgress: (p) => {
         const now = performance.now();
-        if (now - lastProgress >= PROGRESS_EVERY_MS || p.simulated_ms >= p.duration_ms) {
+        // A variant's first progress goes out at once, with its first partial (below).
+        if (now - lastProgress >= PROGRESS_EVERY_MS || p.simulated_ms >= p.duration_ms || p.variant !== progressName) {
           lastProgress = now;
+          progressName = p.variant;
           post({ type: 'progress', progress: p });
         }
       },
       onPartial: (v) => {
         // A new variant started: the previous one's latest state goes out at once, so finished
-        // variants always reach the panel.
-        if (pendingName !== null && pendingName !== v.name) flush();
+        // variants always reach the panel, and so does the new one's first state, so the panel
+        // can show the variant its progress names.
+        const starts = pendingName !== v.name;
+        if (starts) flush();
         pending = v;
         pendingName = v.name;
-        if (performance.now() - lastPartial >= partialEvery) flush();
+        if (starts || performance.now() - lastPartial >= partialEvery) flush();
       },
     });
     post({ type: 'done', result, wallMs: performance.now() - started });

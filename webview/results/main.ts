@@ -67,14 +67,11 @@ function select(label: string, id: string, options: string[], value: string | un
 }
 
 /** The variant the charts, the table highlight and the picker all show: the one picked, else
- *  during a run the running one (the latest that has data), else the first. */
+ *  during a run the running one (variants arrive in run order, from their first tick), else the
+ *  first. */
 function currentVariant(): VariantResult | undefined {
   const vs = model?.result.variants ?? [];
-  const picked = vs.find((v) => v.name === selections.variant);
-  if (picked) return picked;
-  if (!model?.live?.running) return vs[0];
-  const running = model.live.progress?.variant;
-  return vs.find((v) => v.name === running) ?? vs[vs.length - 1];
+  return vs.find((v) => v.name === selections.variant) ?? (model?.live?.running ? vs[vs.length - 1] : vs[0]);
 }
 
 function chartWidth(): number {

@@ -103,7 +103,9 @@ export class ResultsPanel implements vscode.Disposable {
     this.post({ type: 'progress', progress: p });
   }
 
-  /** A variant's partial (or whole) result: kept at once, shown at most every 500 ms. */
+  /** A variant's partial (or whole) result: kept at once, shown at most every 500 ms, except
+   *  a variant's first, shown at once so the panel's picker reaches the running variant when
+   *  its status line does. */
   partial(v: VariantResult): void {
     const vs = this.model.result.variants;
     const i = vs.findIndex((x) => x.name === v.name);
@@ -111,11 +113,12 @@ export class ResultsPanel implements vscode.Disposable {
     else vs.push(v);
     this.pendingPartials.set(v.name, v);
     const wait = this.lastPartialPost + PARTIAL_EVERY_MS - Date.now();
-    if (wait <= 0) this.flushPartials();
+    if (wait <= 0 || i < 0) this.flushPartials();
     else if (!this.partialTimer) this.partialTimer = setTimeout(() => this.flushPartials(), wait);
   }
 
   private flushPartials(): void {
+    if (this.partialTimer) clearTimeout(this.partialTimer);
     this.partialTimer = undefined;
     this.lastPartialPost = Date.now();
     for (const v of this.pendingPartials.values()) this.post({ type: 'partial', variant: decimateVariant(v, LIVE_POINTS), progress: this.model.live?.progress });
