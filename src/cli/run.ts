@@ -96,15 +96,17 @@ const KEY_COUNTERS = [
 export function formatTable(result: RunResult): string {
   const lines: string[] = [];
   lines.push(`${result.scenario} (seed ${result.seed})`);
-  const names = result.variants.map((v) => v.name);
+  // Each variant with the kernel version it simulated; a counter its version lacks shows '-'.
+  const label = (v: RunResult['variants'][number]) => (v.simulated_kernel ? `${v.name} [${v.simulated_kernel.version}]` : v.name);
+  const names = result.variants.map(label);
   const width = Math.max(24, ...names.map((n) => n.length + 2));
   const pad = (s: string, w = width) => s.padEnd(w);
   const counters = KEY_COUNTERS.filter((c) => result.variants.some((v) => (v.summary.vmstat[c] ?? 0) > 0));
-  lines.push(pad('variant') + ['ns/access', 'remote'].map((h) => h.padStart(11)).join('') + counters.map((c) => ' ' + c).join(''));
+  lines.push(pad('variant [kernel]') + ['ns/access', 'remote'].map((h) => h.padStart(11)).join('') + counters.map((c) => ' ' + c).join(''));
   for (const v of result.variants) {
     const s = v.summary;
-    lines.push(pad(v.name) + fmtNum(s.avg_access_ns).padStart(11) + `${(s.remote_access_ratio * 100).toFixed(1)}%`.padStart(11)
-      + counters.map((c) => ' ' + String(s.vmstat[c] ?? 0).padStart(c.length)).join(''));
+    lines.push(pad(label(v)) + fmtNum(s.avg_access_ns).padStart(11) + `${(s.remote_access_ratio * 100).toFixed(1)}%`.padStart(11)
+      + counters.map((c) => ' ' + String(s.vmstat[c] ?? '-').padStart(c.length)).join(''));
   }
   const ex = result.expectations ?? [];
   if (ex.length > 0) {
@@ -116,10 +118,11 @@ export function formatTable(result: RunResult): string {
 }
 
 export function formatCsv(result: RunResult): string {
-  const counters = Object.keys(result.variants[0]?.summary.vmstat ?? {});
-  const rows = [['variant', 'avg_access_ns', 'remote_access_ratio', ...counters].join(',')];
+  // Every counter any variant has; a version without it leaves the cell empty.
+  const counters = [...new Set(result.variants.flatMap((v) => Object.keys(v.summary.vmstat)))];
+  const rows = [['variant', 'kernel_version', 'avg_access_ns', 'remote_access_ratio', ...counters].join(',')];
   for (const v of result.variants) {
-    rows.push([JSON.stringify(v.name), v.summary.avg_access_ns, v.summary.remote_access_ratio, ...counters.map((c) => v.summary.vmstat[c])].join(','));
+    rows.push([JSON.stringify(v.name), v.simulated_kernel?.version ?? '', v.summary.avg_access_ns, v.summary.remote_access_ratio, ...counters.map((c) => v.summary.vmstat[c] ?? '')].join(','));
   }
   return rows.join('\n') + '\n';
 }

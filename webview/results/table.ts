@@ -80,6 +80,11 @@ function variantTable(t: SummaryTable, rows: Row[], selected: string | undefined
       onPick(r.variant);
     });
     th.append(link);
+    if (r.kernel) {
+      const k = el('span', 'kernel', ` ${r.kernel}${r.overrides.length ? '*' : ''}`);
+      k.title = `simulated Linux ${r.kernel}${r.overrides.length ? `, changed: ${r.overrides.join('; ')}` : ''}`;
+      th.append(k);
+    }
     if (r.isBaseline) th.append(el('span', 'badge', 'baseline'));
     head.append(th);
   }
@@ -99,7 +104,8 @@ function variantTable(t: SummaryTable, rows: Row[], selected: string | undefined
       td.dataset.key = col.key;
       td.dataset.value = String(cell.value);
       if (r.variant === selected) td.classList.add('selected');
-      td.append(el('span', 'value', fmt(col, cell.value)));
+      td.append(el('span', 'value', cell.absent ? '—' : fmt(col, cell.value)));
+      if (cell.absent) td.title = `not in /proc/vmstat of ${r.kernel}`;
       if (cell.delta !== null && cell.delta !== 0) {
         td.append(el('span', `delta ${cell.verdict ?? ''}`, formatDelta(cell.delta, cell.deltaRatio, (v) => fmt(col, v))));
       }

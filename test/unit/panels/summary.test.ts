@@ -77,3 +77,20 @@ describe('panels: summary table', () => {
     }
   });
 });
+
+describe('panels: summary table names each variant\'s kernel version', () => {
+  it('tiering: 5.15, 5.18 and 6.1 with their overrides; a counter a version lacks is marked absent', () => {
+    const r = exampleResult('tiering.numa');
+    const t = summaryTable(r, 'hot-threshold');
+    const row = (n: string) => t.rows.find((x) => x.variant === n)!;
+    assert.equal(row('no-promotion').kernel, '5.15');
+    assert.equal(row('promotion-wmark-promo').kernel, '5.18');
+    assert.equal(row('hot-threshold').kernel, '6.1');
+    assert.deepEqual(row('promotion').overrides, ['model.wmark_promo = false (5.18 has true)']);
+    const k = t.columns.findIndex((c) => c.key === 'pgpromote_success');
+    assert.ok(k > 0);
+    assert.equal(row('no-promotion').cells[k].absent, true);
+    assert.equal(row('no-promotion').cells[k].delta, null);
+    assert.equal(row('promotion').cells[k].absent, false);
+  });
+});

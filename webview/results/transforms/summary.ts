@@ -54,10 +54,15 @@ export interface Cell {
   deltaRatio: number | null;
   /** 'better' / 'worse' against the baseline, 'same' or null when not judged. */
   verdict: 'better' | 'worse' | 'same' | null;
+  /** A counter the variant's kernel version does not have (value 0, shown as a dash). */
+  absent: boolean;
 }
 
 export interface Row {
   variant: string;
+  /** The kernel version the variant simulated, and what it changed from it (core/versions.ts). */
+  kernel: string | null;
+  overrides: string[];
   isBaseline: boolean;
   cells: Cell[];
   expectationsPassed: number;
@@ -95,18 +100,21 @@ export function summaryTable(result: RunResult, baseline: string | null | undefi
   const rows = variants.map((v): Row => {
     const cells = columns.map((col): Cell => {
       const value = metricValue(v, col.key);
-      if (!base || base === v) return { value, delta: null, deltaRatio: null, verdict: null };
+      const absent = col.kind === 'count' && v.simulated_kernel !== undefined && !(col.key in v.summary.vmstat);
+      if (!base || base === v || absent) return { value, delta: null, deltaRatio: null, verdict: null, absent };
       const b = metricValue(base, col.key);
       const delta = value - b;
       const deltaRatio = b !== 0 ? delta / Math.abs(b) : null;
       let verdict: Cell['verdict'] = null;
       if (delta === 0) verdict = 'same';
       else if (col.lowerIsBetter !== null) verdict = (delta < 0) === col.lowerIsBetter ? 'better' : 'worse';
-      return { value, delta, deltaRatio, verdict };
+      return { value, delta, deltaRatio, verdict, absent };
     });
     const exp = v.summary.expectations;
     return {
       variant: v.name,
+      kernel: v.simulated_kernel?.version ?? null,
+      overrides: v.simulated_kernel?.overrides ?? [],
       isBaseline: base === v,
       cells,
       expectationsPassed: exp.filter((e) => e.passed).length,
