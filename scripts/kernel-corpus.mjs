@@ -347,7 +347,7 @@ function dnCase(name, boots, args) {
   const drop = pressure === 'drop' || pressure === 'both';
   const numa = `${m.text}
 
-${kernelBlock(boots, kv, ['transparent_hugepage.enabled = madvise', 'transparent_hugepage.defrag = madvise', 'transparent_hugepage.split_on_dontneed = deferred'])}
+${kernelBlock(boots, kv, ['transparent_hugepage.enabled = madvise', 'transparent_hugepage.defrag = madvise'])}
 
 ${memcg}workload svc {
   cpus = 0
