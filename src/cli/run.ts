@@ -120,9 +120,9 @@ export function formatTable(result: RunResult): string {
 export function formatCsv(result: RunResult): string {
   // Every counter any variant has; a version without it leaves the cell empty.
   const counters = [...new Set(result.variants.flatMap((v) => Object.keys(v.summary.vmstat)))];
-  const rows = [['variant', 'kernel_version', 'avg_access_ns', 'remote_access_ratio', ...counters].join(',')];
+  const rows = [['variant', 'avg_access_ns', 'remote_access_ratio', ...counters, 'kernel_version'].join(',')];
   for (const v of result.variants) {
-    rows.push([JSON.stringify(v.name), v.simulated_kernel?.version ?? '', v.summary.avg_access_ns, v.summary.remote_access_ratio, ...counters.map((c) => v.summary.vmstat[c] ?? '')].join(','));
+    rows.push([JSON.stringify(v.name), v.summary.avg_access_ns, v.summary.remote_access_ratio, ...counters.map((c) => v.summary.vmstat[c] ?? ''), v.simulated_kernel?.version ?? ''].join(','));
   }
   return rows.join('\n') + '\n';
 }
