@@ -262,7 +262,7 @@ function tierCase(name, boots, args) {
   const loopAt = ceilHalf(coldAt + 1.5 * secs(coldMB * 256, 'cost.minor_fault') + 1);
   void hotS, coldS;
   const knobs = t(boots[0]).knobs;
-  const secs = Number(kv.SECS ?? 60);
+  const loopSecs = Number(kv.SECS ?? 60);
   const ticks = boots.map((b) => Object.keys(t(b).loop).sort().map((k) => t(b).loop[k]));
   const nTicks = Math.min(...ticks.map((x) => x.length));
   const t_s = ticks[0].slice(0, nTicks).map((x) => r1(x.t_s));
@@ -291,7 +291,7 @@ ${kernelBlock(boots, kv, k)}
 workload hot {
   cpus = 0
   at 0 s  alloc hot ${hotMB} MiB
-  at ${loopAt} s  access hot sequential rate 100M/s for ${secs} s
+  at ${loopAt} s  access hot sequential rate 100M/s for ${loopSecs} s
 }
 
 workload cold {
@@ -300,12 +300,12 @@ workload cold {
 }
 
 run {
-  duration = ${loopAt + secs + 1} s
+  duration = ${loopAt + loopSecs + 1} s
   sample = 250 ms
   seed = 1
 }
 `;
-  const what = `3 nodes, node 2 a CPU-less lower tier (dax/kmem); demotion on, numa_balancing=2${kv.HOT_THRESHOLD_MS ? `, hot_threshold ${kv.HOT_THRESHOLD_MS} ms` : ''}${kv.PROMOTE_RATE_MBPS ? `, rate limit ${kv.PROMOTE_RATE_MBPS} MB/s` : ''}${kv.SCAN_SIZE_MB ? `, scan size ${kv.SCAN_SIZE_MB} MB` : ''}${kv.SCAN_PERIOD_MIN_MS ? `, scan period min ${kv.SCAN_PERIOD_MIN_MS} ms` : ''}. ${hotMB} MiB hot set, then ${coldMB} MiB cold, then the hot set swept for ${secs} s.`;
+  const what = `3 nodes, node 2 a CPU-less lower tier (dax/kmem); demotion on, numa_balancing=2${kv.HOT_THRESHOLD_MS ? `, hot_threshold ${kv.HOT_THRESHOLD_MS} ms` : ''}${kv.PROMOTE_RATE_MBPS ? `, rate limit ${kv.PROMOTE_RATE_MBPS} MB/s` : ''}${kv.SCAN_SIZE_MB ? `, scan size ${kv.SCAN_SIZE_MB} MB` : ''}${kv.SCAN_PERIOD_MIN_MS ? `, scan period min ${kv.SCAN_PERIOD_MIN_MS} ms` : ''}. ${hotMB} MiB hot set, then ${coldMB} MiB cold, then the hot set swept for ${loopSecs} s.`;
   void knobs;
   return {
     numa, what, machine: m,

@@ -92,11 +92,11 @@ export const COST_PRESETS: Record<string, CostPreset> = {
   'qemu-tcg': {
     description: 'The QEMU/TCG guest of the real-kernel corpus (Linux 6.1 on this project\'s shared 2-core host): per-page costs measured in the guest, see docs/model.md.',
     costs: {
-      'cost.minor_fault': 108 * US,
-      'cost.thp_fault': 51 * MS,
-      'cost.migrate_page': 68 * US,
-      'cost.reclaim_page': 6 * US,
-      'cost.file_read': 62 * US,
+      'cost.minor_fault': 114 * US,
+      'cost.thp_fault': 57 * MS,
+      'cost.migrate_page': 128 * US,
+      'cost.reclaim_page': 6.3 * US,
+      'cost.file_read': 91 * US,
     },
   },
 };
