@@ -55,7 +55,9 @@ describe('kernel: real boots under QEMU', function () {
     it('zrm-off: the page cache stays on node 0 and the anon spills to node 1', () => {
       const f = facts(variant(r, 'zrm-off'));
       assert.ok(f.filePeak > 200 * MiB, `node 0 filled with page cache (peak ${f.filePeak} kB)`);
-      assert.ok(f.fileEnd > 0.9 * f.filePeak, `cache kept: ${f.fileEnd} of ${f.filePeak} kB`);
+      // kswapd, woken by the fallback, trims node 0 to its high watermark: some cache goes, not most
+      assert.ok(f.fileEnd > 0.75 * f.filePeak, `cache kept: ${f.fileEnd} of ${f.filePeak} kB`);
+      assert.ok(f.fileEnd > facts(variant(r, 'zrm-on')).fileEnd + 32 * MiB, 'more cache kept than under zrm-on');
       assert.ok(f.remote > 32 * MiB, `anon went remote: ${f.remote} kB on node 1`);
       assert.equal(f.vm.pgsteal_direct ?? 0, 0, 'no direct or node reclaim');
       assert.ok((f.vm.numa_miss ?? 0) > 0);
