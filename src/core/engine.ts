@@ -206,7 +206,25 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
   }
   if (rec.series.t_ms[rec.series.t_ms.length - 1] < round3(duration / 1e6)) rec.sample(duration);
   const summary = summarize(sim);
-  return { name: scenario.variant, simulated_kernel, summary, series: rec.series, events: sim.events.finish() };
+  const result: VariantResult = { name: scenario.variant, simulated_kernel, summary, series: rec.series, events: sim.events.finish() };
+  assertFinite(result);
+  return result;
+}
+
+/** Every number of a finished variant is finite: the language's ranges keep the model's
+ *  arithmetic in bounds, so one that is not is a bug. It is reported by its place instead of
+ *  being written into a result file as null (JSON's spelling of NaN and Infinity). */
+export function assertFinite(v: VariantResult): void {
+  const walk = (x: unknown, where: string): void => {
+    if (typeof x === 'number') {
+      if (!Number.isFinite(x)) throw new Error(`the simulation of variant '${v.name}' produced ${x} for ${where}; this is a bug, please report it with the scenario`);
+    } else if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) if (typeof x[i] !== 'number' || !Number.isFinite(x[i])) walk(x[i], `${where}[${i}]`);
+    } else if (x !== null && typeof x === 'object') for (const [k, y] of Object.entries(x)) walk(y, `${where}.${k}`);
+  };
+  walk(v.summary, 'summary');
+  walk(v.series, 'series');
+  walk(v.events, 'events');
 }
 
 /** Pages accounted on each node: free + kernel + every resident page. For invariant checks. */

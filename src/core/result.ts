@@ -57,8 +57,14 @@ export interface VariantResult {
   kernel?: KernelVariantInfo;
 }
 
+/** Every number in a result is finite: never null, NaN or Infinity (the engine checks before it
+ *  returns a variant). */
 export interface Summary {
+  /** Mean cost of an access, ns: latency plus the stalls charged to the workloads, over their
+   *  accesses. 0 when the variant made no access at all (no workload accessed memory): a number,
+   *  never null, so tables and expectations need no special case. */
   avg_access_ns: number;
+  /** Share of accesses that went to another node than the CPU's; 0 with no access. */
   remote_access_ratio: number;
   /** Cumulative /proc/vmstat counters at the end of the run, as the variant's kernel version
    *  names them (a counter the version lacks is absent). */
@@ -85,6 +91,7 @@ export interface NodeMeminfo {
 
 export interface WorkloadSummary {
   name: string;
+  /** As in Summary: 0 when the workload made no access. */
   avg_access_ns: number;
   remote_access_ratio: number;
   accesses: number;

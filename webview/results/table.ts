@@ -1,11 +1,11 @@
 // The summary table and the expectations list, as DOM built from the pure table model.
 
 import type { SummaryTable, ExpectationLine, Column, Row } from './transforms/summary';
-import { trimNumber, formatPercent, formatDelta } from './transforms/format';
+import { trimNumber, formatPercent, formatDelta, formatFixed } from './transforms/format';
 
 function fmt(col: Column, v: number): string {
   if (col.kind === 'ratio') return formatPercent(v);
-  if (col.kind === 'ns') return v.toFixed(1);
+  if (col.kind === 'ns') return formatFixed(v, 1);
   return trimNumber(v);
 }
 

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { Progress, RunResult } from '../../core/result';
 import { headline } from '../../../webview/results/transforms/summary';
-import { formatSimTime } from '../../../webview/results/transforms/format';
+import { formatFixed, formatSimTime } from '../../../webview/results/transforms/format';
 import { RunCommands } from './ids';
 
 export class RunStatusBar implements vscode.Disposable {
@@ -26,7 +26,7 @@ export class RunStatusBar implements vscode.Disposable {
   result(result: RunResult): void {
     const h = headline(result);
     this.item.text = `${h.failed ? '$(warning)' : '$(graph)'} NUMA: ${h.text}`;
-    this.item.tooltip = `${result.scenario}: ${result.variants.map((v) => `${v.name} ${v.summary.avg_access_ns.toFixed(1)} ns/access`).join(', ')}. Click to show the results.`;
+    this.item.tooltip = `${result.scenario}: ${result.variants.map((v) => `${v.name} ${formatFixed(v.summary.avg_access_ns, 1)} ns/access`).join(', ')}. Click to show the results.`;
     this.item.command = RunCommands.showResults;
     this.item.backgroundColor = h.failed ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();

@@ -5,6 +5,7 @@
 import type { EventKind, SimEvent, VariantResult } from '../../../src/core/result';
 import { MAX_EVENTS } from '../../../src/core/events';
 import type { DrawnEventKind } from './eventColors';
+import { MISSING, isValue } from './format';
 
 export type LaneKey =
   | 'kswapd'
@@ -225,7 +226,7 @@ export function itemAt(timeline: Timeline, row: number, t: number, tolerance: nu
 export function describeItem(it: TimelineItem): string[] {
   const lines = [`${it.kind} on node ${it.node}`];
   lines.push(it.end > it.start ? `t = ${fmtS(it.start)} – ${fmtS(it.end)}` : `t = ${fmtS(it.start)}`);
-  lines.push(`${it.pages.toLocaleString('en-US')} pages`);
+  lines.push(`${isValue(it.pages) ? it.pages.toLocaleString('en-US') : MISSING} pages`);
   if (it.cause) lines.push(`cause: ${it.cause}`);
   if (it.workload) lines.push(`workload: ${it.workload}`);
   if (it.kind === 'node_reclaim') lines.push('counted as direct reclaim (pgscan_direct, pgsteal_direct)');
@@ -233,5 +234,6 @@ export function describeItem(it: TimelineItem): string[] {
 }
 
 function fmtS(s: number): string {
+  if (!isValue(s)) return MISSING;
   return s < 10 ? `${s.toFixed(3)} s` : `${s.toFixed(2)} s`;
 }

@@ -2,6 +2,7 @@
 // counters and the expectations' results, each with its difference against a baseline variant.
 
 import type { RunResult, VariantResult } from '../../../src/core/result';
+import { formatFixed } from './format';
 
 /** The counters docs/domain.md names, in the order a reader scans them: placement, reclaim, swap,
  *  compaction and THP, tiering, OOM. Only those that move in at least one variant are shown. */
@@ -156,8 +157,8 @@ export function headline(result: RunResult): { text: string; best: string | null
   const failed = lines.filter((l) => !l.passed).length;
   const parts = [
     vs.length === 1
-      ? `${best.summary.avg_access_ns.toFixed(1)} ns/access`
-      : `best ${best.name} ${best.summary.avg_access_ns.toFixed(1)} ns/access`,
+      ? `${formatFixed(best.summary.avg_access_ns, 1)} ns/access`
+      : `best ${best.name} ${formatFixed(best.summary.avg_access_ns, 1)} ns/access`,
   ];
   if (lines.length) parts.push(failed ? `${failed}/${lines.length} expectations failed` : `${lines.length} expectations passed`);
   return { text: parts.join(' · '), best: best.name, failed, total: lines.length };
