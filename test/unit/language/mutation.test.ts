@@ -1,7 +1,9 @@
 // The seeded mutation test: 10,000 broken scenarios through parse() and check() called
 // directly (compile() would turn a checker exception into a diagnostic and hide it), the
 // language service at random offsets, and the formatter. No exception, no mutant over 1 s,
-// every diagnostic inside the document, and the formatter never loses a token.
+// every diagnostic inside the document, and the formatter never loses a token. Then every
+// number of the schema at its bounds: accepted there (and run to a finite result when it checks
+// clean), an error naming the range one step past.
 
 import * as assert from 'node:assert/strict';
 import { check } from '../../../src/language/checker';
@@ -11,7 +13,9 @@ import type { Compilation } from '../../../src/language/index';
 import { tokenize } from '../../../src/language/lexer';
 import { parse } from '../../../src/language/parser';
 import * as service from '../../../src/language/service';
-import { generateMutants, prng } from './mutants';
+import { boundMutants, generateMutants, prng } from './mutants';
+import { RANGES } from '../../../src/language/schema';
+import { runScenarioSet } from '../../../src/core/index';
 
 const COUNT = 10_000;
 
@@ -81,5 +85,56 @@ describe('mutation test (10,000 seeded mutants of the examples)', function () {
     assert.ok(valid > 50 && valid < COUNT / 2, `valid mutants: ${valid}`);
     assert.ok(formatted > 0, 'the formatter never ran on a valid mutant');
     void slowest;
+  });
+});
+
+describe('mutation test: numbers at the schema\'s bounds', function () {
+  this.timeout(300_000);
+  const mutants = boundMutants();
+
+  it('covers every range and numeric knob at its min and max and one step past', () => {
+    for (const name of Object.keys(RANGES)) {
+      const here = mutants.filter((m) => m.range === name).map((m) => m.where);
+      assert.ok(here.includes('min') && here.includes('max') && here.includes('above'), `${name}: ${here}`);
+    }
+    assert.ok(mutants.filter((m) => m.where === 'below').length >= 15);
+    assert.ok(mutants.some((m) => m.range === 'vm.swappiness' && m.where === 'above' && m.value === '201'));
+  });
+
+  it('one step past a bound is an error at the value that names the range, never a crash', () => {
+    for (const m of mutants.filter((x) => x.where === 'below' || x.where === 'above')) {
+      const parsed = parse(m.text);
+      const checked = check(parsed.file, parsed.diagnostics);
+      const errs = [...parsed.diagnostics, ...checked.diagnostics].filter((d) => d.severity === 'error');
+      const here = errs.filter((d) => m.text.slice(d.start, d.end).replace(/\s+/g, ' ') === m.value);
+      assert.ok(here.some((d) => m.message.test(d.message)), `${m.range} ${m.where} (${m.value}): ${errs.map((d) => `'${m.text.slice(d.start, d.end)}' ${d.message}`).join('; ')}`);
+      assert.equal(checked.set, null, `${m.range} ${m.where}`);
+    }
+  });
+
+  it('at a bound the value is accepted, and a scenario that checks clean runs to a finite result', () => {
+    let ran = 0;
+    for (const m of mutants.filter((x) => x.where === 'min' || x.where === 'max')) {
+      const parsed = parse(m.text);
+      const checked = check(parsed.file, parsed.diagnostics);
+      const at = checked.diagnostics.filter((d) => d.severity === 'error' && m.text.slice(d.start, d.end).replace(/\s+/g, ' ') === m.value);
+      // A node's reserved memory must also be below its memory, which has the same upper bound.
+      if (m.range === 'nodeReserved' && m.where === 'max') { assert.equal(at.length, 1); continue; }
+      assert.deepEqual(at.map((d) => d.message), [], `${m.range} ${m.where} (${m.value})`);
+      if (!checked.set) continue;
+      const result = runScenarioSet(checked.set);
+      for (const v of result.variants) {
+        const walk = (x: unknown, where: string): void => {
+          if (typeof x === 'number') assert.ok(Number.isFinite(x), `${m.range} ${m.where} (${m.value}): ${where} is ${x}`);
+          else if (Array.isArray(x)) x.forEach((y, i) => walk(y, `${where}[${i}]`));
+          else if (x && typeof x === 'object') for (const [k, y] of Object.entries(x)) walk(y, `${where}.${k}`);
+        };
+        walk(v.summary, 'summary');
+        walk(v.series, 'series');
+        assert.ok(v.summary.avg_access_ns >= 0, `${m.range} ${m.where}`);
+      }
+      ran++;
+    }
+    assert.ok(ran >= 40, `${ran} scenarios at a bound ran`);
   });
 });
