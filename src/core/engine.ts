@@ -216,8 +216,8 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
  *  being written into a result file as null (JSON's spelling of NaN and Infinity). */
 export function assertFinite(v: VariantResult): void {
   const walk = (x: unknown, where: string): void => {
-    if (typeof x === 'number') {
-      if (!Number.isFinite(x)) throw new Error(`the simulation of variant '${v.name}' produced ${x} for ${where}; this is a bug, please report it with the scenario`);
+    if (x === null || (typeof x === 'number' && !Number.isFinite(x))) {
+      throw new Error(`the simulation of variant '${v.name}' produced ${x} for ${where}; this is a bug, please report it with the scenario`);
     } else if (Array.isArray(x)) {
       for (let i = 0; i < x.length; i++) if (typeof x[i] !== 'number' || !Number.isFinite(x[i])) walk(x[i], `${where}[${i}]`);
     } else if (x !== null && typeof x === 'object') for (const [k, y] of Object.entries(x)) walk(y, `${where}.${k}`);
