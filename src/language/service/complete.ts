@@ -8,6 +8,7 @@ import { CGROUP_METRICS, NODE_FIELDS, SUMMARY_METRICS, VMSTAT_COUNTERS, WORKLOAD
 import { ACTIONS, PATTERNS, TOP_KEYWORDS } from '../parser';
 import { PRESETS } from '../presets';
 import { KNOBS, Knob, UNITS, formatKnobValue, knob as findKnob } from '../schema';
+import { DEFAULT_KERNEL, VERSION_TABLE } from '../../core/versions';
 import { Block, blocksAt, lineContext } from './context';
 import { KEYWORD_DOCS, knobMarkdown, metricDoc } from './docs';
 import { nodeIds, regionsOf, symbolNames } from './symbols';
@@ -40,6 +41,7 @@ export function complete(c: Compilation, offset: number): CompletionItem[] {
   const keywords = (names: string[], kind: CompletionKind = 'keyword') => names.map((n) => item(n, kind, KEYWORD_DOCS[n]));
   const fromRecord = (r: Record<string, string>, kind: CompletionKind) => Object.entries(r).map(([n, d]) => item(n, kind, d));
   const knobs = (filter: (k: Knob) => boolean = () => true) => KNOBS.filter(filter).map((k) => knobItem(k, span));
+  const version = () => item('version', 'setting', `kernel version, default ${DEFAULT_KERNEL}`, KEYWORD_DOCS.version);
 
   // Expectations: `expect A OP B`, and `VARIANT.` metrics.
   if (!block && words[0] === 'expect') {
@@ -81,7 +83,7 @@ export function complete(c: Compilation, offset: number): CompletionItem[] {
 
   const lineStart = words.length === 0 || settingComplete(before);
   switch (block.kind) {
-    case 'kernel': return lineStart ? knobs() : [];
+    case 'kernel': return lineStart ? [version(), ...knobs()] : [];
     case 'costs': return lineStart ? knobs((k) => k.name.startsWith('cost.')) : [];
     case 'machine': return lineStart ? fromRecord(MACHINE_ITEMS, 'keyword') : [];
     case 'node': return lineStart ? fromRecord(NODE_SETTINGS, 'setting') : [];
@@ -90,7 +92,7 @@ export function complete(c: Compilation, offset: number): CompletionItem[] {
     case 'cgroup': return lineStart ? fromRecord(CGROUP_SETTINGS, 'setting') : [];
     case 'matrix': return nodeIds(c).map((id) => item(`${id}:`, 'node', `row for node ${id}`));
     case 'variant': {
-      if (words.length === 0) return [...knobs(), ...fromRecord(VARIANT_BLOCKS, 'keyword')];
+      if (words.length === 0) return [version(), ...knobs(), ...fromRecord(VARIANT_BLOCKS, 'keyword')];
       if (words.length === 1 && (last === 'workload' || last === 'cgroup')) return symbolNames(c, last).map((n) => item(n, last, last));
       if (words.length === 1 && last === 'node') return nodeIds(c).map((id) => item(String(id), 'node', 'node'));
       return settingComplete(before) ? knobs() : [];
@@ -148,6 +150,10 @@ function valueItems(c: Compilation, name: string, block: Block | undefined, oute
   if (inWorkload && name === 'node') return nodeIds(c).map((id) => item(String(id), 'node', 'node'));
   if (block?.kind === 'node' && name === 'cpus') return [item('none', 'value', 'a CPU-less memory node')];
   if (block?.kind === 'cgroup' && name.startsWith('memory.')) return [item('max', 'value', 'no limit')];
+  // `version = |`: the releases where the version table changes something, newest first.
+  if (name === 'version' && (block?.kind === 'kernel' || block?.kind === 'variant')) {
+    return versionsOfNote().map(({ version, what }) => item(version, 'value', version === DEFAULT_KERNEL ? `${what} (default)` : what));
+  }
   const k = findKnob(name) ?? (block?.kind === 'costs' ? findKnob('cost.' + name) : undefined);
   if (k) return knobValueItems(k, span);
   void outer;
@@ -220,4 +226,28 @@ function inCommentOrString(text: string, offset: number): boolean {
     else if (ch === '#') return true;
   }
   return inString;
+}
+
+/** The first release of each era in the version table (its rc1 named as the release), with
+ *  what it brought; the default version among them. */
+function versionsOfNote(): { version: string; what: string }[] {
+  const out = new Map<string, string>();
+  const starts = VERSION_TABLE.flatMap((r) => r.eras.map((e) => e.since));
+  // 5.18-rc1 is offered as 5.18; 4.20-rc1 stays, since 4.20-rc6 changed it back before 4.20.
+  const name = (since: string) => {
+    const release = since.replace(/-rc1$/, '');
+    return starts.some((x) => x !== since && x.startsWith(`${release}-rc`)) ? since : release;
+  };
+  for (const row of VERSION_TABLE) {
+    for (const e of row.eras) {
+      const v = name(e.since);
+      out.set(v, out.has(v) ? `${out.get(v)}; ${row.title}` : row.title);
+    }
+  }
+  if (!out.has(DEFAULT_KERNEL)) out.set(DEFAULT_KERNEL, 'the default');
+  const key = (v: string) => v.split(/[.-]/).map((p) => (p.startsWith('rc') ? -100 + Number(p.slice(2)) : Number(p)));
+  return [...out].map(([version, what]) => ({ version, what })).sort((a, b) => {
+    const x = key(a.version), y = key(b.version);
+    return y[0] - x[0] || y[1] - x[1] || (y[2] ?? 0) - (x[2] ?? 0);
+  });
 }

@@ -24,7 +24,7 @@ describe('language service: completion', () => {
 
   it('offers every knob inside kernel, with unit/default as detail and doc + kernel name as documentation', () => {
     const items = completeAt('kernel {\n  vm.sw|\n}');
-    assert.deepEqual(labels(items), KNOBS.map((k) => k.name));
+    assert.deepEqual(labels(items), ['version', ...KNOBS.map((k) => k.name)]);
     const sw = items.find((i) => i.label === 'vm.swappiness')!;
     assert.equal(sw.detail, 'default 60');
     assert.match(sw.documentation!, /Relative cost of reclaiming/);

@@ -158,3 +158,16 @@ describe('language: hover and format for versions', () => {
     assert.equal(compile(f).set!.variants[0].kernel!.version, '5.3-rc5');
   });
 });
+
+describe('language: completion for versions', () => {
+  const complete = (t: string, needle: string) => S.complete(compile(t), at(t, needle, needle.length)).map((i) => i.label);
+  it('offers version first in kernel and variant blocks, and the releases where the table changes something', () => {
+    assert.equal(complete('kernel {\n  \n}\n', '{\n  ')[0], 'version');
+    assert.equal(complete('variant v {\n  \n}\n', '{\n  ')[0], 'version');
+    const releases = complete('kernel {\n  version = \n}\n', 'version = ');
+    assert.deepEqual(releases.slice(0, 3), ['6.12', '6.9', '6.1']);
+    // Both ends of the 2018 episode, and 5.3-rc5; every label parses as a version of the table.
+    for (const v of ['4.20-rc1', '4.20-rc6', '5.3-rc5', '5.4', '4.0']) assert.ok(releases.includes(v), v);
+    for (const v of releases) assert.deepEqual(compile(`${MACHINE}kernel {\n  version = ${v}\n}\n${WORKLOAD}`).diagnostics.filter((d) => d.code === 'version'), [], v);
+  });
+});
