@@ -13,15 +13,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** What the recording checker reports for a text: its length and first line. */
 const summary = (text: string) => `checked ${text.length} chars: ${text.split('\n')[0]}`;
 
-/** A checker that records every text it is asked to check and reports one diagnostic naming it. */
-function recordingChecker(delayFor: (text: string) => number = () => 0): { checked: string[]; check: DocumentChecker } {
+/** A checker that records every text it is asked to check (and when each check is done) and
+ *  reports one diagnostic naming it. */
+function recordingChecker(delayFor: (text: string) => number = () => 0): { checked: string[]; finished: string[]; check: DocumentChecker } {
   const checked: string[] = [];
+  const finished: string[] = [];
   return {
     checked,
+    finished,
     check: async (_document, text) => {
       checked.push(text);
       const delay = delayFor(text);
       if (delay) await sleep(delay);
+      finished.push(text);
       return [new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1), summary(text))];
     },
   };
@@ -38,7 +42,7 @@ describe('diagnostics controller', () => {
   it('checks a burst of edits once, after the debounce, with the final text', async () => {
     const editor = await openText(SMALL);
     const { checked, check } = recordingChecker();
-    controller = new DiagnosticsController(check, 1500);
+    controller = new DiagnosticsController(check, 5000); // longer than three edits take on a loaded machine
     await waitFor('the first check of the open document', () => checked.includes(SMALL));
     const before = checked.length;
     await editor.edit((b) => b.insert(positionOf(editor.document, 'swappiness'), 'x'));
@@ -47,7 +51,7 @@ describe('diagnostics controller', () => {
     assert.strictEqual(checked.length, before, 'a check ran inside the debounce window');
     const final = editor.document.getText();
     assert.match(final, /vm\.swappiness = 20/);
-    await waitFor('the debounced check', () => checked.length > before, 5000);
+    await waitFor('the debounced check', () => checked.length > before, 20000);
     await sleep(300);
     assert.deepStrictEqual(checked.slice(before), [final]);
     assert.deepStrictEqual(controller.collection.get(editor.document.uri)?.map((d) => d.message), [summary(final)]);
@@ -70,15 +74,15 @@ describe('diagnostics controller', () => {
   it('never lets a slow, older check overwrite a newer result', async () => {
     const editor = await openText(SMALL);
     // Texts with a SLOW marker take 2 s to check; the others answer at once.
-    const { checked, check } = recordingChecker((text) => (text.includes('SLOW') ? 2000 : 0));
+    const { checked, finished, check } = recordingChecker((text) => (text.includes('SLOW') ? 2000 : 0));
     controller = new DiagnosticsController(check, 50);
     await waitFor('the first check of the open document', () => checked.includes(SMALL));
     await editor.edit((b) => b.insert(new vscode.Position(0, 0), '# SLOW\n'));
-    await waitFor('the slow check to start', () => checked.some((t) => t.includes('SLOW')), 5000);
+    await waitFor('the slow check to start', () => checked.some((t) => t.includes('SLOW')), 20000);
     await editor.edit((b) => b.replace(new vscode.Range(0, 2, 0, 6), 'FAST'));
     const newest = editor.document.getText();
-    await waitFor('the newer check', () => checked.includes(newest), 5000);
-    await sleep(2500); // the slow check has finished by now
+    await waitFor('the newer check', () => checked.includes(newest), 20000);
+    await waitFor('the slow check to finish', () => finished.some((t) => t.includes('SLOW')), 20000);
     assert.deepStrictEqual(controller.collection.get(editor.document.uri)?.map((d) => d.message), [summary(newest)]);
   });
 
@@ -91,6 +95,6 @@ describe('diagnostics controller', () => {
     const uri = editor.document.uri;
     await closeAllEditors();
     // An untitled document closes with its editor once it is reverted.
-    await waitFor('the diagnostics to be dropped', () => (controller?.collection.get(uri)?.length ?? 0) === 0, 5000);
+    await waitFor('the diagnostics to be dropped', () => (controller?.collection.get(uri)?.length ?? 0) === 0, 20000);
   });
 });

@@ -34,7 +34,7 @@ export async function activateExtension(): Promise<vscode.Extension<unknown>> {
 }
 
 /** Polls until `fn` returns a value that is not undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10000): Promise<T> {
+export async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -6,7 +6,7 @@ import * as path from 'path';
 import Mocha = require('mocha');
 
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 30000, color: false, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'bdd', timeout: 90000, color: false, reporter: 'spec' });
   const grep = process.env.NUMA_EXTHOST_GREP;
   if (grep) mocha.grep(grep);
   for (const f of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {

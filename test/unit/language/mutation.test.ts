@@ -1,9 +1,10 @@
 // The seeded mutation test: 10,000 broken scenarios through parse() and check() called
 // directly (compile() would turn a checker exception into a diagnostic and hide it), the
-// language service at random offsets, and the formatter. No exception, no mutant over 1 s,
-// every diagnostic inside the document, and the formatter never loses a token. Then every
-// number of the schema at its bounds: accepted there (and run to a finite result when it checks
-// clean), an error naming the range one step past.
+// language service at random offsets, and the formatter. No exception, no mutant that hangs
+// (over 10 s; a mutant takes a few ms, and bench/language.mjs measures speed), every diagnostic
+// inside the document, and the formatter never loses a token. Then every number of the schema at
+// its bounds: accepted there (and run to a finite result when it checks clean), an error naming
+// the range one step past.
 
 import * as assert from 'node:assert/strict';
 import { check } from '../../../src/language/checker';
@@ -37,7 +38,7 @@ describe('mutation test (10,000 seeded mutants of the examples)', function () {
     assert.notDeepEqual(generateMutants(50, 8).map((m) => m.text), a.slice(0, 50).map((m) => m.text));
   });
 
-  it('no exception, no mutant over 1 s, every diagnostic and fix inside the document, format keeps every token', () => {
+  it('no exception, no mutant that hangs, every diagnostic and fix inside the document, format keeps every token', () => {
     const mutants = generateMutants(COUNT, 20240601);
     const rand = prng(99);
     let slowest = 0;
@@ -79,7 +80,8 @@ describe('mutation test (10,000 seeded mutants of the examples)', function () {
       }
       const ms = performance.now() - t0;
       slowest = Math.max(slowest, ms);
-      assert.ok(ms < 1000, `${where} took ${ms.toFixed(0)} ms`);
+      // A hang detector, not a speed test: 1 s flaked on a loaded 2-core machine (1,386 ms).
+      assert.ok(ms < 10000, `${where} took ${ms.toFixed(0)} ms`);
     }
     // The corpus must exercise both paths: some mutants stay valid, most break.
     assert.ok(valid > 50 && valid < COUNT / 2, `valid mutants: ${valid}`);
