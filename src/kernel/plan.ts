@@ -240,6 +240,7 @@ function phaseLine(w: string, p: Phase): string | null {
     }
     case 'dontneed': return `dontneed ${w} ${at} ${p.region} ${Math.round(p.offsetBytes)} ${Math.round(p.bytes)} ${p.perBytes === null ? -1 : Math.round(p.perBytes)}`;
     case 'free': return `free ${w} ${at} ${p.region}`;
+    case 'drop_caches': return `drop_caches ${w} ${at} ${p.mode}`;
     case 'exit': return `exit ${w} ${at}`;
     default: return null;
   }

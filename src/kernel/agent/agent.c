@@ -15,6 +15,7 @@
  *        PATTERN uniform|sequential|zipf (P1 exponent)|hotset (P1 bytes, P2 hot fraction, P3 move ns)
  *   dontneed W AT REGION OFFSET BYTES PER      PER -1 = one range
  *   free W AT REGION
+ *   drop_caches W AT MODE                      echo MODE > /proc/sys/vm/drop_caches
  *   exit W AT
  * Each workload is a child process: its cgroup, sched_setaffinity, set_mempolicy, then its phases
  * in one time-sliced loop (phases overlap as in the simulator). The parent samples every SAMPLE_NS:
@@ -235,6 +236,8 @@ static int load_plan(const char *path)
 				sscanf(line, "%*s %*s %*s %95s %lld %lld %lld", p->region, &p->offset, &p->bytes, &p->per);
 			else if (!strcmp(a[0], "free"))
 				sscanf(line, "%*s %*s %*s %95s", p->region);
+			else if (!strcmp(a[0], "drop_caches"))
+				sscanf(line, "%*s %*s %*s %lld", &p->bytes); /* the mode */
 		}
 	}
 	fclose(f);
@@ -564,6 +567,13 @@ static int step_phase(struct workload *w, struct phase *p, double t)
 			r->fd = -1;
 		} else
 			munmap((void *)r->addr, r->len);
+		return 0;
+	}
+	if (!strcmp(p->kind, "drop_caches")) {
+		char mode[24];
+		snprintf(mode, sizeof(mode), "%lld", p->bytes);
+		if (write_str("/proc/sys/vm/drop_caches", mode))
+			werr(w, p, "write /proc/sys/vm/drop_caches");
 		return 0;
 	}
 	if (!strcmp(p->kind, "exit")) {

@@ -108,6 +108,7 @@ workload w {
   at 0 s  alloc buf 64 MiB MADV_HUGEPAGE rate 1 GiB/s
   at 1 s  dontneed buf 1 MiB per 2 MiB
   at 2 s  free buf
+  at 2 s  drop_caches 3
   at 3 s  exit
 }
 run { duration = 4 s  sample = 100 ms }
@@ -119,6 +120,8 @@ run { duration = 4 s  sample = 100 ms }
     assert.ok(lines.includes(`alloc w 0 buf ${64 * 1048576} 1 ${1024 ** 3}`), plan.planText);
     assert.ok(lines.includes(`dontneed w 1000000000 buf 0 ${1048576} ${2 * 1048576}`), plan.planText);
     assert.ok(lines.includes('free w 2000000000 buf') && lines.includes('exit w 3000000000'), plan.planText);
+    assert.ok(lines.includes('drop_caches w 2000000000 3'), plan.planText);
+    assert.deepEqual(blockingSettings(plan), [], 'every phase has a guest counterpart');
     assert.equal(plan.homeNode.w, 0);
     assert.equal(plan.swapBytes, 256 * 1048576);
     const q = qemuCommand(plan, { accel: 'kvm', kernelImage: '/k', initrd: '/i', consoleLog: '/c', disk: null, swap: '/s.img' });
