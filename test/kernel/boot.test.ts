@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancelledError } from '../../src/core';
 import type { RunResult, VariantResult } from '../../src/core/result';
-import { defaultKernel, runOnKernel, type KernelProgress } from '../../src/kernel';
+import { defaultKernel, runOnKernel, type KernelProgress, type KernelRunOptions } from '../../src/kernel';
 import { kernelCommand } from '../../src/cli/kernel';
 import { compileFile } from '../unit/core/helpers';
 
@@ -28,6 +28,18 @@ function facts(v: VariantResult) {
   const file0 = v.series.nodes.find((n) => n.node === 0)!.FilePages;
   return { local: app.resident_kB_by_node['0'], remote: app.resident_kB_by_node['1'], filePeak: Math.max(...file0), fileEnd: file0[file0.length - 1], vm: v.summary.vmstat };
 }
+/** Runs the fixture; a variant whose allocations or reads did not finish (a guest slowed by a
+ *  busy host falls behind the scenario's clock, and says so in kernel.shortfalls) boots once
+ *  more, since the assertions are about what the kernel does once the workload has run. */
+async function runFixture(file: string, opts: KernelRunOptions = {}): Promise<RunResult> {
+  const set = compileFile(file);
+  const r = await runOnKernel(set, { logDir: LOGS, ...opts });
+  const behind = r.variants.filter((v) => (v.kernel?.shortfalls ?? []).some((s) => !s.includes("'access ")));
+  if (behind.length === 0) return r;
+  console.log(`      slow guest, booting again: ${behind.map((v) => `${v.name} (${v.kernel!.shortfalls!.join('; ')})`).join(', ')}`);
+  const again = await runOnKernel(set, { logDir: LOGS, ...opts, variants: behind.map((v) => v.name) });
+  return { ...r, variants: r.variants.map((v) => again.variants.find((a) => a.name === v.name) ?? v) };
+}
 const wall = (r: RunResult) => r.variants.map((v) => `${v.name} ${(v.kernel!.wall_ms / 1000).toFixed(1)} s (agent ready after ${v.kernel!.boot_ms === null ? '-' : (v.kernel!.boot_ms / 1000).toFixed(1)} s)`).join(', ');
 
 describe('kernel: real boots under QEMU', function () {
@@ -36,7 +48,7 @@ describe('kernel: real boots under QEMU', function () {
   describe('zone reclaim on 2 x 512 MiB: zrm-off, zrm-on, membind', () => {
     let r: RunResult;
     before(async () => {
-      r = await runOnKernel(compileFile('test/fixtures/kernel/zone-reclaim-512.numa'), { logDir: LOGS });
+      r = await runFixture('test/fixtures/kernel/zone-reclaim-512.numa');
       console.log(`      boots: ${wall(r)}`);
     });
 
@@ -83,7 +95,7 @@ describe('kernel: real boots under QEMU', function () {
   describe('tiering on 3 nodes with a dax/kmem slow tier', () => {
     let r: RunResult;
     before(async () => {
-      r = await runOnKernel(compileFile('test/fixtures/kernel/tier-3node.numa'), { logDir: LOGS });
+      r = await runFixture('test/fixtures/kernel/tier-3node.numa');
       console.log(`      boots: ${wall(r)}`);
     });
 
@@ -145,7 +157,7 @@ run { duration = 2 s  sample = 500 ms }
     });
 
     it('a guest that does not finish in time is a result with status timeout and the console log kept', async () => {
-      // the 20 s run cannot end within 12 s of starting QEMU
+      // the 24 s run cannot end within 12 s of starting QEMU
       const r = await runOnKernel(compileFile('test/fixtures/kernel/zone-reclaim-512.numa'), { logDir: LOGS, variants: ['zrm-off'], timeoutMs: 12000 });
       const k = r.variants[0].kernel!;
       assert.equal(k.status, 'timeout');
