@@ -8,10 +8,13 @@ import { lensSpots } from './lensSpots';
 
 export class RunCodeLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    return lensSpots(document.getText()).map((s) => {
+    return lensSpots(document.getText()).flatMap((s) => {
       const range = new vscode.Range(document.positionAt(s.start), document.positionAt(s.start));
       if (s.kind === 'scenario') {
-        return new vscode.CodeLens(range, { title: '$(play) Run', tooltip: 'Run every variant of this scenario', command: RunCommands.runScenario, arguments: [document.uri] });
+        return [
+          new vscode.CodeLens(range, { title: '$(play) Run', tooltip: 'Run every variant of this scenario', command: RunCommands.runScenario, arguments: [document.uri] }),
+          new vscode.CodeLens(range, { title: '$(vm) Run on Linux (QEMU)', tooltip: 'Run every variant on a real Linux kernel under QEMU and overlay it on the simulation', command: RunCommands.runOnKernel, arguments: [document.uri] }),
+        ];
       }
       if (s.kind === 'variant') {
         return new vscode.CodeLens(range, { title: '$(play) Run variant', tooltip: `Run only variant ${s.variant}`, command: RunCommands.runVariant, arguments: [document.uri, s.variant] });

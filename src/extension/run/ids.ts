@@ -8,6 +8,9 @@ export const RunCommands = {
   runVariant: 'numaLab.runVariant',
   /** Runs the variants one sweep generates: arguments (uri, sweepIndex). */
   runSweep: 'numaLab.runSweep',
+  /** Runs the scenario on a real kernel under QEMU and overlays it on its simulation:
+   *  arguments (uri, variantNames?, { allowApproximate }?). */
+  runOnKernel: 'numaLab.runOnKernel',
   cancelRun: 'numaLab.cancelRun',
   /** Opens a saved result file in the results panel (picks one when no uri is given). */
   openResult: 'numaLab.openResult',

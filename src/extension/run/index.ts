@@ -8,6 +8,7 @@ import type { ExportFormat } from '../../protocol/messages';
 import { PanelManager } from '../panels/panelManager';
 import { RunCodeLensProvider } from './codeLens';
 import { RunController, type RunOutcome } from './runner';
+import { KernelRunCommand, type KernelRunRequest } from './kernelRun';
 import { fromFile } from '../fileText';
 import { RESULT_EDITOR_VIEW_TYPE, RESULT_FILE_SUFFIX, RESULTS_VIEW_TYPE, RunCommands } from './ids';
 
@@ -74,6 +75,13 @@ export function registerRunFeatures(context: vscode.ExtensionContext): RunApi {
       return undefined;
     }
     return runner.run(uri, sweep.variantNames, `sweep-${sweep.knob}`);
+  });
+
+  const onKernel = new KernelRunCommand(context.extensionUri, output, panels, runner);
+  reg(RunCommands.runOnKernel, async (arg?: vscode.Uri, variants?: string[], req?: KernelRunRequest) => {
+    const uri = activeNumaUri(arg);
+    if (!uri) return noScenario();
+    return onKernel.run(uri, { variants: Array.isArray(variants) ? variants : undefined, allowApproximate: !!req?.allowApproximate });
   });
 
   reg(RunCommands.cancelRun, async () => {
