@@ -9,6 +9,7 @@ import type { ResidencyChart, LayerKind } from './transforms/residency';
 import { type Timeline, rowSpan, itemAt, describeItem, LANES } from './transforms/events';
 import type { CgroupChart } from './transforms/cgroups';
 import type { SweepChart } from './transforms/sweep';
+import type { OverlayLine } from './transforms/kernelOverlay';
 import { sizeUnitFor, formatKB, trimNumber } from './transforms/format';
 
 const SYNC_KEY = 'numa-time';
@@ -87,6 +88,8 @@ export function residencyPlot(
   p: Palette,
   width: number,
   xRange: [number, number],
+  /** A kernel run's layer tops, drawn as dashed lines over the simulated areas. */
+  overlay: OverlayLine[] = [],
 ): ChartHandle {
   const unit = sizeUnitFor(chart.memTotalKB || 1);
   const ordered = [...chart.layers].reverse();
@@ -106,9 +109,20 @@ export function residencyPlot(
         value: (_u, _v, _si, idx) => (idx === null || idx === undefined ? '–' : formatKB(raw[idx], unit)),
       };
     }),
+    ...overlay.map((line): uPlot.Series => ({
+      label: line.label,
+      stroke: LAYER_COLOR[line.kind](p),
+      width: 2,
+      dash: [6, 4],
+      spanGaps: false,
+      points: { show: false },
+      value: (_u, _v, _si, idx) => (idx === null || idx === undefined || line.top[idx] === null ? '–' : formatKB(line.top[idx]!, unit)),
+    })),
   ];
-  const data: uPlot.AlignedData = [chart.x, ...ordered.map((l) => scaled(l.top, unit.perKB))];
-  const top = (chart.memTotalKB || maxOf(chart.layers[chart.layers.length - 1]?.top)) / unit.perKB;
+  const lines = overlay.map((line) => line.top.map((v) => (v === null ? null : v / unit.perKB)));
+  const data = [chart.x, ...ordered.map((l) => scaled(l.top, unit.perKB)), ...lines] as uPlot.AlignedData;
+  const linesTop = Math.max(0, ...lines.flatMap((l) => l.map((v) => v ?? 0)));
+  const top = Math.max((chart.memTotalKB || maxOf(chart.layers[chart.layers.length - 1]?.top)) / unit.perKB, linesTop);
   const base = timeOptions(width, 190);
   const opts: uPlot.Options = {
     ...(base as uPlot.Options),
@@ -119,7 +133,7 @@ export function residencyPlot(
   };
   const plot = new uPlot(opts, data, el);
   startAt(plot, xRange);
-  return { plot, title: `Node ${chart.node} residency`, container: el };
+  return { plot, title: `Node ${chart.node} residency${overlay.length ? ' (kernel as dashed lines)' : ''}`, container: el };
 }
 
 function scaled(a: Float64Array, div: number): Float64Array {

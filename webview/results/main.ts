@@ -22,6 +22,8 @@ import { sweepChart, sweepMetrics } from './transforms/sweep';
 import { formatSimTime } from './transforms/format';
 import { decimateVariant } from '../../src/protocol/decimate';
 import { renderSummaryTable, renderExpectations, fitSummaryTable } from './table';
+import { kernelPair, overlayLines } from './transforms/kernelOverlay';
+import { kernelOverlayView } from './kernelOverlayView';
 import { residencyPlot, timelinePlot, cgroupPlot, sweepPlot, timeGroup, laneColor, type ChartHandle } from './charts';
 
 let model: PanelModel | null = null;
@@ -175,11 +177,16 @@ function render(): void {
   // Charts get at most 8 points per horizontal pixel: the same picture as every sample (the
   // thinning keeps each bucket's extremes) up to an 8x zoom, at a fraction of the drawing.
   const variant = decimateVariant(currentVariant()!, 8 * chartWidth());
+  // A kernel run and the simulation of the same variant: the simulated areas with the kernel's lines.
+  const pair = kernelPair(r, variant.name);
+  if (pair) pair.simulated = decimateVariant(pair.simulated, 8 * chartWidth());
+  const areas = pair && !selections.splitByWorkload ? pair.simulated : variant;
   const xRange = timeExtentSeconds(variant);
   const residencyHost = h('div', { class: 'charts' });
   const timelineHost = h('div', { class: 'charts' });
   const cgroupHost = h('div', { class: 'charts' });
-  nodes.push(section('residency', `Residency per node · ${variant.name}`, residencyHost));
+  nodes.push(section('residency', `Residency per node · ${areas === variant ? variant.name : `${areas.name} (areas) with ${pair!.kernel.name} (kernel, dashed lines)`}`, residencyHost));
+  if (pair) nodes.push(section('kernel-overlay', `Simulation against the kernel · ${pair.base}`, kernelOverlayView(pair)));
   const tl = buildTimeline(variant.events, variant.series.nodes.map((n) => n.node), xRange[1]);
   nodes.push(section('events', `Reclaim and placement events · ${variant.name}`, timelineHost, legendForLanes(tl), timelineNoteList(variant, tl)));
   const cg = cgroupChart(variant);
@@ -207,10 +214,12 @@ function render(): void {
   fitSummary(tableHost, summaryRow);
 
   // Charts need their containers in the document to measure.
-  for (const rc of residencyCharts(variant, !!selections.splitByWorkload)) {
+  for (const rc of residencyCharts(areas, !!selections.splitByWorkload)) {
     const div = h('div', { class: 'chart residency', 'data-node': String(rc.node) });
     residencyHost.append(div);
-    charts.push(residencyPlot(div, rc, palette, width, xRange));
+    const overlay = areas !== variant ? overlayLines(pair!, rc.node) : [];
+    if (overlay.length) div.dataset.kernelLines = String(overlay.length);
+    charts.push(residencyPlot(div, rc, palette, width, xRange, overlay));
   }
   if (tl.lanes.length) {
     const tlDiv = h('div', { class: 'chart timeline', 'data-lanes': tl.lanes.map((l) => l.key).join(' ') });
