@@ -48,6 +48,20 @@ describe('language features in the extension host', () => {
       assert.match(d.message, /did you mean 'vm\.zone_reclaim_mode'/);
     });
 
+    it('reports a scenario over budget at its run block, as check and run do', async () => {
+      // 12 nodes x 14 variants x 100,000 samples: about 740 MiB of result.
+      const nodes = Array.from({ length: 12 }, (_, i) => `  node ${i} { memory = 4 GiB  cpus = ${2 * i}-${2 * i + 1} }`).join('\n');
+      const variants = Array.from({ length: 14 }, (_, i) => `variant v${i} { vm.swappiness = ${i} }`).join('\n');
+      const editor = await openText(`machine {\n${nodes}\n}\nworkload w {\n  at 0 s alloc a 1 GiB\n}\nrun {\n  duration = 100 s\n  sample = 1 ms\n}\n${variants}\n`);
+      const found = await checkedDiagnostics(editor.document);
+      const budget = found.filter((d) => d.code === 'budget');
+      assert.strictEqual(budget.length, 1, JSON.stringify(found.map((d) => d.message)));
+      const at = positionOf(editor.document, 'run {');
+      assert.deepStrictEqual([budget[0].range.start.line, budget[0].range.start.character, budget[0].range.end.character], [at.line, 0, 3]);
+      assert.strictEqual(budget[0].severity, vscode.DiagnosticSeverity.Error);
+      assert.match(budget[0].message, /the result would be about \d+ MiB .* longer 'sample' interval.*--budget/);
+    });
+
     it('reports several syntax errors in one file, not only the first', async () => {
       const editor = await openText('kernel {\n  vm.swappiness = = 10\n}\nrun {\n  duration = 10 s\n  seed = }\n}\n');
       const found = await checkedDiagnostics(editor.document);
