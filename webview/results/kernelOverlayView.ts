@@ -22,9 +22,9 @@ export function kernelOverlayView(pair: KernelPair): HTMLElement {
     body.append(
       el('tr', { 'data-counter': r.name, class: r.within ? 'within' : 'apart' },
         el('th', { class: 'metric', scope: 'row' }, r.name),
-        el('td', { class: 'num' }, count(r.simulated)),
-        el('td', { class: 'num' }, count(r.kernel)),
-        el('td', { class: 'num' }, signed(r.difference)),
+        el('td', { class: 'num', 'data-value': String(r.simulated) }, count(r.simulated)),
+        el('td', { class: 'num', 'data-value': String(r.kernel) }, count(r.kernel)),
+        el('td', { class: 'num', 'data-value': String(r.difference) }, signed(r.difference)),
       ),
     );
   }
