@@ -87,6 +87,10 @@ function workloadSummary(sim: Sim, w: WorkloadState, resident: number[]): Worklo
   sim.nodes.forEach((node, n) => { byNode[String(node.id)] = resident[n] * 4; });
   const stallMs: Record<string, number> = {};
   for (const [k, v] of Object.entries(w.stallNs)) stallMs[k] = round3(v / 1e6);
+  // Thread time over threads: ms of run time.
+  const ms = (threadNs: number) => round3(threadNs / w.threads / 1e6);
+  const t = w.time;
+  const ended = (x: number) => (Number.isNaN(x) ? null : round3(x / 1e6));
   return {
     name: w.name,
     avg_access_ns: w.accessCount > 0 ? round3((w.latencyNs + stall) / w.accessCount) : 0,
@@ -94,7 +98,36 @@ function workloadSummary(sim: Sim, w: WorkloadState, resident: number[]): Worklo
     accesses: Math.round(w.accessCount),
     resident_kB_by_node: byNode,
     stall_ms: stallMs,
+    threads: w.threads,
+    runtime_ms: runtimeMs(w),
+    time_ms: {
+      compute: ms(t.compute), memory: ms(t.memoryLocal + t.memoryRemote + t.memorySlowTier),
+      fault: ms(w.stallNs.fault), reclaim: ms(w.stallNs.reclaim), compaction: ms(w.stallNs.compaction),
+      swapin: ms(w.stallNs.swapin), migration: ms(w.stallNs.migration),
+    },
+    memory_ms: { local: ms(t.memoryLocal), remote: ms(t.memoryRemote), slow_tier: ms(t.memorySlowTier) },
+    phases: w.spec.phases.map((p, i) => ({ phase: p.label, start_ms: ended(w.phaseStartNs[i]), end_ms: ended(w.phaseEndNs[i]) })),
   };
+}
+
+/** End of the workload's last phase minus its start; an `exit` ends it. Null if a phase that
+ *  started has not ended, or one never started (and no exit came first). */
+function runtimeMs(w: WorkloadState): number | null {
+  let start = Infinity;
+  let end = -Infinity;
+  for (let i = 0; i < w.phaseStartNs.length; i++) {
+    const s = w.phaseStartNs[i], e = w.phaseEndNs[i];
+    if (Number.isNaN(s)) {
+      if (w.alive) return null;
+      continue; // after an exit
+    }
+    if (Number.isNaN(e)) return null;
+    start = Math.min(start, s);
+    end = Math.max(end, e);
+  }
+  const exited = w.spec.phases.some((p, i) => p.kind === 'exit' && !Number.isNaN(w.phaseEndNs[i]));
+  if (!w.alive && !exited) return null; // killed before its work was done
+  return end >= start ? round3((end - start) / 1e6) : null;
 }
 
 function round6(x: number): number {
@@ -116,8 +149,11 @@ class Recorder {
       cgroups: [...sim.cgroups.values()].map((c) => ({ name: c.spec.name, memory_current: [] })),
       workloads: sim.workloads.flatMap((w) => sim.nodes.map((n) => ({ name: w.name, node: n.id, resident_kB: [] as number[] }))),
       vmstat: Object.fromEntries(this.counters.map(([name]) => [name, [] as number[]])),
+      workload_perf: sim.workloads.map((w) => ({ name: w.name, accesses: [] as number[], accesses_per_s: [] as number[], ns_per_access: [] as number[] })),
     };
+    this.last = sim.workloads.map(() => ({ t: 0, acc: 0, cost: 0 }));
   }
+  private last: { t: number; acc: number; cost: number }[];
 
   sample(tNs: number): void {
     const { nodes, perWorkload } = meminfo(this.sim);
@@ -135,10 +171,21 @@ class Recorder {
       for (let n = 0; n < this.sim.nodes.length; n++) s.workloads[k++].resident_kB.push(res[n] * 4);
     }
     for (const [name, c] of this.counters) s.vmstat[name].push(Math.round(this.sim.vmstat.counts[c]));
+    this.sim.workloads.forEach((w, i) => {
+      const prev = this.last[i];
+      const cost = w.latencyNs + w.totalStallNs();
+      const dAcc = w.accessCount - prev.acc;
+      const dt = (tNs - prev.t) / 1e9;
+      const perf = s.workload_perf[i];
+      perf.accesses.push(Math.round(w.accessCount));
+      perf.accesses_per_s.push(dt > 0 ? Math.round(dAcc / dt) : 0);
+      perf.ns_per_access.push(dAcc > 0 ? round3((cost - prev.cost) / dAcc) : 0);
+      this.last[i] = { t: tNs, acc: w.accessCount, cost };
+    });
   }
 }
 
-function summarize(sim: Sim): Summary {
+function summarize(sim: Sim, endNs: number): Summary {
   const { nodes, perWorkload } = meminfo(sim);
   const workloads = sim.workloads.map((w) => workloadSummary(sim, w, perWorkload.get(w.name)!));
   let acc = 0, cost = 0, remote = 0;
@@ -156,6 +203,8 @@ function summarize(sim: Sim): Summary {
     workloads,
     cgroups: [...sim.cgroups.values()].map((c) => ({ name: c.spec.name, memory_current: c.charged * 4096, memory_current_max: c.maxCharged * 4096 })),
     expectations: [],
+    end_ms: round3(endNs / 1e6),
+    unfinished: sim.workloads.filter((w) => w.closedLoop && !w.finished()).map((w) => w.name),
   };
 }
 
@@ -174,7 +223,11 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
   let nextSample = 0;
   let nextTick = duration / 100;
   const simulated_kernel = { version: sim.kernel.version, overrides: scenario.kernel?.overrides ?? [] };
-  const partial = (): VariantResult => ({ name: scenario.variant, simulated_kernel, summary: summarize(sim), series: rec.series, events: [...sim.events.events] });
+  let endNs = duration;
+  const partial = (): VariantResult => ({ name: scenario.variant, simulated_kernel, summary: summarize(sim, sim.nowNs), series: rec.series, events: [...sim.events.events] });
+  // The run ends when every closed-loop workload has done its work, or at `duration`.
+  const closedLoop = sim.workloads.filter((w) => w.closedLoop);
+  const allDone = () => closedLoop.length > 0 && closedLoop.every((w) => w.finished());
 
   rec.sample(0);
   nextSample = scenario.run.sampleNs;
@@ -203,9 +256,13 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
       opts.onTick?.(t1, partial);
       nextTick += duration / 100;
     }
+    if (allDone()) {
+      endNs = t1;
+      break;
+    }
   }
-  if (rec.series.t_ms[rec.series.t_ms.length - 1] < round3(duration / 1e6)) rec.sample(duration);
-  const summary = summarize(sim);
+  if (rec.series.t_ms[rec.series.t_ms.length - 1] < round3(endNs / 1e6)) rec.sample(endNs);
+  const summary = summarize(sim, endNs);
   const result: VariantResult = { name: scenario.variant, simulated_kernel, summary, series: rec.series, events: sim.events.finish() };
   assertFinite(result);
   return result;
@@ -215,8 +272,10 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
  *  arithmetic in bounds, so one that is not is a bug. It is reported by its place instead of
  *  being written into a result file as null (JSON's spelling of NaN and Infinity). */
 export function assertFinite(v: VariantResult): void {
+  // Null is a value only where it means "did not happen": a run time or phase end not reached.
+  const nullable = /\.(runtime_ms|start_ms|end_ms)$/;
   const walk = (x: unknown, where: string): void => {
-    if (x === null || (typeof x === 'number' && !Number.isFinite(x))) {
+    if ((x === null && !nullable.test(where)) || (typeof x === 'number' && !Number.isFinite(x))) {
       throw new Error(`the simulation of variant '${v.name}' produced ${x} for ${where}; this is a bug, please report it with the scenario`);
     } else if (Array.isArray(x)) {
       for (let i = 0; i < x.length; i++) if (typeof x[i] !== 'number' || !Number.isFinite(x[i])) walk(x[i], `${where}[${i}]`);

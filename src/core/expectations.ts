@@ -29,6 +29,8 @@ export function metricValue(v: VariantResult, metric: string): number | undefine
     if (parts[2] === 'avg_access_ns') return w.avg_access_ns;
     if (parts[2] === 'remote_access_ratio') return w.remote_access_ratio;
     if (parts[2] === 'accesses') return w.accesses;
+    // Null when the workload did not finish within the run: not comparable.
+    if (parts[2] === 'runtime_ms') return w.runtime_ms ?? undefined;
     return undefined;
   }
   if (parts[0] === 'cgroup' && parts.length === 3) {

@@ -37,11 +37,12 @@ export function thpFault(sim: Sim, wl: WorkloadState, region: Region, s: Slice, 
   const gfp = thpGfp(sim, region);
   const behaviour = sim.knobStr('model.thp_numa_placement');
   let placed = 0;
-  for (const { target, pages } of policyTargets(sim, wl, units * HPAGE_NR)) {
+  const pol = region.policy ?? wl.spec.mempolicy;
+  for (const { target, pages } of policyTargets(sim, wl, units * HPAGE_NR, pol)) {
     const want = Math.floor(pages / HPAGE_NR) * HPAGE_NR;
     if (want === 0) continue;
     const base = { wl, region, slice: s, huge: true, preferred: target.preferred, cause: 'THP fault' };
-    const interleaved = wl.spec.mempolicy.mode === 'interleave' || wl.spec.mempolicy.mode === 'weighted-interleave';
+    const interleaved = pol.mode === 'interleave' || pol.mode === 'weighted-interleave';
     const localAllowed = target.zonelist.includes(target.preferred);
     if (interleaved || !localAllowed) {
       placed += allocPages(sim, { ...base, pages: want, zonelist: target.zonelist, directReclaim: gfp.direct, kswapd: gfp.kswapd, compact: 'full', noretry: false });

@@ -4,6 +4,7 @@
 // how many are PROT_NONE for NUMA balancing, and how many are in swap. The model's cost follows
 // the number of slices, never the number of pages.
 
+import type { Mempolicy } from '../language/model';
 import { HPAGE_NR } from './machine';
 
 /** Slices per region: enough to place a hot set or a scan window, independent of size. */
@@ -114,6 +115,8 @@ export class Region {
   alive = true;
   /** Access weight of each slice for the running access phase (sums to 1), or null. */
   weights: Float64Array | null = null;
+  /** The VMA's own policy (mbind), or null to follow the task's. */
+  policy: Mempolicy | null = null;
 
   constructor(id: number, name: string, kind: RegionKind, pages: number, hugepage: boolean, owner: string, cgroup: string | null, nodes: number) {
     this.id = id;

@@ -2,6 +2,7 @@
 // may use (policy_nodemask) and, for interleave, how pages are spread (interleave_nodes,
 // weighted interleave).
 
+import type { Mempolicy } from '../language/model';
 import type { Sim, WorkloadState } from './sim';
 
 export interface PolicyTarget {
@@ -28,11 +29,11 @@ function zonelistFrom(sim: Sim, preferred: number, allowed: number[] | null): nu
 }
 
 /**
- * Splits an allocation of `pages` by the workload's policy into per-preferred-node shares.
- * Most policies give one share; interleave gives one per node (round robin, or by weight).
+ * Splits an allocation of `pages` by the workload's policy (or the VMA's, set by mbind) into
+ * per-preferred-node shares. Most policies give one share; interleave gives one per node (round
+ * robin, or by weight).
  */
-export function policyTargets(sim: Sim, wl: WorkloadState, pages: number): { target: PolicyTarget; pages: number }[] {
-  const pol = wl.spec.mempolicy;
+export function policyTargets(sim: Sim, wl: WorkloadState, pages: number, pol: Mempolicy = wl.spec.mempolicy): { target: PolicyTarget; pages: number }[] {
   const nodes = pol.nodes.map((id) => indexOf(sim, id));
   const home = wl.homeNode;
   switch (pol.mode) {

@@ -74,6 +74,11 @@ export interface Summary {
   workloads: WorkloadSummary[];
   cgroups: { name: string; memory_current: number; memory_current_max: number }[];
   expectations: { text: string; passed: boolean; detail: string }[];
+  /** Simulated time at which the run ended, ms: when every closed-loop workload was done, or
+   *  the run's duration (its upper bound). */
+  end_ms: number;
+  /** Closed-loop workloads that had not finished their work when the run reached its bound. */
+  unfinished: string[];
   /** Wall-clock time the simulation of this variant took, ms (not part of determinism checks). */
   wall_ms?: number;
 }
@@ -99,6 +104,17 @@ export interface WorkloadSummary {
   resident_kB_by_node: Record<string, number>;
   /** Stall time charged to the workload, ms, by cause (fault, compaction, reclaim, swapin, migration). */
   stall_ms: Record<string, number>;
+  /** Threads issuing its closed-loop work. */
+  threads: number;
+  /** End of its last phase minus its start, ms; null if it did not finish within the run. */
+  runtime_ms: number | null;
+  /** Where its time went, ms of run time (thread time over threads): compute, memory (latency
+   *  over memory-level parallelism) and each stall cause. */
+  time_ms: { compute: number; memory: number; fault: number; reclaim: number; compaction: number; swapin: number; migration: number };
+  /** The memory part of time_ms by where the memory was. */
+  memory_ms: { local: number; remote: number; slow_tier: number };
+  /** Each phase as written (`access heap`), with its start and end (null while unfinished), ms. */
+  phases: { phase: string; start_ms: number | null; end_ms: number | null }[];
 }
 
 export interface Series {
@@ -111,6 +127,10 @@ export interface Series {
   /** Cumulative vmstat counters sampled at each t_ms (a chosen subset: the key counters, those
    *  the version has). */
   vmstat: Record<string, number[]>;
+  /** Per workload at each t_ms: accesses done so far, and over the interval before the sample
+   *  the throughput (accesses per second) and the mean cost of an access (memory latency plus
+   *  stalls per access, ns; 0 when it did no access). */
+  workload_perf: { name: string; accesses: number[]; accesses_per_s: number[]; ns_per_access: number[] }[];
 }
 
 export interface NodeSeries {

@@ -38,10 +38,17 @@ export class CgroupState {
 
 export interface AccessState {
   region: Region;
+  /** Index of the phase in the workload's phases. */
+  phase: number;
   ratePerNs: number;
   writeFraction: number;
+  /** Paced phases: when the phase ends. Closed-loop phases: Infinity until the work is done. */
   endNs: number;
   pattern: Workload['phases'][number] & { kind: 'access' };
+  /** Closed loop: accesses still to issue; null for a paced phase. */
+  workLeft: number | null;
+  /** Simulated up to this time (a phase that starts within a step begins there). */
+  cursorNs: number;
   /** First page of the hot set (hotset pattern). */
   hotStart: number;
   nextMoveNs: number;
@@ -50,6 +57,33 @@ export interface AccessState {
   moveRng: Rng;
   /** Sequential pattern: page the sweep is at. */
   seqPos: number;
+}
+
+export interface AllocState {
+  region: Region;
+  phase: number;
+  /** Pages per ns: the stated rate, or (closed loop) the rate the threads achieved last step. */
+  ratePerNs: number;
+  /** No rate given: the threads fault back to back, as fast as faults (and their stalls) allow. */
+  closed: boolean;
+  cursorNs: number;
+}
+
+export interface ReadState {
+  region: Region;
+  phase: number;
+  ratePerNs: number;
+  write: boolean;
+  target: number;
+  cursorNs: number;
+}
+
+/** Where a workload's thread time went, thread-ns. */
+export interface TimeSplit {
+  compute: number;
+  memoryLocal: number;
+  memoryRemote: number;
+  memorySlowTier: number;
 }
 
 export class WorkloadState {
@@ -61,16 +95,25 @@ export class WorkloadState {
   readonly homeNode: number;
   readonly cgroup: CgroupState | null;
   readonly regions = new Map<string, Region>();
-  phaseIdx = 0;
   alive = true;
-  allocs: { region: Region; ratePerNs: number }[] = [];
-  reads: { region: Region; ratePerNs: number; write: boolean; target: number }[] = [];
+  allocs: AllocState[] = [];
+  reads: ReadState[] = [];
   accesses: AccessState[] = [];
+  /** Start and end of each phase, ns; NaN until it happens. */
+  readonly phaseStartNs: Float64Array;
+  readonly phaseEndNs: Float64Array;
+  /** Has a closed-loop access phase: the run waits for it to finish. */
+  readonly closedLoop: boolean;
+  /** The threads' clock within a step: thread time is spent up to here (closed loop). */
+  clockNs = 0;
+  /** Stall time (thread-ns) not yet paid by the threads' clock. */
+  debtNs = 0;
   interleaveNext = 0;
   numab: NumaScanState;
   accessCount = 0;
   latencyNs = 0;
   remoteCount = 0;
+  readonly time: TimeSplit = { compute: 0, memoryLocal: 0, memoryRemote: 0, memorySlowTier: 0 };
   readonly stallNs: Record<StallCause, number> = { fault: 0, compaction: 0, reclaim: 0, swapin: 0, migration: 0 };
 
   constructor(spec: Workload, cpuNodes: { node: number; weight: number }[], homeNode: number, cgroup: CgroupState | null) {
@@ -80,15 +123,33 @@ export class WorkloadState {
     this.homeNode = homeNode;
     this.cgroup = cgroup;
     this.numab = { nextScanNs: 0, periodNs: 0, regionIdx: 0, page: 0, passFaults: 0, passLocal: 0 };
+    this.phaseStartNs = new Float64Array(spec.phases.length).fill(NaN);
+    this.phaseEndNs = new Float64Array(spec.phases.length).fill(NaN);
+    this.closedLoop = spec.phases.some((p) => p.kind === 'access' && p.work !== null);
   }
 
+  get threads(): number {
+    return this.spec.threads;
+  }
+
+  /** Time in which one of the workload's threads issues nothing. */
   stall(cause: StallCause, ns: number): void {
-    if (ns > 0) this.stallNs[cause] += ns;
+    if (ns > 0) {
+      this.stallNs[cause] += ns;
+      this.debtNs += ns;
+    }
   }
 
   /** Time stalled for every cause together, ns. */
   totalStallNs(): number {
     return Object.values(this.stallNs).reduce((a, b) => a + b, 0);
+  }
+
+  /** Every phase has ended (or the workload is gone). */
+  finished(): boolean {
+    if (!this.alive) return true;
+    for (let i = 0; i < this.phaseEndNs.length; i++) if (Number.isNaN(this.phaseEndNs[i])) return false;
+    return true;
   }
 }
 

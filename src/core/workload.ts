@@ -35,7 +35,7 @@ export function stochasticRound(sim: Sim, x: number): number {
  *  direct reclaim allowed). Returns pages placed. */
 export function allocBase(sim: Sim, wl: WorkloadState, region: Region, s: Slice, pages: number, cause: string): number {
   let placed = 0;
-  for (const { target, pages: share } of policyTargets(sim, wl, pages)) {
+  for (const { target, pages: share } of policyTargets(sim, wl, pages, region.policy ?? wl.spec.mempolicy)) {
     const got = allocPages(sim, {
       wl, region, slice: s, pages: share, huge: false, preferred: target.preferred, zonelist: target.zonelist,
       directReclaim: !target.fallback, kswapd: true, compact: null, noretry: false, cause,
@@ -96,6 +96,10 @@ export function freeRegion(sim: Sim, region: Region): void {
 }
 
 export function exitWorkload(sim: Sim, wl: WorkloadState): void {
+  // Whatever was still running ends with the process.
+  for (let i = 0; i < wl.phaseEndNs.length; i++) {
+    if (!Number.isNaN(wl.phaseStartNs[i]) && Number.isNaN(wl.phaseEndNs[i])) wl.phaseEndNs[i] = sim.nowNs;
+  }
   for (const r of wl.regions.values()) if (r.kind === 'anon' && r.alive) freeRegion(sim, r);
   wl.allocs = [];
   wl.reads = [];
@@ -190,23 +194,25 @@ function readFile(sim: Sim, wl: WorkloadState, region: Region, pages: number, wr
 
 // --- phases -------------------------------------------------------------------------------------
 
-function defaultFaultRate(sim: Sim, region: Region): number {
-  // "As fast as faults allow": one fault at a time, pages per ns.
-  return thpEligible(sim, region) ? HPAGE_NR / Math.max(1, sim.costs.thpFault) : 1 / Math.max(1, sim.costs.minorFault);
-}
-
 function regionFor(sim: Sim, wl: WorkloadState, name: string): Region | undefined {
   const r = wl.regions.get(name) ?? sim.files.get(name);
   return r && r.alive ? r : undefined;
 }
 
-export function startPhase(sim: Sim, wl: WorkloadState, p: Phase): void {
+/** Starts phase `i` of the workload at `startNs`. Phases with nothing to wait for (dontneed,
+ *  free, exit, an access to a region that is gone) end where they start. */
+export function startPhase(sim: Sim, wl: WorkloadState, i: number, startNs: number): void {
+  const p = wl.spec.phases[i];
+  wl.phaseStartNs[i] = startNs;
+  const endNow = () => { wl.phaseEndNs[i] = startNs; };
   switch (p.kind) {
     case 'alloc': {
       const region = sim.newRegion(p.region, 'anon', p.bytes, p.hugepage, wl.name, wl.spec.cgroup);
+      region.policy = p.mbind;
       wl.regions.set(p.region, region);
-      const rate = p.rateBytesPerSec ? p.rateBytesPerSec / PAGE_SIZE / 1e9 : defaultFaultRate(sim, region);
-      wl.allocs.push({ region, ratePerNs: rate });
+      const closed = !p.rateBytesPerSec;
+      const rate = closed ? wl.threads / faultNsPerPage(sim, region) : p.rateBytesPerSec! / PAGE_SIZE / 1e9;
+      wl.allocs.push({ region, phase: i, ratePerNs: rate, closed, cursorNs: startNs });
       break;
     }
     case 'file': {
@@ -218,18 +224,19 @@ export function startPhase(sim: Sim, wl: WorkloadState, p: Phase): void {
       wl.regions.set(p.file, region);
       region.fillCursor = 0;
       const rate = p.rateBytesPerSec ? p.rateBytesPerSec / PAGE_SIZE / 1e9 : 1 / Math.max(1, p.op === 'write' ? sim.costs.minorFault : sim.costs.fileRead);
-      wl.reads.push({ region, ratePerNs: rate, write: p.op === 'write', target: Math.min(region.pages, Math.ceil(p.bytes / PAGE_SIZE)) });
+      wl.reads.push({ region, phase: i, ratePerNs: rate, write: p.op === 'write', target: Math.min(region.pages, Math.ceil(p.bytes / PAGE_SIZE)), cursorNs: startNs });
       break;
     }
     case 'access': {
       const region = regionFor(sim, wl, p.region);
-      if (!region) break;
+      if (!region) { endNow(); break; }
       wl.regions.set(p.region, region);
-      const endNs = p.durationNs === null ? Infinity : p.atNs + p.durationNs;
       const pat = p.pattern;
+      const work = p.work === null ? null : p.work.kind === 'accesses' ? p.work.count : p.work.count * region.pages;
       wl.accesses.push({
-        region, ratePerNs: p.accessesPerSec / 1e9, writeFraction: p.writeFraction, endNs, pattern: p,
-        hotStart: 0, nextMoveNs: pat.kind === 'hotset' && pat.moveEveryNs ? p.atNs + pat.moveEveryNs : Infinity, seqPos: 0,
+        region, phase: i, ratePerNs: p.accessesPerSec / 1e9, writeFraction: p.writeFraction, pattern: p,
+        endNs: work !== null || p.durationNs === null ? Infinity : startNs + p.durationNs, workLeft: work, cursorNs: startNs,
+        hotStart: 0, nextMoveNs: pat.kind === 'hotset' && pat.moveEveryNs ? startNs + pat.moveEveryNs : Infinity, seqPos: 0,
         moveRng: new Rng((sim.scenario.run.seed * 7919 + region.id * 104729 + wl.accesses.length) >>> 0),
       });
       break;
@@ -237,24 +244,34 @@ export function startPhase(sim: Sim, wl: WorkloadState, p: Phase): void {
     case 'dontneed': {
       const region = regionFor(sim, wl, p.region);
       if (region) dontneed(sim, wl, region, p);
+      endNow();
       break;
     }
     case 'free': {
       const region = regionFor(sim, wl, p.region);
       if (region) {
         freeRegion(sim, region);
+        for (const x of [...wl.allocs, ...wl.accesses]) if (x.region === region && Number.isNaN(wl.phaseEndNs[x.phase])) wl.phaseEndNs[x.phase] = startNs;
         wl.allocs = wl.allocs.filter((a) => a.region !== region);
         wl.accesses = wl.accesses.filter((a) => a.region !== region);
       }
+      endNow();
       break;
     }
     case 'drop_caches':
       dropCaches(sim, p.mode);
+      endNow();
       break;
     case 'exit':
+      endNow();
       exitWorkload(sim, wl);
       break;
   }
+}
+
+/** Thread time one fault of this region costs, per 4 KiB page, before any stall. */
+function faultNsPerPage(sim: Sim, region: Region): number {
+  return Math.max(1, thpEligible(sim, region) ? sim.costs.thpFault / HPAGE_NR : sim.costs.minorFault);
 }
 
 function dontneed(sim: Sim, wl: WorkloadState, region: Region, p: Phase & { kind: 'dontneed' }): void {
@@ -355,70 +372,174 @@ function overlapWrapped(start: number, len: number, size: number, a: number, n: 
   return end <= size ? seg(start, end) : seg(start, size) + seg(0, end - size);
 }
 
-/**
- * Runs one access phase for the part of the step in [t0, t1): costs, remote share, hint faults
- * on PROT_NONE pages, swap-ins and page-cache misses, LRU activation.
- */
-export function accessStep(sim: Sim, wl: WorkloadState, a: AccessState, t0: number, t1: number, nodeBytes: Float64Array, load: Float64Array): void {
-  const activeNs = Math.min(t1, a.endNs) - Math.max(t0, a.pattern.atNs);
-  if (activeNs <= 0) return;
+/** Entries of the second-level TLB, shared by 4 KiB and 2 MiB translations (1536 on AMD Zen
+ *  and Zen 2, Intel Skylake server): the reach beyond which random accesses miss it. */
+const STLB_ENTRIES = 1536;
+/** Bytes an access touches (a cache line): a sequential sweep crosses a page every
+ *  PAGE_SIZE / ACCESS_BYTES accesses. */
+const LINES_PER_PAGE = PAGE_SIZE / ACCESS_BYTES;
+
+/** Share of accesses spread uniformly over `pages` pages that miss a TLB of `reach` pages. */
+function missShare(pages: number, reach: number): number {
+  return pages <= reach ? 0 : 1 - reach / pages;
+}
+
+/** What one access of a phase costs on average where its pages are now, ns: memory latency with
+ *  the page walk (before memory-level parallelism), split by where the memory is. */
+export interface AccessCost {
+  latency: number;
+  local: number;
+  remote: number;
+  slowTier: number;
+  remoteShare: number;
+}
+
+/** The node the page tables of a region sit on, for accesses from CPU node `cn`: page-table
+ *  pages are allocated by the task's policy at fault time (pte_alloc with GFP_PGTABLE_USER), so
+ *  they sit with the data unless the data has a VMA policy of its own (mbind). */
+function pageTableNode(sim: Sim, wl: WorkloadState, r: Region, dataNode: number): number {
+  if (!r.policy) return dataNode;
+  const pol = wl.spec.mempolicy;
+  if (pol.mode === 'local' || pol.mode === 'interleave' || pol.mode === 'weighted-interleave' || pol.nodes.length === 0) return wl.homeNode;
+  const home = sim.nodes[wl.homeNode].id;
+  const id = pol.nodes.includes(home) ? home : pol.nodes[0];
+  const i = sim.nodes.findIndex((n) => n.id === id);
+  return i < 0 ? wl.homeNode : i;
+}
+
+/** Moves the hot set when it is due and returns each slice's share of the phase's accesses. */
+function phaseWeights(sim: Sim, a: AccessState): Float64Array {
   const r = a.region;
-  if (!r.alive) return;
   const pat = a.pattern.pattern;
   if (pat.kind === 'hotset' && sim.nowNs >= a.nextMoveNs && pat.moveEveryNs) {
     a.hotStart = a.moveRng.int(r.pages);
     a.nextMoveNs += pat.moveEveryNs;
   }
-  const w = patternWeights(sim, a);
-  const accesses = a.ratePerNs * activeNs;
+  return patternWeights(sim, a);
+}
+
+/** TLB miss shares of the phase's accesses for 4 KiB and 2 MiB translations. */
+function tlbMisses(a: AccessState, populated: number): { m4k: number; m2m: number } {
+  const pat = a.pattern.pattern;
+  const r4 = STLB_ENTRIES, r2 = STLB_ENTRIES * HPAGE_NR;
+  if (pat.kind === 'sequential') return { m4k: 1 / LINES_PER_PAGE, m2m: 1 / (LINES_PER_PAGE * HPAGE_NR) };
+  if (pat.kind === 'hotset') {
+    const hot = Math.min(populated, Math.ceil(pat.bytes / PAGE_SIZE));
+    const cold = Math.max(0, populated - hot);
+    const hf = cold > 0 ? pat.hotFraction : 1;
+    return {
+      m4k: hf * missShare(hot, r4) + (1 - hf) * missShare(cold, r4),
+      m2m: hf * missShare(hot, r2) + (1 - hf) * missShare(cold, r2),
+    };
+  }
+  return { m4k: missShare(populated, r4), m2m: missShare(populated, r2) };
+}
+
+/** The mean cost of one access of the phase with its pages where they are now, the load on each
+ *  node's memory (`load`, share of peak bandwidth) included. */
+export function accessCost(sim: Sim, wl: WorkloadState, a: AccessState, w: Float64Array, load: Float64Array): AccessCost {
+  const r = a.region;
   const c = sim.costs;
-  const tieringTpp = sim.scenario.knobs['patch.tpp_active_lru_filter'] === true;
-  let cost = 0;
-  let remote = 0;
-  let counted = 0;
+  let populated = 0;
+  for (const s of r.slices) populated += accessible(r, s);
+  const { m4k, m2m } = tlbMisses(a, populated);
+  const out: AccessCost = { latency: 0, local: 0, remote: 0, slowTier: 0, remoteShare: 0 };
+  let covered = 0;
   for (let i = 0; i < r.slices.length; i++) {
     if (w[i] <= 0) continue;
     const s = r.slices[i];
     const pop = accessible(r, s);
     if (pop <= 0) continue;
+    covered += w[i];
+    for (let n = 0; n < sim.nodes.length; n++) {
+      const m = s.mapped(n);
+      if (m <= 0) continue;
+      const share = (w[i] * m) / pop;
+      const hugeShare = s.huge[n] / m;
+      for (const { node: cn, weight } of wl.cpuNodes) {
+        // A 4 KiB walk's leaf PTE read goes to the page tables' node; a 2 MiB walk ends at a PMD
+        // that stays cached (a PMD page maps 1 GiB).
+        const pt = pageTableNode(sim, wl, r, n);
+        const walk4k = c.tlb4k * (sim.latency[cn][pt] / sim.latency[cn][cn]) * m4k;
+        const ns = sim.accessLatency(cn, n, load[n]) + hugeShare * c.tlb2m * m2m + (1 - hugeShare) * walk4k;
+        const x = share * weight * ns;
+        out.latency += x;
+        if (!sim.isTopTier(n)) out.slowTier += x;
+        else if (cn === n) out.local += x;
+        else out.remote += x;
+        if (cn !== n) out.remoteShare += share * weight;
+      }
+    }
+    // Pages out of memory: swapped anon pages fault back in, uncached file pages are read; the
+    // access itself then goes to where the page lands (local).
+    const missing = r.kind === 'file' ? Math.max(0, s.pages - s.mappedTotal()) : s.swapped;
+    if (missing > 0) {
+      const share = (w[i] * missing) / pop;
+      for (const { node: cn, weight } of wl.cpuNodes) {
+        const x = share * weight * (sim.latency[cn][wl.homeNode] + c.tlb4k * m4k);
+        out.latency += x;
+        out.local += x;
+      }
+    }
+  }
+  if (covered <= 0) {
+    // Nothing mapped to land on: the access costs a local one.
+    const x = sim.latency[wl.homeNode][wl.homeNode] + c.tlb4k * m4k;
+    return { latency: x, local: x, remote: 0, slowTier: 0, remoteShare: 0 };
+  }
+  return out;
+}
+
+/**
+ * What `accesses` accesses of the phase over `activeNs` do to the pages they land on: hint faults
+ * on PROT_NONE pages, swap-ins and page-cache misses, LRU activation, dirtying, bandwidth use.
+ */
+export function applyAccesses(sim: Sim, wl: WorkloadState, a: AccessState, w: Float64Array, accesses: number, activeNs: number, nodeBytes: Float64Array): void {
+  const r = a.region;
+  const ratePerNs = accesses / Math.max(1, activeNs);
+  const tieringTpp = sim.scenario.knobs['patch.tpp_active_lru_filter'] === true;
+  for (let i = 0; i < r.slices.length; i++) {
+    if (w[i] <= 0) continue;
+    const s = r.slices[i];
+    const pop = accessible(r, s);
+    if (pop <= 0) continue;
+    s.lastAccessNs = sim.nowNs;
+    s.accessing = true;
+    if (accesses <= 0) continue;
     const acc = accesses * w[i];
-    const reuse = pop / (a.ratePerNs * w[i]);
+    const reuse = pop / (ratePerNs * w[i]);
     const touch = 1 - Math.exp(-activeNs / reuse);
     for (let n = 0; n < sim.nodes.length; n++) {
       const m = s.mapped(n);
       if (m <= 0) continue;
-      const accN = (acc * m) / pop;
-      const hugeShare = s.huge[n] / m;
-      const tlb = hugeShare * c.tlb2m + (1 - hugeShare) * c.tlb4k;
-      for (const { node: cn, weight } of wl.cpuNodes) {
-        cost += accN * weight * (sim.accessLatency(cn, n, load[n]) + tlb);
-        if (cn !== n) remote += accN * weight;
-      }
-      counted += accN;
-      nodeBytes[n] += accN * ACCESS_BYTES;
+      nodeBytes[n] += ((acc * m) / pop) * ACCESS_BYTES;
       if (s.protnone[n] > 0) hintFaults(sim, wl, r, s, n, Math.min(s.protnone[n], stochasticRound(sim, s.protnone[n] * touch)), reuse);
       if (reuse < ACTIVE_REUSE_NS && !(tieringTpp && !sim.isTopTier(n))) {
         s.active[n] = s.mapped(n);
         s.demoted[n] = 0;
       }
     }
-    // Pages out of memory: swapped anon pages fault back in; uncached file pages are read.
     const missing = r.kind === 'file' ? Math.max(0, s.pages - s.mappedTotal()) : s.swapped;
     if (missing > 0) {
-      const accMiss = (acc * missing) / pop;
-      for (const { node: cn, weight } of wl.cpuNodes) cost += accMiss * weight * sim.latency[cn][wl.homeNode];
-      counted += accMiss;
       const k = Math.min(missing, stochasticRound(sim, missing * touch));
       if (k > 0) bringIn(sim, wl, r, s, k);
     }
     if (r.kind === 'file' && a.writeFraction > 0) s.dirty = Math.min(s.mappedTotal(), s.dirty + Math.round(acc * a.writeFraction));
-    s.lastAccessNs = sim.nowNs;
     s.reuseNs = reuse;
-    s.accessing = true;
   }
-  wl.accessCount += counted;
-  wl.latencyNs += cost;
-  wl.remoteCount += remote;
+}
+
+/** Books `accesses` accesses at `cost` to the workload: counters and its thread time. */
+function bookAccesses(wl: WorkloadState, cost: AccessCost, accesses: number): void {
+  if (accesses <= 0) return;
+  const mlp = wl.spec.mlp;
+  wl.accessCount += accesses;
+  wl.latencyNs += accesses * cost.latency;
+  wl.remoteCount += accesses * cost.remoteShare;
+  wl.time.compute += accesses * wl.spec.computePerAccessNs;
+  wl.time.memoryLocal += (accesses * cost.local) / mlp;
+  wl.time.memoryRemote += (accesses * cost.remote) / mlp;
+  wl.time.memorySlowTier += (accesses * cost.slowTier) / mlp;
 }
 
 /** Swap-in (do_swap_page, a major fault) or page-cache read of `k` pages of a slice. */
@@ -446,33 +567,137 @@ function bringIn(sim: Sim, wl: WorkloadState, r: Region, s: Slice, k: number): v
   if (placed > 0) sim.events.record(sim.nowNs, 'swap_in', sim.nodes[wl.homeNode].id, placed, 'major fault on a swapped-out page', wl.name, stall);
 }
 
-/** Advances a workload over [t0, t1): phases that start, faults, file I/O, accesses. */
-export function stepWorkload(sim: Sim, wl: WorkloadState, t0: number, t1: number, nodeBytes: Float64Array, load: Float64Array): void {
-  const phases = wl.spec.phases;
-  while (wl.alive && wl.phaseIdx < phases.length && phases[wl.phaseIdx].atNs < t1) {
-    startPhase(sim, wl, phases[wl.phaseIdx]);
-    wl.phaseIdx++;
-  }
-  if (!wl.alive) return;
-  if (wl.allocs.length > 0 || wl.reads.length > 0) {
-    const alloc = wl.allocs.map((al) => stochasticRound(sim, al.ratePerNs * Math.max(0, t1 - Math.max(t0, phaseStart(al.region, wl)))));
-    const read = wl.reads.map((rd) => stochasticRound(sim, rd.ratePerNs * (t1 - t0)));
-    // Faults and kswapd run at the same time: the step's faults go in sub-chunks, and kswapd
-    // (woken by them) gets its share of the step's time in between.
-    for (let sub = 0; sub < SUBSTEPS && wl.alive; sub++) {
-      const part = (total: number) => Math.floor((total * (sub + 1)) / SUBSTEPS) - Math.floor((total * sub) / SUBSTEPS);
-      wl.allocs.forEach((al, i) => faultIn(sim, wl, al.region, part(alloc[i])));
-      wl.reads.forEach((rd, i) => readFile(sim, wl, rd.region, part(read[i]), rd.write, rd.target));
-      for (let n = 0; n < sim.nodes.length; n++) kswapdRun(sim, n, (t1 - t0) / SUBSTEPS);
-    }
-    wl.allocs = wl.allocs.filter((al) => al.region.fillCursor < al.region.pages && al.region.alive);
-    wl.reads = wl.reads.filter((rd) => rd.region.fillCursor < rd.target);
-  }
-  for (const a of wl.accesses) accessStep(sim, wl, a, t0, t1, nodeBytes, load);
-  wl.accesses = wl.accesses.filter((a) => a.endNs > t1 && a.region.alive);
+// --- one step of a workload ---------------------------------------------------------------------
+//
+// Paced phases (a rate) go at their rate whatever happens. Closed-loop phases (an alloc without a
+// rate, an access with an amount of work) spend the threads' time: the workload's clock
+// (`wl.clockNs`) advances by thread time / threads as they fault or access, and every stall
+// charged to the workload (fault, compaction, reclaim, swap-in, migration) is time in which a
+// thread issues nothing: it is paid from the same clock before more work is done.
+
+/** Pays the workload's stall debt from its threads' time up to `limitNs`. */
+function payDebt(wl: WorkloadState, limitNs: number): void {
+  if (wl.debtNs <= 0 || wl.clockNs >= limitNs) return;
+  const pay = Math.min(wl.debtNs, (limitNs - wl.clockNs) * wl.threads);
+  wl.debtNs -= pay;
+  wl.clockNs += pay / wl.threads;
 }
 
-function phaseStart(region: Region, wl: WorkloadState): number {
-  const p = wl.spec.phases.find((x) => x.kind === 'alloc' && x.region === region.name);
-  return p ? p.atNs : 0;
+/** Starts every phase whose start time or predecessor's end falls before `t1`. Returns whether
+ *  any started. */
+function startDuePhases(sim: Sim, wl: WorkloadState, t0: number, t1: number): boolean {
+  let any = false;
+  const phases = wl.spec.phases;
+  for (let i = 0; i < phases.length && wl.alive; i++) {
+    if (!Number.isNaN(wl.phaseStartNs[i])) continue;
+    const p = phases[i];
+    const at = p.after === null ? p.atNs : wl.phaseEndNs[p.after];
+    if (Number.isNaN(at) || at >= t1) continue;
+    const startNs = Math.max(at, t0);
+    if (wl.closedLoop && wl.clockNs < startNs) wl.clockNs = startNs;
+    startPhase(sim, wl, i, startNs);
+    any = true;
+  }
+  return any;
+}
+
+/** Faults and file I/O of the step, with kswapd running in between (they happen at the same
+ *  time: the step's faults go in sub-chunks, kswapd gets its share of the step between them). */
+function faultStep(sim: Sim, wl: WorkloadState, t0: number, t1: number): void {
+  const span = (from: number) => Math.max(0, t1 - Math.max(t0, from));
+  const alloc = wl.allocs.map((al) => {
+    if (!al.closed) return stochasticRound(sim, al.ratePerNs * span(al.cursorNs));
+    // Back to back: as many faults as the threads' time left in the step pays for, at what a
+    // page cost last time (stalls included).
+    const left = Math.max(0, (t1 - Math.max(wl.clockNs, al.cursorNs)) * wl.threads - wl.debtNs);
+    return Math.min(al.region.pages - al.region.fillCursor, Math.ceil((left * al.ratePerNs) / wl.threads));
+  });
+  const read = wl.reads.map((rd) => stochasticRound(sim, rd.ratePerNs * span(rd.cursorNs)));
+  const before = wl.allocs.map((al) => al.region.fillCursor);
+  const stallBefore = wl.totalStallNs();
+  for (let sub = 0; sub < SUBSTEPS && wl.alive; sub++) {
+    const part = (total: number) => Math.floor((total * (sub + 1)) / SUBSTEPS) - Math.floor((total * sub) / SUBSTEPS);
+    wl.allocs.forEach((al, i) => faultIn(sim, wl, al.region, part(alloc[i])));
+    wl.reads.forEach((rd, i) => readFile(sim, wl, rd.region, part(read[i]), rd.write, rd.target));
+    for (let n = 0; n < sim.nodes.length; n++) kswapdRun(sim, n, (t1 - t0) / SUBSTEPS);
+  }
+  if (!wl.alive) return;
+  const closedPages = wl.allocs.reduce((t, al, i) => t + (al.closed ? al.region.fillCursor - before[i] : 0), 0);
+  if (closedPages > 0) {
+    // What a page cost this step, stalls included, sets how many the threads fault next step.
+    const nsPerPage = (wl.totalStallNs() - stallBefore) / closedPages;
+    for (const al of wl.allocs) if (al.closed) al.ratePerNs = wl.threads / Math.max(1, nsPerPage);
+    payDebt(wl, t1);
+  }
+  const endOf = (cursorNs: number, closed: boolean, done: number, asked: number) =>
+    closed ? Math.min(t1, wl.clockNs) : Math.max(t0, cursorNs) + (asked > 0 ? (Math.min(done, asked) / asked) * span(cursorNs) : 0);
+  wl.allocs.forEach((al, i) => {
+    if (al.region.fillCursor >= al.region.pages || !al.region.alive) wl.phaseEndNs[al.phase] = endOf(al.cursorNs, al.closed, al.region.fillCursor - before[i], alloc[i]);
+    al.cursorNs = t1;
+  });
+  wl.reads.forEach((rd) => {
+    if (rd.region.fillCursor >= rd.target) wl.phaseEndNs[rd.phase] = Math.max(t0, rd.cursorNs) + span(rd.cursorNs) * 0.5;
+    rd.cursorNs = t1;
+  });
+  wl.allocs = wl.allocs.filter((al) => Number.isNaN(wl.phaseEndNs[al.phase]));
+  wl.reads = wl.reads.filter((rd) => Number.isNaN(wl.phaseEndNs[rd.phase]));
+}
+
+/** The access phases' part of the step. */
+function accessPhasesStep(sim: Sim, wl: WorkloadState, t0: number, t1: number, nodeBytes: Float64Array, load: Float64Array): void {
+  for (const a of wl.accesses) {
+    if (!a.region.alive) {
+      wl.phaseEndNs[a.phase] = Math.max(t0, a.cursorNs);
+      continue;
+    }
+    if (a.cursorNs >= t1) continue;
+    const from = Math.max(t0, a.cursorNs);
+    const w = phaseWeights(sim, a);
+    const cost = accessCost(sim, wl, a, w, load);
+    if (a.workLeft === null) {
+      const to = Math.min(t1, a.endNs);
+      const activeNs = to - from;
+      if (activeNs <= 0) continue;
+      const accesses = a.ratePerNs * activeNs;
+      applyAccesses(sim, wl, a, w, accesses, activeNs, nodeBytes);
+      bookAccesses(wl, cost, accesses);
+      a.cursorNs = to;
+      if (a.endNs <= t1) wl.phaseEndNs[a.phase] = a.endNs;
+      continue;
+    }
+    // Closed loop: each thread issues one access after the other; an access takes the compute
+    // per access plus its memory latency over the memory-level parallelism.
+    const perAccess = wl.spec.computePerAccessNs + cost.latency / wl.spec.mlp;
+    payDebt(wl, t1);
+    const startNs = Math.max(from, wl.clockNs);
+    const threadNs = Math.max(0, (t1 - startNs) * wl.threads);
+    const accesses = Math.min(a.workLeft, threadNs / Math.max(1e-3, perAccess));
+    const activeNs = (accesses * perAccess) / wl.threads;
+    applyAccesses(sim, wl, a, w, accesses, Math.max(1, activeNs), nodeBytes);
+    bookAccesses(wl, cost, accesses);
+    a.workLeft -= accesses;
+    wl.clockNs = startNs + activeNs;
+    // The stalls these accesses met (hint faults, swap-ins) hold the threads too.
+    payDebt(wl, t1);
+    a.cursorNs = t1;
+    if (a.workLeft <= 1e-6 && wl.debtNs <= 0) wl.phaseEndNs[a.phase] = wl.clockNs;
+  }
+  wl.accesses = wl.accesses.filter((a) => Number.isNaN(wl.phaseEndNs[a.phase]) && a.region.alive);
+}
+
+/** Advances a workload over [t0, t1): phases that start (also those that follow a phase ending
+ *  within the step), faults, file I/O, accesses. */
+export function stepWorkload(sim: Sim, wl: WorkloadState, t0: number, t1: number, nodeBytes: Float64Array, load: Float64Array): void {
+  if (wl.clockNs < t0) wl.clockNs = t0;
+  for (let round = 0; round < 8 && wl.alive; round++) {
+    const started = startDuePhases(sim, wl, t0, t1);
+    if (!wl.alive) return;
+    if (round > 0 && !started) break;
+    if (wl.allocs.length > 0 || wl.reads.length > 0) faultStep(sim, wl, t0, t1);
+    if (!wl.alive) return;
+    accessPhasesStep(sim, wl, t0, t1, nodeBytes, load);
+  }
+  // Paced load does not wait for its stalls: with no closed-loop phase running they are not owed.
+  const closedRunning = wl.allocs.some((al) => al.closed) || wl.accesses.some((a) => a.workLeft !== null);
+  if (!closedRunning) wl.debtNs = 0;
 }

@@ -113,12 +113,22 @@ export interface WorkloadItem extends Span {
 
 export interface PhaseItem extends Span {
   kind: 'phase';
+  /** `at TIME`; null for an `after` phase. */
   at: QuantityValue | null;
+  /** `after ACTION NAME`: starts when the workload's last earlier phase of that action on that
+   *  region (or file) ends. */
+  after: PhaseRef | null;
   action: Action | null;
 }
 
+export interface PhaseRef extends Span {
+  action: Name;
+  /** The region or file; null only for `exit` (which nothing can follow). */
+  target: Name | null;
+}
+
 export type Action =
-  | { kind: 'alloc'; span: Span; region: Name | null; size: QuantityValue | null; hugepage: Span | null; rate: QuantityValue | null }
+  | { kind: 'alloc'; span: Span; region: Name | null; size: QuantityValue | null; hugepage: Span | null; mbind: Value | null; rate: QuantityValue | null }
   | { kind: 'file'; span: Span; op: 'read' | 'write'; file: Name | null; size: QuantityValue | null; rate: QuantityValue | null }
   | {
       kind: 'access';
@@ -127,7 +137,10 @@ export type Action =
       pattern: PatternNode | null;
       rate: QuantityValue | null;
       writes: QuantityValue | null;
+      /** `for 30 s` (paced) or `for 2G accesses` / `for 10 passes` (closed loop). */
       duration: QuantityValue | null;
+      /** `accesses` or `passes` after the `for` count: a closed-loop amount of work. */
+      work: Name | null;
     }
   | { kind: 'dontneed'; span: Span; region: Name | null; size: QuantityValue | null; per: QuantityValue | null; from: QuantityValue | null }
   | { kind: 'free'; span: Span; region: Name | null }

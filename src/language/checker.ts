@@ -49,6 +49,9 @@ export const RUN_SETTINGS: Record<string, string> = {
 export const WORKLOAD_SETTINGS: Record<string, string> = {
   cpus: 'CPUs the workload runs on', node: 'run on all CPUs of this node', mempolicy: 'memory policy: local, preferred(N), bind(N,..), interleave(..), weighted-interleave(N:W,..), preferred-many(..)',
   cgroup: 'memory cgroup the workload is charged to',
+  threads: 'threads issuing the accesses of closed-loop phases (`for N accesses`), back to back; default one per CPU of the workload',
+  compute_per_access: 'CPU time per access outside memory (time); default 0 ns: the published figures (Naples, numa-thp-bench, the zone_reclaim_mode RFC) time bare random loads. See docs/model.md',
+  mlp: 'memory-level parallelism: cache misses one thread keeps in flight; an access costs its memory latency divided by this. Default 1: dependent loads, as in a pointer chase. See docs/model.md',
 };
 export const CGROUP_SETTINGS: Record<string, string> = {
   'memory.max': 'hard limit: reclaim, then OOM inside the cgroup', 'memory.high': 'throttle and reclaim above this', 'memory.low': 'best-effort protection from reclaim',
@@ -433,7 +436,10 @@ class Checker {
       let lastAt = -1;
       let exited: A.Span | null = null;
       const wname = w.item.name!.text;
+      const seen: A.PhaseItem[] = [];
       for (const ph of w.item.phases) {
+        if (ph.after) this.followed(ph.after, seen, wname);
+        seen.push(ph);
         const at = ph.at ? this.bounded(ph.at, RANGES.phaseTime, 'phase time') : null;
         if (at !== null) {
           if (at < lastAt) this.error(ph.at!, `phases must be in time order: this one is at ${fmtTime(at)}, after one at ${fmtTime(lastAt)}`, 'phase-order');
@@ -473,7 +479,12 @@ class Checker {
             if (a.pattern) this.checkPattern(a.pattern);
             if (a.rate) this.bounded(a.rate, RANGES.accessRate, 'access rate');
             if (a.writes) this.percent(a.writes, 'write share');
-            if (a.duration) this.bounded(a.duration, RANGES.phaseDuration, 'access duration');
+            if (a.duration && a.work) {
+              const r = RANGES.accessWork;
+              if (!(a.duration.number >= r.min && a.duration.number <= r.max)) this.error(a.duration, `the amount of work must be from ${formatRange(r)} ${a.work.text}; got ${a.duration.number}`, 'range');
+              if (a.rate) this.error(a.rate, `a closed-loop phase ('for ${a.duration.number} ${a.work.text}') issues its accesses back to back: drop 'rate', or give a time ('for 30 s') for a paced phase`, 'conflict',
+                [{ title: "Remove 'rate'", span: { start: a.rate.start - 'rate '.length, end: a.rate.end }, newText: '' }]);
+            } else if (a.duration) this.bounded(a.duration, RANGES.phaseDuration, 'access duration');
             break;
           case 'dontneed':
             ref(a.region);
@@ -496,6 +507,22 @@ class Checker {
         }
       }
     }
+  }
+
+  /** The phase an `after ACTION NAME` follows: the last earlier phase of that action on that
+   *  region or file; reports when there is none. */
+  private followed(ref: A.PhaseRef, earlier: A.PhaseItem[], wname: string): number | null {
+    const i = findFollowed(ref, earlier);
+    if (i !== null) {
+      if (ref.target) this.symbols.push({ kind: 'region', name: ref.target.text, scope: wname, start: ref.target.start, end: ref.target.end, definition: false });
+      return i;
+    }
+    const have = earlier.filter((p) => p.action && p.action.kind !== 'exit' && p.action.kind !== 'drop_caches').map((p) => phaseLabel(p.action!));
+    const want = `${ref.action.text} ${ref.target?.text ?? ''}`.trim();
+    const guess = closest(want, have);
+    this.error(ref, `no earlier phase '${want}' in workload '${wname}' to start after${have.length ? `; earlier phases: ${have.join(', ')}` : ''}`, 'unknown-phase',
+      guess ? [{ title: `Change to '${guess}'`, span: ref, newText: guess }] : []);
+    return null;
   }
 
   private checkPattern(p: A.PatternNode): void {
@@ -821,9 +848,39 @@ class Checker {
         else cgroup = cname;
       }
     }
-    const phases = this.resolvePhases(w.item, run);
+    const phases = this.resolvePhases(w.item, run, machine);
+    const threads = this.wholeSetting(s.get('threads'), 'threads', RANGES.threads.min, RANGES.threads.max) ?? cpus?.length ?? 1;
+    const computePerAccessNs = this.timeSetting(s.get('compute_per_access'), 'compute_per_access', RANGES.computePerAccess.min, RANGES.computePerAccess.max) ?? 0;
+    const mlp = this.numberSetting(s.get('mlp'), 'mlp', RANGES.mlp.min, RANGES.mlp.max) ?? 1;
     if (!cpus || !mempolicy || !phases) return null;
-    return { name, cpus, mempolicy, cgroup, phases };
+    return { name, cpus, mempolicy, cgroup, phases, threads, computePerAccessNs, mlp };
+  }
+
+  /** A whole-number workload setting in [min, max], or null (unset or reported). */
+  private wholeSetting(st: A.Setting | undefined, what: string, min: number, max: number): number | null {
+    const v = st?.value;
+    if (!v) return null;
+    if (v.kind !== 'quantity' || !v.integer || v.unit) { this.error(v, `${what} is a whole number, e.g. ${what} = 16`, 'type'); return null; }
+    if (v.number < min || v.number > max) { this.error(v, `${what} must be between ${min} and ${max}`, 'range'); return null; }
+    return v.number;
+  }
+
+  private numberSetting(st: A.Setting | undefined, what: string, min: number, max: number): number | null {
+    const v = st?.value;
+    if (!v) return null;
+    if (v.kind !== 'quantity' || v.unit) { this.error(v, `${what} is a plain number, e.g. ${what} = 4`, 'type'); return null; }
+    if (v.number < min || v.number > max) { this.error(v, `${what} must be between ${min} and ${max}`, 'range'); return null; }
+    return v.number;
+  }
+
+  private timeSetting(st: A.Setting | undefined, what: string, min: number, max: number): number | null {
+    const v = st?.value;
+    if (!v) return null;
+    if (v.kind !== 'quantity') { this.error(v, `${what} is a time, e.g. ${what} = 20 ns`, 'type'); return null; }
+    const t = this.quantityIn(v, 'time', what);
+    if (t === null) return null;
+    if (t < min || t > max) { this.error(v, `${what} must be between ${fmtTime(min)} and ${fmtTime(max)}`, 'range'); return null; }
+    return t;
   }
 
   private nodeWithCpus(machine: M.Machine, from: number, span: A.Span): Fix[] {
@@ -871,27 +928,41 @@ class Checker {
     return { mode: mode as M.MempolicyMode, nodes, weights };
   }
 
-  private resolvePhases(w: A.WorkloadItem, run: M.RunSettings): M.Phase[] | null {
+  private resolvePhases(w: A.WorkloadItem, run: M.RunSettings, machine: M.Machine): M.Phase[] | null {
     const out: M.Phase[] = [];
     let ok = true;
     const q = (v: A.QuantityValue | null, dim: Dimension, what: string): number | null => (v ? this.quantityIn(v, dim, what) : null);
-    for (const ph of w.phases) {
-      if (!ph.at || !ph.action) { ok = false; continue; }
-      const atNs = this.quantityIn(ph.at, 'time', 'phase time');
-      if (atNs === null) { ok = false; continue; }
-      if (atNs >= run.durationNs) this.warn(ph.at, `this phase starts at ${fmtTime(atNs)}, after the run ends (${fmtTime(run.durationNs)})`, 'after-run');
+    for (const [idx, ph] of w.phases.entries()) {
+      if ((!ph.at && !ph.after) || !ph.action) { ok = false; continue; }
+      let atNs = 0;
+      let after: number | null = null;
+      if (ph.at) {
+        const v = this.quantityIn(ph.at, 'time', 'phase time');
+        if (v === null) { ok = false; continue; }
+        atNs = v;
+        if (atNs >= run.durationNs) this.warn(ph.at, `this phase starts at ${fmtTime(atNs)}, after the run ends (${fmtTime(run.durationNs)})`, 'after-run');
+      } else {
+        after = findFollowed(ph.after!, w.phases.slice(0, idx));
+        if (after === null) { ok = false; continue; }
+      }
+      const start = { atNs, after, label: phaseLabel(ph.action) };
       const a = ph.action;
       switch (a.kind) {
         case 'alloc': {
           const bytes = q(a.size, 'size', 'allocation size');
           if (!a.region || bytes === null || bytes <= 0) { ok = false; break; }
-          out.push({ kind: 'alloc', atNs, region: a.region.text, bytes, hugepage: !!a.hugepage, rateBytesPerSec: q(a.rate, 'bandwidth', 'allocation rate') });
+          let mbind: M.Mempolicy | null = null;
+          if (a.mbind) {
+            mbind = this.mempolicy({ name: { text: 'mbind', start: a.mbind.start, end: a.mbind.start }, value: a.mbind, start: a.mbind.start, end: a.mbind.end }, machine);
+            if (!mbind) { ok = false; break; }
+          }
+          out.push({ ...start, kind: 'alloc', region: a.region.text, bytes, hugepage: !!a.hugepage, rateBytesPerSec: q(a.rate, 'bandwidth', 'allocation rate'), mbind });
           break;
         }
         case 'file': {
           const bytes = q(a.size, 'size', 'file size');
           if (!a.file || bytes === null || bytes <= 0) { ok = false; break; }
-          out.push({ kind: 'file', atNs, op: a.op, file: a.file.text, bytes, rateBytesPerSec: q(a.rate, 'bandwidth', 'I/O rate') });
+          out.push({ ...start, kind: 'file', op: a.op, file: a.file.text, bytes, rateBytesPerSec: q(a.rate, 'bandwidth', 'I/O rate') });
           break;
         }
         case 'access': {
@@ -909,19 +980,25 @@ class Checker {
           if (a.rate && a.rate.unit !== '/s') this.error(a.rate.unitSpan ?? a.rate, 'an access rate is a count per second, e.g. 50M/s', 'unit');
           if (rate === null) { ok = false; break; }
           const writes = a.writes ? (a.writes.unit === '%' ? a.writes.number / 100 : a.writes.number) : 0;
-          out.push({ kind: 'access', atNs, region: a.region.text, pattern, accessesPerSec: rate, writeFraction: writes, durationNs: q(a.duration, 'time', 'access duration') });
+          if (a.work && a.duration) {
+            if (!(a.duration.number > 0)) { ok = false; break; }
+            const work: M.AccessWork = { kind: a.work.text === 'passes' ? 'passes' : 'accesses', count: a.duration.number };
+            out.push({ ...start, kind: 'access', region: a.region.text, pattern, accessesPerSec: rate, writeFraction: writes, durationNs: null, work });
+          } else {
+            out.push({ ...start, kind: 'access', region: a.region.text, pattern, accessesPerSec: rate, writeFraction: writes, durationNs: q(a.duration, 'time', 'access duration'), work: null });
+          }
           break;
         }
         case 'dontneed': {
           if (!a.region) { ok = false; break; }
           const bytes = a.size ? q(a.size, 'size', 'size') : Infinity;
           if (bytes === null) { ok = false; break; }
-          out.push({ kind: 'dontneed', atNs, region: a.region.text, offsetBytes: q(a.from, 'size', 'offset') ?? 0, bytes: bytes === Infinity ? Number.MAX_SAFE_INTEGER : bytes, perBytes: q(a.per, 'size', 'chunk size') });
+          out.push({ ...start, kind: 'dontneed', region: a.region.text, offsetBytes: q(a.from, 'size', 'offset') ?? 0, bytes: bytes === Infinity ? Number.MAX_SAFE_INTEGER : bytes, perBytes: q(a.per, 'size', 'chunk size') });
           break;
         }
         case 'free':
           if (!a.region) { ok = false; break; }
-          out.push({ kind: 'free', atNs, region: a.region.text });
+          out.push({ ...start, kind: 'free', region: a.region.text });
           break;
         case 'drop_caches': {
           const mode = a.mode ? a.mode.number : 3;
@@ -930,11 +1007,11 @@ class Checker {
             ok = false;
             break;
           }
-          out.push({ kind: 'drop_caches', atNs, mode });
+          out.push({ ...start, kind: 'drop_caches', mode });
           break;
         }
         case 'exit':
-          out.push({ kind: 'exit', atNs });
+          out.push({ ...start, kind: 'exit' });
           break;
       }
     }
@@ -1090,6 +1167,27 @@ class Checker {
 }
 
 // --- helpers ----------------------------------------------------------------------------------------
+
+/** How a phase is named in `after` and in results: the action and its region or file. */
+export function phaseLabel(a: A.Action): string {
+  switch (a.kind) {
+    case 'alloc': return `alloc ${a.region?.text ?? ''}`;
+    case 'file': return `${a.op} ${a.file?.text ?? ''}`;
+    case 'exit': return 'exit';
+    case 'drop_caches': return 'drop_caches';
+    default: return `${a.kind} ${a.region?.text ?? ''}`;
+  }
+}
+
+/** Index of the last phase in `earlier` that `after ACTION NAME` names, or null. */
+function findFollowed(ref: A.PhaseRef, earlier: A.PhaseItem[]): number | null {
+  const want = `${ref.action.text} ${ref.target?.text ?? ''}`;
+  for (let i = earlier.length - 1; i >= 0; i--) {
+    const a = earlier[i].action;
+    if (a && a.kind !== 'exit' && a.kind !== 'drop_caches' && phaseLabel(a) === want) return i;
+  }
+  return null;
+}
 
 function defaultDistance(nodes: M.NodeSpec[]): number[][] {
   return nodes.map((a) => nodes.map((b) => (a.id === b.id ? 10 : a.cpus.length && b.cpus.length ? 21 : 24)));

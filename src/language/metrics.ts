@@ -16,7 +16,7 @@ export const VMSTAT_COUNTERS = [
 ] as const;
 
 export const SUMMARY_METRICS = ['avg_access_ns', 'remote_access_ratio'] as const;
-export const WORKLOAD_METRICS = ['avg_access_ns', 'remote_access_ratio', 'accesses'] as const;
+export const WORKLOAD_METRICS = ['avg_access_ns', 'remote_access_ratio', 'accesses', 'runtime_ms'] as const;
 export const NODE_FIELDS = ['MemTotal', 'MemFree', 'FilePages', 'AnonPages', 'AnonHugePages', 'Active', 'Inactive'] as const;
 export const CGROUP_METRICS = ['memory_current', 'memory_current_max'] as const;
 

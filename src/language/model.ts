@@ -77,23 +77,38 @@ export type AccessPattern =
   | { kind: 'hotset'; bytes: number; hotFraction: number; moveEveryNs: number | null }
   | { kind: 'sequential' };
 
-export type Phase =
-  | { kind: 'alloc'; atNs: number; region: string; bytes: number; hugepage: boolean; rateBytesPerSec: number | null }
-  | { kind: 'file'; atNs: number; op: 'read' | 'write'; file: string; bytes: number; rateBytesPerSec: number | null }
+/** When a phase starts: at `atNs` from the start of the run, or, when `after` is set, when the
+ *  workload's phase number `after` (an index into its phases) has ended. */
+export interface PhaseStart {
+  atNs: number;
+  after: number | null;
+  /** Name of the phase it follows, as written (`alloc heap`), for reports. */
+  label: string;
+}
+
+/** The work of a closed-loop access phase: a count of accesses, or passes over the region
+ *  (a pass is one access per 4 KiB page of it). */
+export type AccessWork = { kind: 'accesses'; count: number } | { kind: 'passes'; count: number };
+
+export type Phase = PhaseStart & (
+  | { kind: 'alloc'; region: string; bytes: number; hugepage: boolean; rateBytesPerSec: number | null; mbind: Mempolicy | null }
+  | { kind: 'file'; op: 'read' | 'write'; file: string; bytes: number; rateBytesPerSec: number | null }
   | {
       kind: 'access';
-      atNs: number;
       /** An anonymous region or a file of this workload. */
       region: string;
       pattern: AccessPattern;
+      /** Paced phases: accesses per second. Unused when `work` is set. */
       accessesPerSec: number;
       writeFraction: number;
-      /** null: until the workload exits or the run ends. */
+      /** Paced phases: null runs until the workload exits or the run ends. */
       durationNs: number | null;
+      /** Closed loop: the workload's threads issue accesses back to back until this much work
+       *  is done; null for a paced phase. */
+      work: AccessWork | null;
     }
   | {
       kind: 'dontneed';
-      atNs: number;
       region: string;
       /** MADV_DONTNEED `bytes` starting at `offsetBytes`; when `perBytes` is set, the first
        *  `bytes` of every `perBytes` chunk of the whole region (e.g. 1 MiB of each 2 MiB). */
@@ -101,10 +116,11 @@ export type Phase =
       bytes: number;
       perBytes: number | null;
     }
-  | { kind: 'free'; atNs: number; region: string }
+  | { kind: 'free'; region: string }
   /** echo MODE > /proc/sys/vm/drop_caches: 1 clean page cache, 2 slab (shrinkers), 3 both. */
-  | { kind: 'drop_caches'; atNs: number; mode: number }
-  | { kind: 'exit'; atNs: number };
+  | { kind: 'drop_caches'; mode: number }
+  | { kind: 'exit' }
+);
 
 export interface Workload {
   name: string;
@@ -112,8 +128,14 @@ export interface Workload {
   cpus: number[];
   mempolicy: Mempolicy;
   cgroup: string | null;
-  /** Phases in time order. */
+  /** Phases in source order. */
   phases: Phase[];
+  /** Threads issuing the accesses of closed-loop phases (default: one per CPU). */
+  threads: number;
+  /** CPU time per access outside memory (ns). */
+  computePerAccessNs: number;
+  /** Memory-level parallelism: misses one thread keeps in flight. */
+  mlp: number;
 }
 
 export interface RunSettings {

@@ -429,7 +429,7 @@ class Parser {
     const name = this.nameAfter('workload', 'workload app { ... }');
     const w: A.WorkloadItem = { kind: 'workload', keyword: kw, name, settings: [], phases: [], start: kw.start, end: kw.end };
     const b = this.block(`after 'workload ${name.text}'`, () => {
-      if (this.is('at')) w.phases.push(this.phase());
+      if (this.is('at') || this.is('after')) w.phases.push(this.phase());
       else w.settings.push(this.setting());
     });
     w.end = b.end;
@@ -438,13 +438,33 @@ class Parser {
 
   private phase(): A.PhaseItem {
     const kw = this.next();
-    if (this.tok.kind !== 'number' || !this.onSameLine()) this.fail("expected a time after 'at', e.g. at 10 s alloc heap 4 GiB");
-    const at = this.quantity();
-    const phase: A.PhaseItem = { kind: 'phase', at, action: null, start: kw.start, end: at.end };
+    let at: A.QuantityValue | null = null;
+    let after: A.PhaseRef | null = null;
+    let lead: string;
+    if (kw.text === 'at') {
+      if (this.tok.kind !== 'number' || !this.onSameLine()) this.fail("expected a time after 'at', e.g. at 10 s alloc heap 4 GiB");
+      at = this.quantity();
+      lead = `at ${at.number}${at.unit ? ' ' + at.unit : ''}`;
+    } else {
+      const t = this.tok;
+      const followable = ACTIONS.filter((a) => a !== 'exit' && a !== 'drop_caches');
+      if (t.kind !== 'ident' || !followable.includes(t.text) || !this.onSameLine()) {
+        const guess = t.kind === 'ident' && this.onSameLine() ? closest(t.text, followable) : undefined;
+        this.fail(`expected the phase this one follows after 'after' (${followable.join(', ')} and its region), e.g. after alloc heap access heap uniform for 10 passes${guess ? `; did you mean '${guess}'?` : ''}`,
+          this.onSameLine() ? t : { start: this.prevEnd(), end: this.prevEnd() }, guess ? [{ title: `Change to '${guess}'`, span: t, newText: guess }] : []);
+      }
+      this.next();
+      const action = { text: t.text, start: t.start, end: t.end };
+      if ((t.text === 'read' || t.text === 'write') && this.is('file') && this.onSameLine()) this.next();
+      const target = this.regionName(`after ${t.text}`);
+      after = { action, target, start: action.start, end: target.end };
+      lead = `after ${t.text} ${target.text}`;
+    }
+    const phase: A.PhaseItem = { kind: 'phase', at, after, action: null, start: kw.start, end: this.prevEnd() };
     const t = this.tok;
     if (t.kind !== 'ident' || !ACTIONS.includes(t.text) || !this.onSameLine()) {
       const guess = t.kind === 'ident' && this.onSameLine() ? closest(t.text, ACTIONS) : undefined;
-      this.fail(`expected an action after 'at ${at.number}${at.unit ? ' ' + at.unit : ''}' (${ACTIONS.join(', ')}), found ${this.describe(t)}${guess ? `; did you mean '${guess}'?` : ''}`,
+      this.fail(`expected an action after '${lead}' (${ACTIONS.join(', ')}), found ${this.describe(t)}${guess ? `; did you mean '${guess}'?` : ''}`,
         this.onSameLine() ? t : { start: this.prevEnd(), end: this.prevEnd() }, guess ? [{ title: `Change to '${guess}'`, span: t, newText: guess }] : []);
     }
     phase.action = this.action();
@@ -481,8 +501,14 @@ class Parser {
         if (!size) this.fail(`expected a size after 'alloc ${region.text}', e.g. 4 GiB`, { start: this.prevEnd(), end: this.prevEnd() });
         let hugepage: A.Span | null = null;
         if (this.is('MADV_HUGEPAGE') && this.onSameLine()) { const h = this.next(); hugepage = h; }
+        let mbind: A.Value | null = null;
+        if (this.is('mbind') && this.onSameLine()) {
+          this.next();
+          if (!this.onSameLine() || this.tok.kind !== 'ident') this.fail("expected a memory policy after 'mbind', e.g. mbind bind(1)", { start: this.prevEnd(), end: this.prevEnd() });
+          mbind = this.value();
+        }
         const rate = this.keywordValue('rate');
-        return done({ kind: 'alloc', span, region, size, hugepage, rate });
+        return done({ kind: 'alloc', span, region, size, hugepage, mbind, rate });
       }
       case 'read':
       case 'write': {
@@ -501,17 +527,23 @@ class Parser {
         let rate: A.QuantityValue | null = null;
         let writes: A.QuantityValue | null = null;
         let duration: A.QuantityValue | null = null;
+        let work: A.Name | null = null;
         while (this.onSameLine() && this.tok.kind === 'ident') {
           if (this.is('rate') && !rate) rate = this.keywordValue('rate');
           else if (this.is('writes') && !writes) writes = this.keywordValue('writes');
-          else if (this.is('for') && !duration) duration = this.keywordValue('for');
-          else {
+          else if (this.is('for') && !duration) {
+            duration = this.keywordValue('for');
+            if (duration && !duration.unit && (this.is('accesses') || this.is('passes')) && this.onSameLine()) {
+              const w = this.next();
+              work = { text: w.text, start: w.start, end: w.end };
+            }
+          } else {
             const guess = closest(this.tok.text, ['rate', 'writes', 'for']);
             this.fail(`unexpected '${this.tok.text}' in 'access' (expected rate, writes or for)${guess ? `; did you mean '${guess}'?` : ''}`, this.tok,
               guess ? [{ title: `Change to '${guess}'`, span: this.tok, newText: guess }] : []);
           }
         }
-        return done({ kind: 'access', span, region, pattern, rate, writes, duration });
+        return done({ kind: 'access', span, region, pattern, rate, writes, duration, work });
       }
       case 'dontneed': {
         const region = this.regionName('dontneed');

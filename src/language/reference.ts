@@ -133,7 +133,7 @@ function metricSection(): string[] {
     'An operand of `expect` is a number (units allowed) or `VARIANT.METRIC`: `*` is every variant, `base` the scenario when the file declares no variants.',
     'A number is read in the unit of the metric it is compared with: a percentage for a ratio (`remote_access_ratio < 5%` is 0.05), a time for `avg_access_ns` (`< 1 us` is 1000), a size for `nodeN.FIELD` (kB) and `cgroup.NAME.memory_current` (bytes); counters take plain numbers (`2k`, `1M`).', '',
     `- ${paths('', SUMMARY_METRICS)}: mean access latency (ns) and share of remote accesses over the run.`,
-    `- ${paths('workload.NAME.', WORKLOAD_METRICS)}: the same for one workload, and its number of accesses.`,
+    `- ${paths('workload.NAME.', WORKLOAD_METRICS)}: the same for one workload, its number of accesses, and its run time (end of its last phase minus its start, ms; missing when it did not finish).`,
     `- ${paths('nodeN.', NODE_FIELDS)}: the node's meminfo field at the end of the run, kB.`,
     `- ${paths('cgroup.NAME.', CGROUP_METRICS)}: memory.current at the end of the run and its peak, bytes.`,
     `- /proc/vmstat counters at the end of the run: ${paths('', VMSTAT_COUNTERS)}. A result carries only the counters its kernel version has (the version table says which came when); \`kswapd_wakeups\` and \`numa_promotion_pingpong\` are the model's own.`,

@@ -259,6 +259,12 @@ export const RANGES = {
     'at least one access a second; at most 4096 CPUs each doing a quarter of a billion accesses a second'),
   phaseDuration: range('`for TIME` of `access` and `moves every TIME` of a hot set', 'time', 1 * MS, DAY,
     'at least one simulation step, at most the longest run'),
+  accessWork: range('`for N accesses` / `for N passes` of a closed-loop `access`', 'number', 1e-3, 1e15,
+    'a thousandth of a pass at least; a million billion accesses is days of a 4096-CPU machine'),
+  threads: range('`threads` of a workload', 'number', 1, 4096, 'at least one thread; as many as the CPUs the language allows'),
+  computePerAccess: range('`compute_per_access` of a workload', 'time', 0, 1 * MS,
+    'none (a bare pointer chase) up to a millisecond, beyond which memory no longer matters'),
+  mlp: range('`mlp` of a workload', 'number', 1, 64, 'one dependent miss at a time up to more misses in flight than a core\'s miss buffers hold (10 to 48 on current cores)'),
   zipfExponent: range('the exponent of `zipf`', 'number', 0.01, 5, 'measured memory-access skews lie around 0.5 to 1.5; 0.01 is all but uniform, 5 all but one page'),
   weight: range('a weight of `weighted-interleave`', 'number', 1, 255, 'the kernel keeps each node\'s weight in one byte and refuses 0'),
 } as const satisfies Record<string, NumberRange>;

@@ -58,6 +58,10 @@ export function decimateSeries(series: Series, maxPoints: number): Series {
     cgroups: series.cgroups.map((c) => ({ name: c.name, memory_current: pick(c.memory_current, idx) })),
     workloads: series.workloads.map((w) => ({ name: w.name, node: w.node, resident_kB: pick(w.resident_kB, idx) })),
     vmstat,
+    // Saved results from before closed-loop time have no per-workload performance series.
+    workload_perf: (series.workload_perf ?? []).map((w) => ({
+      name: w.name, accesses: pick(w.accesses, idx), accesses_per_s: pick(w.accesses_per_s, idx), ns_per_access: pick(w.ns_per_access, idx),
+    })),
   };
 }
 

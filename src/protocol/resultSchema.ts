@@ -83,10 +83,17 @@ const summary = v.object({
       accesses: finite,
       resident_kB_by_node: record(finite),
       stall_ms: record(finite),
+      threads: finite,
+      runtime_ms: v.nullable(finite),
+      time_ms: v.object({ compute: finite, memory: finite, fault: finite, reclaim: finite, compaction: finite, swapin: finite, migration: finite }),
+      memory_ms: v.object({ local: finite, remote: finite, slow_tier: finite }),
+      phases: list(v.object({ phase: name, start_ms: v.nullable(finite), end_ms: v.nullable(finite) })),
     }),
   ),
   cgroups: list(v.object({ name, memory_current: finite, memory_current_max: finite })),
   expectations: list(expectation),
+  end_ms: finite,
+  unfinished: list(name),
   wall_ms: v.optional(finite),
 });
 
@@ -101,6 +108,7 @@ const seriesShape = v.object({
   cgroups: list(v.object({ name, memory_current: samples })),
   workloads: list(v.object({ name, node: nodeId, resident_kB: samples })),
   vmstat: record(samples),
+  workload_perf: list(v.object({ name, accesses: samples, accesses_per_s: samples, ns_per_access: samples })),
 });
 
 /** The first series whose length differs from t_ms, said as a reader would look for it. */
@@ -124,6 +132,12 @@ export function seriesLengthProblem(s: v.InferOutput<typeof seriesShape>): strin
   for (const [k, a] of Object.entries(s.vmstat)) {
     const p = other(`vmstat.${k}`, a);
     if (p) return p;
+  }
+  for (const w of s.workload_perf) {
+    for (const f of ['accesses', 'accesses_per_s', 'ns_per_access'] as const) {
+      const p = other(`workload_perf ${JSON.stringify(w.name)}.${f}`, w[f]);
+      if (p) return p;
+    }
   }
   return null;
 }

@@ -99,7 +99,7 @@ export function complete(c: Compilation, offset: number): CompletionItem[] {
     }
     case 'workload': {
       if (outer?.kind === 'variant') return lineStart ? fromRecord(WORKLOAD_SETTINGS, 'setting') : [];
-      if (words.length === 0) return [...fromRecord(WORKLOAD_SETTINGS, 'setting'), item('at', 'keyword', 'a timed phase: at TIME ACTION', KEYWORD_DOCS.at)];
+      if (words.length === 0) return [...fromRecord(WORKLOAD_SETTINGS, 'setting'), item('at', 'keyword', 'a timed phase: at TIME ACTION', KEYWORD_DOCS.at), item('after', 'keyword', 'a phase that starts when an earlier one ends: after ACTION REGION ACTION', KEYWORD_DOCS.after)];
       if (words[0] === 'at') return phaseItems(c, before, block, span, item);
       return settingComplete(before) ? fromRecord(WORKLOAD_SETTINGS, 'setting') : [];
     }

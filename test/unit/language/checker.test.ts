@@ -220,12 +220,17 @@ describe('checker: lowering to the resolved scenario', () => {
     assert.deepEqual(off.workloads.find((w) => w.name === 'app')!.mempolicy, { mode: 'local', nodes: [], weights: [] });
     assert.deepEqual(bind.workloads.find((w) => w.name === 'app')!.mempolicy, { mode: 'bind', nodes: [0], weights: [1] });
     const filler = off.workloads.find((w) => w.name === 'cache_filler')!;
-    assert.deepEqual(filler.phases[0], { kind: 'file', atNs: 0, op: 'read', file: 'dataset', bytes: 100e9, rateBytesPerSec: 4e9 });
+    assert.deepEqual(filler.phases[0], { kind: 'file', atNs: 0, after: null, label: 'read dataset', op: 'read', file: 'dataset', bytes: 100e9, rateBytesPerSec: 4e9 });
+    assert.deepEqual(filler.phases[1], { kind: 'exit', atNs: 0, after: 0, label: 'exit' }, '`after read dataset` follows phase 0');
     const app = off.workloads.find((w) => w.name === 'app')!;
-    assert.deepEqual(app.phases[1], { kind: 'access', atNs: 30e9, region: 'heap', pattern: { kind: 'uniform' }, accessesPerSec: 50e6, writeFraction: 0.3, durationNs: 90e9 });
-    assert.deepEqual(off.run, { durationNs: 120e9, sampleNs: 250e6, seed: 1 });
-    assert.equal(set.expectations.length, 4);
-    assert.deepEqual(set.expectations[2], { text: 'membind.remote_access_ratio < 0.01', left: { kind: 'metric', variant: 'membind', metric: 'remote_access_ratio' }, op: '<', right: { kind: 'number', value: 0.01 } });
+    assert.deepEqual(app.phases[1], {
+      kind: 'access', atNs: 30e9, after: null, label: 'access heap', region: 'heap', pattern: { kind: 'uniform' }, accessesPerSec: 10e6, writeFraction: 0.3,
+      durationNs: null, work: { kind: 'accesses', count: 40e9 },
+    });
+    assert.deepEqual([app.threads, app.computePerAccessNs, app.mlp], [32, 0, 2], 'threads default to the CPUs; compute_per_access to 0');
+    assert.deepEqual(off.run, { durationNs: 300e9, sampleNs: 250e6, seed: 1 });
+    assert.equal(set.expectations.length, 6);
+    assert.deepEqual(set.expectations[4], { text: 'membind.remote_access_ratio < 0.01', left: { kind: 'metric', variant: 'membind', metric: 'remote_access_ratio' }, op: '<', right: { kind: 'number', value: 0.01 } });
   });
 
   it('lowers a preset with overrides, cgroups, weighted interleave, every phase kind, sweeps and units', () => {
@@ -247,11 +252,12 @@ describe('checker: lowering to the resolved scenario', () => {
     assert.equal(db.cgroup, 'batch');
     const GiB = 1024 ** 3;
     assert.deepEqual(db.phases.map((p) => p.kind), ['alloc', 'file', 'access', 'access', 'dontneed', 'free', 'exit']);
-    assert.deepEqual(db.phases[0], { kind: 'alloc', atNs: 0, region: 'table', bytes: 24 * GiB, hugepage: true, rateBytesPerSec: 8e9 });
-    assert.deepEqual(db.phases[2], { kind: 'access', atNs: 5e9, region: 'table', pattern: { kind: 'hotset', bytes: 4 * GiB, hotFraction: 0.8, moveEveryNs: 10e9 }, accessesPerSec: 20e6, writeFraction: 0.1, durationNs: 40e9 });
-    assert.deepEqual(db.phases[3], { kind: 'access', atNs: 5e9, region: 'wal', pattern: { kind: 'sequential' }, accessesPerSec: 1e6, writeFraction: 0, durationNs: null });
-    assert.deepEqual(db.phases[4], { kind: 'dontneed', atNs: 30e9, region: 'table', offsetBytes: 0, bytes: 1024 ** 2, perBytes: 2 * 1024 ** 2 });
-    assert.deepEqual(db.phases[6], { kind: 'exit', atNs: 50e9 });
+    const at = (atNs: number, label: string) => ({ atNs, after: null, label });
+    assert.deepEqual(db.phases[0], { ...at(0, 'alloc table'), kind: 'alloc', region: 'table', bytes: 24 * GiB, hugepage: true, rateBytesPerSec: 8e9, mbind: null });
+    assert.deepEqual(db.phases[2], { ...at(5e9, 'access table'), kind: 'access', region: 'table', pattern: { kind: 'hotset', bytes: 4 * GiB, hotFraction: 0.8, moveEveryNs: 10e9 }, accessesPerSec: 20e6, writeFraction: 0.1, durationNs: 40e9, work: null });
+    assert.deepEqual(db.phases[3], { ...at(5e9, 'access wal'), kind: 'access', region: 'wal', pattern: { kind: 'sequential' }, accessesPerSec: 1e6, writeFraction: 0, durationNs: null, work: null });
+    assert.deepEqual(db.phases[4], { ...at(30e9, 'dontneed table'), kind: 'dontneed', region: 'table', offsetBytes: 0, bytes: 1024 ** 2, perBytes: 2 * 1024 ** 2 });
+    assert.deepEqual(db.phases[6], { ...at(50e9, 'exit'), kind: 'exit' });
     assert.deepEqual(set.sweeps.map((s) => [s.knob, s.values]), [
       ['kernel.numa_balancing_hot_threshold_ms', [100e6, 200e6, 300e6]],
       ['vm.swappiness', [0, 60, 200]],

@@ -55,7 +55,7 @@ describe('language service: completion', () => {
     assert.deepEqual(labels(completeAt('machine {\n  |\n}')), ['node', 'distance', 'access_latency_ns', 'swap']);
     assert.deepEqual(labels(completeAt('run {\n  |\n}')), ['duration', 'sample', 'seed']);
     assert.deepEqual(labels(completeAt('cgroup g {\n  |\n}')), ['memory.max', 'memory.high', 'memory.low']);
-    assert.deepEqual(labels(completeAt('workload w {\n  |\n}')), ['cpus', 'node', 'mempolicy', 'cgroup', 'at']);
+    assert.deepEqual(labels(completeAt('workload w {\n  |\n}')), ['cpus', 'node', 'mempolicy', 'cgroup', 'threads', 'compute_per_access', 'mlp', 'at', 'after']);
     const modes = completeAt('workload w {\n  mempolicy = |\n}');
     assert.deepEqual(labels(modes), ['local', 'preferred', 'bind', 'interleave', 'weighted-interleave', 'preferred-many']);
     assert.equal(modes.find((m) => m.label === 'bind')!.insertText, 'bind(0)');
@@ -118,7 +118,8 @@ describe('language service: hover', () => {
     assert.match(bw.markdown, /90,000,000,000 bytes\/s = 83\.82 GiB\/s/);
     assert.deepEqual(bw.span, { start: at(text, '90 GB/s'), end: at(text, '90 GB/s', 7) });
     assert.match(S.hover(c, at(text, '250 ms', 1))!.markdown, /250 ms = 250,000,000 ns = 250 ms/);
-    assert.equal(S.hover(c, at(text, '50M/s', 3))!.markdown, '50,000,000 per second');
+    const paced = text.replace('for 40G accesses', 'rate 50M/s for 90 s');
+    assert.equal(S.hover(compile(paced), at(paced, '50M/s', 3))!.markdown, '50,000,000 per second');
     assert.match(S.hover(c, at(text, '30%'))!.markdown, /0\.3 as a fraction/);
   });
 
@@ -173,7 +174,7 @@ describe('language service: definition, references, rename', () => {
     assert.deepEqual(S.prepareRename(cz, at(z, 'variant zrm-on', 9)), { span: { start: at(z, 'variant zrm-on', 8), end: at(z, 'variant zrm-on', 14) }, placeholder: 'zrm-on' });
     const r = S.rename(cz, at(z, 'zrm-on.pgsteal', 1), 'reclaim-on');
     assert.ok('edits' in r);
-    assert.equal(r.edits.length, 4);
+    assert.equal(r.edits.length, 6);
     const renamed = apply(z, r.edits);
     assert.ok(!renamed.includes('zrm-on.') && renamed.includes('expect reclaim-on.pgsteal_direct > 0'));
     assert.deepEqual(compile(renamed).diagnostics, []);
