@@ -129,6 +129,8 @@ export function toVariantResult(st: StreamState, scenario: Scenario, homeNode: R
     cgroups: scenario.cgroups.map((c) => ({ name: c.name, memory_current: samples.map((s) => s.cgroups?.[c.name] ?? 0) })),
     workloads: scenario.workloads.flatMap((w) => nodeIds.map((node, i) => ({ name: w.name, node, resident_kB: samples.map((s) => s.workloads?.[w.name]?.resident_kB?.[i] ?? 0) }))),
     vmstat: Object.fromEntries(SAMPLED_COUNTERS.filter((c) => vmDeltas.some((d) => c in d)).map((c) => [c, vmDeltas.map((d) => d[c] ?? 0)])),
+    // The guest agent reports no per-workload throughput yet.
+    workload_perf: [],
   };
 
   // events: what each counter did between two samples, on the node that lost the most pages
@@ -167,6 +169,12 @@ export function toVariantResult(st: StreamState, scenario: Scenario, homeNode: R
       accesses: last?.workloads?.[w.name]?.accesses ?? 0,
       resident_kB_by_node: Object.fromEntries(nodeIds.map((n, i) => [String(n), res[i] ?? 0])),
       stall_ms: {},
+      // The guest agent does not time phases or split thread time yet: unknown, not zero work.
+      threads: w.threads,
+      runtime_ms: null,
+      time_ms: { compute: 0, memory: 0, fault: 0, reclaim: 0, compaction: 0, swapin: 0, migration: 0 },
+      memory_ms: { local: 0, remote: 0, slow_tier: 0 },
+      phases: w.phases.map((p) => ({ phase: p.label, start_ms: null, end_ms: null })),
     };
   });
   const nodes: NodeMeminfo[] = (last?.nodes ?? []).map((n) => ({ node: n.node, MemTotal: n.MemTotal, MemFree: n.MemFree, FilePages: n.FilePages, AnonPages: n.AnonPages, AnonHugePages: n.AnonHugePages, Active: n.Active, Inactive: n.Inactive }));
@@ -181,6 +189,8 @@ export function toVariantResult(st: StreamState, scenario: Scenario, homeNode: R
       remote_access_ratio: allAcc > 0 ? +(allRemote / allAcc).toFixed(4) : 0,
       vmstat: vmDeltas[vmDeltas.length - 1] ?? {},
       nodes, workloads, cgroups, expectations: [],
+      end_ms: samples.length ? samples[samples.length - 1].ms : 0,
+      unfinished: [],
     },
     series, events,
   };

@@ -8,7 +8,7 @@ import { compileFile, GiB, machine, scenario, set, workload } from './helpers';
 
 describe('core/workload: THP fills at a slow rate', () => {
   it('fills at its declared rate in huge pages, 30 MB/s for 20 s', () => {
-    const w = workload('w', 0, [{ kind: 'alloc', atNs: 0, region: 'x', bytes: GiB, hugepage: true, rateBytesPerSec: 30e6 }]);
+    const w = workload('w', 0, [{ kind: 'alloc', atNs: 0, after: null, label: 'alloc x', region: 'x', bytes: GiB, hugepage: true, rateBytesPerSec: 30e6, mbind: null }]);
     const r = runScenarioSet(set([scenario(machine([8 * GiB, 8 * GiB]), [w], {}, 20)]));
     const s = r.variants[0].summary;
     const kB = s.workloads[0].resident_kB_by_node['0'];
