@@ -208,8 +208,16 @@ export function planScenario(s: Scenario, release: string): KernelPlan {
       mode = 'interleave';
     }
     lines.push(`workload ${w.name} ${w.cgroup ?? '-'} ${cpus.join(',') || '-'} ${mode} ${w.mempolicy.nodes.join(',') || '-'}`);
-    for (const p of w.phases) {
-      const line = phaseLine(w.name, p);
+    // The guest agent runs phases at absolute times and accesses at a rate: a phase that
+    // follows another starts at that one's nominal end, and a closed-loop amount of work runs
+    // paced at its nominal rate (none exists for it to finish by itself).
+    const starts = nominalStarts(w.phases);
+    w.phases.forEach((p, i) => {
+      if (p.after !== null) notApplied.push({ setting: `workload ${w.name}: after ${w.phases[p.after].label}`, reason: `the guest agent starts phases at fixed times; it starts this one at ${starts[i] / 1e9} s, when the phase it follows would end at its stated rate`, matters: false });
+      if (p.kind === 'access' && p.work !== null) notApplied.push({ setting: `workload ${w.name}: ${p.label} for ${p.work.count} ${p.work.kind}`, reason: 'the guest agent has no closed-loop accesses yet: it issues them at the phase\'s rate until the workload exits or the run ends, and reports no run time (null)', matters: false });
+    });
+    for (const [i, p] of w.phases.entries()) {
+      const line = phaseLine(w.name, { ...p, atNs: starts[i] });
       if (line === null) {
         notApplied.push({ setting: `workload ${w.name}: ${(p as { kind: string }).kind} phase`, reason: 'the guest agent has no such phase yet', matters: true });
         continue;
@@ -225,6 +233,23 @@ export function planScenario(s: Scenario, release: string): KernelPlan {
     nodes, distance, vcpus, swapBytes: m.swap?.sizeBytes ?? 0, fileBytes, knobs, notApplied,
     planText: lines.join('\n') + '\n', homeNode,
   };
+}
+
+/** Each phase's start in ns: its `at`, or the nominal end of the phase it follows (an alloc or
+ *  file at its rate, a paced access after its duration, the rest at once; an end that depends
+ *  on the kernel, as an alloc without rate or a closed-loop access, counts as at once). */
+function nominalStarts(phases: Phase[]): number[] {
+  const start: number[] = [];
+  phases.forEach((p, i) => {
+    if (p.after === null) { start[i] = p.atNs; return; }
+    const q = phases[p.after];
+    const s = start[p.after] ?? 0;
+    let len = 0;
+    if ((q.kind === 'alloc' || q.kind === 'file') && q.rateBytesPerSec) len = (q.bytes / q.rateBytesPerSec) * 1e9;
+    else if (q.kind === 'access' && q.work === null && q.durationNs !== null) len = q.durationNs;
+    start[i] = s + len;
+  });
+  return start;
 }
 
 function phaseLine(w: string, p: Phase): string | null {
