@@ -605,12 +605,15 @@ function startDuePhases(sim: Sim, wl: WorkloadState, t0: number, t1: number): bo
  *  time: the step's faults go in sub-chunks, kswapd gets its share of the step between them). */
 function faultStep(sim: Sim, wl: WorkloadState, t0: number, t1: number): void {
   const span = (from: number) => Math.max(0, t1 - Math.max(t0, from));
+  const anyClosed = wl.allocs.some((al) => al.closed);
+  // Stalls still owed from before come first.
+  if (anyClosed) payDebt(wl, t1);
   const alloc = wl.allocs.map((al) => {
     if (!al.closed) return stochasticRound(sim, al.ratePerNs * span(al.cursorNs));
     // Back to back: as many faults as the threads' time left in the step pays for, at what a
-    // page cost last time (stalls included).
-    const left = Math.max(0, (t1 - Math.max(wl.clockNs, al.cursorNs)) * wl.threads - wl.debtNs);
-    return Math.min(al.region.pages - al.region.fillCursor, Math.ceil((left * al.ratePerNs) / wl.threads));
+    // page cost last time (stalls included); what they really cost is charged as they happen.
+    const left = Math.max(0, (t1 - Math.max(wl.clockNs, al.cursorNs)) * wl.threads);
+    return Math.min(al.region.pages - al.region.fillCursor, stochasticRound(sim, (left * al.ratePerNs) / wl.threads));
   });
   const read = wl.reads.map((rd) => stochasticRound(sim, rd.ratePerNs * span(rd.cursorNs)));
   const before = wl.allocs.map((al) => al.region.fillCursor);
@@ -627,8 +630,8 @@ function faultStep(sim: Sim, wl: WorkloadState, t0: number, t1: number): void {
     // What a page cost this step, stalls included, sets how many the threads fault next step.
     const nsPerPage = (wl.totalStallNs() - stallBefore) / closedPages;
     for (const al of wl.allocs) if (al.closed) al.ratePerNs = wl.threads / Math.max(1, nsPerPage);
-    payDebt(wl, t1);
   }
+  if (anyClosed) payDebt(wl, t1);
   const endOf = (cursorNs: number, closed: boolean, done: number, asked: number) =>
     closed ? Math.min(t1, wl.clockNs) : Math.max(t0, cursorNs) + (asked > 0 ? (Math.min(done, asked) / asked) * span(cursorNs) : 0);
   wl.allocs.forEach((al, i) => {

@@ -84,8 +84,10 @@ export function estimateBudget(set: ScenarioSet): BudgetEstimate {
   for (const s of set.variants) {
     const n = s.machine.nodes.length;
     const w = s.workloads.length;
+    // At most: a run with closed-loop work ends when the work is done, `duration` is its bound.
     const samples = sampleCount(s.run);
-    const series = 1 + 6 * n + s.cgroups.length + w * n + SAMPLED_COUNTERS.length;
+    // Per workload: resident memory per node, and accesses, throughput and ns/access.
+    const series = 1 + 6 * n + s.cgroups.length + w * n + 3 * w + SAMPLED_COUNTERS.length;
     const steps = Math.ceil(s.run.durationNs / stepNs(s.run));
     const events = Math.min(MAX_EVENTS, EVENTS_PER_NODE_SECOND * n * (s.run.durationNs / 1e9));
     e.workloads = Math.max(e.workloads, w);

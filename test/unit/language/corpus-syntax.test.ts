@@ -29,7 +29,7 @@ describe('language: costs preset and drop_caches', () => {
     const c = compiled(scenario('workload admin {\n  node = 0\n  at 2 s drop_caches 1\n  at 3 s drop_caches\n}'));
     assert.equal(errors(c).length, 0, show(c));
     const admin = c.set!.variants[0].workloads.find((w) => w.name === 'admin')!;
-    assert.deepEqual(admin.phases, [{ kind: 'drop_caches', atNs: 2e9, mode: 1 }, { kind: 'drop_caches', atNs: 3e9, mode: 3 }]);
+    assert.deepEqual(admin.phases, [{ kind: 'drop_caches', atNs: 2e9, after: null, label: 'drop_caches', mode: 1 }, { kind: 'drop_caches', atNs: 3e9, after: null, label: 'drop_caches', mode: 3 }]);
     const bad = compiled(scenario('workload admin {\n  node = 0\n  at 2 s drop_caches 4\n}'));
     assert.match(errors(bad)[0]?.message ?? '', /drop_caches takes 1 \(page cache\), 2 \(slab\) or 3 \(both\)/);
   });
