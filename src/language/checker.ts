@@ -849,38 +849,36 @@ class Checker {
       }
     }
     const phases = this.resolvePhases(w.item, run, machine);
-    const threads = this.wholeSetting(s.get('threads'), 'threads', RANGES.threads.min, RANGES.threads.max) ?? cpus?.length ?? 1;
-    const computePerAccessNs = this.timeSetting(s.get('compute_per_access'), 'compute_per_access', RANGES.computePerAccess.min, RANGES.computePerAccess.max) ?? 0;
-    const mlp = this.numberSetting(s.get('mlp'), 'mlp', RANGES.mlp.min, RANGES.mlp.max) ?? 1;
+    const threads = this.wholeSetting(s.get('threads'), 'threads', RANGES.threads) ?? cpus?.length ?? 1;
+    const computePerAccessNs = this.timeSetting(s.get('compute_per_access'), 'compute_per_access', RANGES.computePerAccess) ?? 0;
+    const mlp = this.numberSetting(s.get('mlp'), 'mlp', RANGES.mlp) ?? 1;
     if (!cpus || !mempolicy || !phases) return null;
     return { name, cpus, mempolicy, cgroup, phases, threads, computePerAccessNs, mlp };
   }
 
   /** A whole-number workload setting in [min, max], or null (unset or reported). */
-  private wholeSetting(st: A.Setting | undefined, what: string, min: number, max: number): number | null {
+  /** A whole-number workload setting within its range, or null (unset or reported). */
+  private wholeSetting(st: A.Setting | undefined, what: string, r: NumberRange): number | null {
     const v = st?.value;
     if (!v) return null;
     if (v.kind !== 'quantity' || !v.integer || v.unit) { this.error(v, `${what} is a whole number, e.g. ${what} = 16`, 'type'); return null; }
-    if (v.number < min || v.number > max) { this.error(v, `${what} must be between ${min} and ${max}`, 'range'); return null; }
+    if (v.number < r.min || v.number > r.max) { this.error(v, `${what} must be from ${formatRange(r)}; got ${v.number}`, 'range'); return null; }
     return v.number;
   }
 
-  private numberSetting(st: A.Setting | undefined, what: string, min: number, max: number): number | null {
+  private numberSetting(st: A.Setting | undefined, what: string, r: NumberRange): number | null {
     const v = st?.value;
     if (!v) return null;
     if (v.kind !== 'quantity' || v.unit) { this.error(v, `${what} is a plain number, e.g. ${what} = 4`, 'type'); return null; }
-    if (v.number < min || v.number > max) { this.error(v, `${what} must be between ${min} and ${max}`, 'range'); return null; }
+    if (v.number < r.min || v.number > r.max) { this.error(v, `${what} must be from ${formatRange(r)}; got ${v.number}`, 'range'); return null; }
     return v.number;
   }
 
-  private timeSetting(st: A.Setting | undefined, what: string, min: number, max: number): number | null {
+  private timeSetting(st: A.Setting | undefined, what: string, r: NumberRange): number | null {
     const v = st?.value;
     if (!v) return null;
     if (v.kind !== 'quantity') { this.error(v, `${what} is a time, e.g. ${what} = 20 ns`, 'type'); return null; }
-    const t = this.quantityIn(v, 'time', what);
-    if (t === null) return null;
-    if (t < min || t > max) { this.error(v, `${what} must be between ${fmtTime(min)} and ${fmtTime(max)}`, 'range'); return null; }
-    return t;
+    return this.bounded(v, r, what);
   }
 
   private nodeWithCpus(machine: M.Machine, from: number, span: A.Span): Fix[] {

@@ -122,6 +122,10 @@ export const BOUND_SITES: Record<keyof typeof RANGES, (v: string) => string> = {
   byteRate: (v) => BASE().replace('alloc heap 64 MiB rate 1 GB/s', `alloc heap 64 MiB rate ${v}`),
   accessRate: (v) => BASE({ phases: `at 0 s access heap uniform rate ${v}` }),
   phaseDuration: (v) => BASE({ phases: `at 0 s access heap uniform for ${v}` }),
+  accessWork: (v) => BASE({ phases: `at 0 s access heap uniform for ${v} passes` }),
+  threads: (v) => BASE({ phases: `at 0 s access heap uniform for 1M accesses` }).replace('node = 0\n', `node = 0\n  threads = ${v}\n`),
+  computePerAccess: (v) => BASE().replace('node = 0\n', `node = 0\n  compute_per_access = ${v}\n`),
+  mlp: (v) => BASE().replace('node = 0\n', `node = 0\n  mlp = ${v}\n`),
   zipfExponent: (v) => BASE({ phases: `at 0 s access heap zipf ${v}` }),
   weight: (v) => BASE().replace('weighted-interleave(0:1, 1:1)', `weighted-interleave(0:${v}, 1:1)`),
 };
