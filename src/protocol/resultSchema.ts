@@ -83,17 +83,19 @@ const summary = v.object({
       accesses: finite,
       resident_kB_by_node: record(finite),
       stall_ms: record(finite),
-      threads: finite,
-      runtime_ms: v.nullable(finite),
-      time_ms: v.object({ compute: finite, memory: finite, fault: finite, reclaim: finite, compaction: finite, swapin: finite, migration: finite }),
-      memory_ms: v.object({ local: finite, remote: finite, slow_tier: finite }),
-      phases: list(v.object({ phase: name, start_ms: v.nullable(finite), end_ms: v.nullable(finite) })),
+      // Results saved before closed-loop time lack these: they read as not measured.
+      threads: v.optional(finite, 1),
+      runtime_ms: v.optional(v.nullable(finite), null),
+      time_ms: v.optional(v.object({ compute: finite, memory: finite, fault: finite, reclaim: finite, compaction: finite, swapin: finite, migration: finite }),
+        () => ({ compute: 0, memory: 0, fault: 0, reclaim: 0, compaction: 0, swapin: 0, migration: 0 })),
+      memory_ms: v.optional(v.object({ local: finite, remote: finite, slow_tier: finite }), () => ({ local: 0, remote: 0, slow_tier: 0 })),
+      phases: v.optional(list(v.object({ phase: name, start_ms: v.nullable(finite), end_ms: v.nullable(finite) })), () => []),
     }),
   ),
   cgroups: list(v.object({ name, memory_current: finite, memory_current_max: finite })),
   expectations: list(expectation),
-  end_ms: finite,
-  unfinished: list(name),
+  end_ms: v.optional(finite, 0),
+  unfinished: v.optional(list(name), () => []),
   wall_ms: v.optional(finite),
 });
 
@@ -108,7 +110,7 @@ const seriesShape = v.object({
   cgroups: list(v.object({ name, memory_current: samples })),
   workloads: list(v.object({ name, node: nodeId, resident_kB: samples })),
   vmstat: record(samples),
-  workload_perf: list(v.object({ name, accesses: samples, accesses_per_s: samples, ns_per_access: samples })),
+  workload_perf: v.optional(list(v.object({ name, accesses: samples, accesses_per_s: samples, ns_per_access: samples })), () => []),
 });
 
 /** The first series whose length differs from t_ms, said as a reader would look for it. */
