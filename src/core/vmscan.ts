@@ -39,10 +39,6 @@ const DEF_PRIORITY = 12;
 /** Share of LRU-reclaimed pages that come back as whole free 2 MiB blocks: the LRU tail holds
  *  pages allocated together, so reclaim frees runs of neighbours, but not every block empties. */
 const RECLAIM_CONTIGUITY = 0.5;
-/** Reclaim demotes a list of pages at once (demote_folio_list -> migrate_pages): unmapping and
- *  TLB flushes are batched, so a page costs less than a single hint-fault migration. Calibrated
- *  on kernel-data/tier.json, where kswapd demoted about 0.4 pages per page faulted. */
-const BATCHED_MIGRATE_SHARE = 0.4;
 
 interface Candidate {
   region: Region;
@@ -190,7 +186,7 @@ export function shrinkNode(sim: Sim, n: number, nrToReclaim: number, sc: ScanCon
     }
   };
   const creditDemoted = (pages: number): void => {
-    timeNs += pages * c.migratePage * BATCHED_MIGRATE_SHARE;
+    timeNs += pages * c.demotePage;
     reclaimed += pages;
   };
 
@@ -390,7 +386,7 @@ export function kswapdCyclesForPromotion(sim: Sim, n: number, want: number, stre
   const perCycle = Math.max(0, node.level(k.target) - node.level('high')) + SWAP_CLUSTER_MAX;
   const lru = node.totalPages - node.free - node.kernelPages;
   const demotion = isDemotionOn(sim, n);
-  const perPage = demotion ? sim.costs.migratePage * BATCHED_MIGRATE_SHARE : sim.costs.reclaimPage;
+  const perPage = demotion ? sim.costs.demotePage : sim.costs.reclaimPage;
   const cycleNs = (lru >> DEF_PRIORITY) * sim.costs.reclaimPage + perCycle * perPage;
   // The fault stream may outlast the step: kswapd runs along and its budget goes into debt,
   // paid back over the next steps.

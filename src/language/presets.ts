@@ -95,6 +95,7 @@ export const COST_PRESETS: Record<string, CostPreset> = {
       'cost.minor_fault': 114 * US,
       'cost.thp_fault': 57 * MS,
       'cost.migrate_page': 128 * US,
+      'cost.demote_page': 439 * US,
       'cost.reclaim_page': 6.3 * US,
       'cost.file_read': 91 * US,
     },

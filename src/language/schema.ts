@@ -181,6 +181,11 @@ export const KNOBS: readonly Knob[] = [
     kernelName: 'model cost (migrate_pages)',
   },
   {
+    name: 'cost.demote_page', type: time(0, 1 * S), default: 2400 * NS, unit: 'ns',
+    doc: 'kswapd or direct reclaim demoting one 4 KiB page to a lower tier (isolate, unmap, migrate).',
+    kernelName: 'model cost (demote_folio_list)',
+  },
+  {
     name: 'cost.reclaim_page', type: time(0, 1 * S), default: 300 * NS, unit: 'ns',
     doc: 'Scanning and freeing one clean page-cache page in direct or node reclaim.',
     kernelName: 'model cost (shrink_folio_list)',
