@@ -21,9 +21,14 @@ function panel(wb) {
   return wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
-test('Run on Linux (QEMU) boots the scenario and the panel overlays the kernel on the simulation', async (wb) => {
+/** The project's kernel set-up (idempotent: at once when done, installs on a fresh machine). */
+function setUpKernel(wb) {
   const setup = spawnSync('bash', [path.join(wb.repo, 'scripts', 'setup-kernel.sh')], { encoding: 'utf8', timeout: 900000 });
   assert.equal(setup.status, 0, `npm run setup:kernel failed: ${(setup.stderr || '').slice(-800)}`);
+}
+
+test('Run on Linux (QEMU) boots the scenario and the panel overlays the kernel on the simulation', async (wb) => {
+  setUpKernel(wb);
 
   const results = path.join(wb.workspace, 'fixtures', '.numa-results');
   fs.rmSync(results, { recursive: true, force: true });
@@ -93,3 +98,48 @@ test('Run on Linux (QEMU) boots the scenario and the panel overlays the kernel o
   fs.mkdirSync(wb.artifactsDir, { recursive: true });
   await wb.page.locator('iframe.webview.ready').screenshot({ path: path.join(wb.artifactsDir, 'panel-kernel-overlay.png') });
 }, { timeout: 900000 });
+
+/** QEMU processes started by an extension host (not by other tools on the machine). */
+function extensionQemus() {
+  const pids = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (!stat.includes('(qemu-system-x86') || fields[0] === 'Z') continue;
+      const parent = fs.readFileSync(`/proc/${fields[1]}/cmdline`, 'utf8');
+      if (/extensionHost|bootstrap-fork/.test(parent)) pids.push(Number(d));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+test('Cancel on the Run on Linux notification kills QEMU within a second and saves nothing', async (wb) => {
+  setUpKernel(wb);
+  const results = path.join(wb.workspace, 'fixtures', '.numa-results');
+  await wb.closeWidgets();
+  await wb.runCommand('View: Close All Editors');
+  await wb.runCommand('Notifications: Clear All Notifications').catch(() => {});
+  await wb.openFile(FILE);
+  const before = fs.existsSync(results) ? fs.readdirSync(results).filter((f) => f.includes('-kernel-')).length : 0;
+  await wb.runCommand('NUMA Lab: Run on Linux (QEMU)');
+  const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'on Linux (QEMU)' });
+  await toast.waitFor({ timeout: 60000 });
+  // Cancel once the guest runs the scenario ("zrm-off: 1.5 of 6.0 s"): QEMU is up.
+  await wb.until(async () => /[\d.]+ of [\d.]+ s/.test((await toast.textContent({ timeout: 2000 }).catch(() => '')) || '') && extensionQemus().length > 0, { timeout: 120000, interval: 200 });
+  const qemus = extensionQemus();
+  await toast.hover();
+  await toast.locator('.monaco-button, a.monaco-button', { hasText: 'Cancel' }).first().click();
+  const clicked = Date.now();
+  while (qemus.some((p) => extensionQemus().includes(p)) && Date.now() - clicked < 10000) await new Promise((r) => setTimeout(r, 20));
+  const ms = Date.now() - clicked;
+  assert.ok(!qemus.some((p) => extensionQemus().includes(p)), 'QEMU was killed');
+  console.log(`      QEMU gone ${ms} ms after Cancel was clicked`);
+  assert.ok(ms < 1000, `QEMU gone ${ms} ms after Cancel was clicked`);
+  await wb.page.waitForTimeout(1000);
+  const after = fs.existsSync(results) ? fs.readdirSync(results).filter((f) => f.includes('-kernel-')).length : 0;
+  assert.equal(after, before, 'a cancelled boot saves no result');
+}, { timeout: 300000 });
