@@ -151,8 +151,8 @@ export const KNOBS: readonly Knob[] = [
   },
   // --- costs ---------------------------------------------------------------------------------
   {
-    name: 'cost.tlb_miss_4k', type: time(0, 10 * US), default: 12 * NS, unit: 'ns',
-    doc: 'Average page-walk cost added to an access on 4 KiB pages (the part huge pages save).',
+    name: 'cost.tlb_miss_4k', type: time(0, 10 * US), default: 27 * NS, unit: 'ns',
+    doc: 'Page walk of a random access that misses the TLB on 4 KiB pages, at the local node\'s latency (scaled by the page tables\' node latency over it, times the TLB miss share): the part huge pages save. 27 ns at 80 ns local: between AMD Naples (+43%) and numa-thp-bench (+22%), see docs/model.md.',
     kernelName: 'model cost (no kernel counterpart)',
   },
   {

@@ -153,7 +153,7 @@ describe('core/examples', function () {
       assert.ok(none < 0.5, `hot set on the fast tier without promotion: ${none}`);
       assert.ok(promo > none + 0.3, `hot set on the fast tier with promotion: ${promo} (without: ${none})`);
       assert.ok(vm('no-promotion').pgdemote_kswapd > 0);
-      assert.ok(byName(r, 'promotion').summary.avg_access_ns < byName(r, 'no-promotion').summary.avg_access_ns);
+      assert.ok(byName(r, 'promotion-wmark-promo').summary.avg_access_ns < byName(r, 'no-promotion').summary.avg_access_ns);
     });
     it('without WMARK_PROMO kswapd stops at high and promotions mostly fail', () => {
       const p = vm('promotion');
