@@ -4,10 +4,12 @@
 
 import { compile, LineMap, Diagnostic } from '../language';
 import { readScenarioFile } from './io';
-import { unknownOption } from './args';
+import { parseBudget, unknownOption } from './args';
 
-const USAGE = 'usage: numa-lab check FILE...\n';
-const OPTIONS = ['--help', '-h'];
+const USAGE = `usage: numa-lab check FILE... [--budget FACTOR]
+  --budget FACTOR  multiply the budget a scenario must fit (as numa-lab run --budget does)
+`;
+const OPTIONS = ['--budget', '--help', '-h'];
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
@@ -21,12 +23,22 @@ export async function checkCommand(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const unknown = args.find((a) => a.startsWith('-'));
-  if (unknown) {
-    process.stderr.write(`numa-lab check: ${unknownOption(unknown, OPTIONS)}\n${USAGE}`);
-    return 2;
+  const files: string[] = [];
+  let budget = 1;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    let problem: string | null = null;
+    if (a === '--budget') {
+      const b = i + 1 < args.length ? parseBudget(args[++i]) : '--budget needs a value';
+      if (typeof b === 'string') problem = b;
+      else budget = b;
+    } else if (a.startsWith('-')) problem = unknownOption(a, OPTIONS);
+    else files.push(a);
+    if (problem) {
+      process.stderr.write(`numa-lab check: ${problem}\n${USAGE}`);
+      return 2;
+    }
   }
-  const files = args;
   if (files.length === 0) {
     process.stderr.write(USAGE);
     return 2;
@@ -42,7 +54,7 @@ export async function checkCommand(args: string[]): Promise<number> {
       errors++;
       continue;
     }
-    const c = compile(read.text, file);
+    const c = compile(read.text, file, { budget });
     const lines = new LineMap(read.text);
     for (const d of c.diagnostics) process.stdout.write(formatDiagnostic(file, read.text, d, lines) + '\n');
     errors += c.diagnostics.filter((d) => d.severity === 'error').length;

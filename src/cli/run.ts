@@ -9,7 +9,7 @@ import { parseScale, runScenarioSet, scaleScenario, scaleWarnings } from '../cor
 import type { Progress, RunResult } from '../core/result';
 import { formatDiagnostic } from './check';
 import { readScenarioFile } from './io';
-import { unknownOption } from './args';
+import { parseBudget, unknownOption } from './args';
 import { bufferedSink, planWrite, writeFileSafely, writeProblem, type Sink } from '../io/safeWrite';
 import { writeJson } from '../io/jsonStream';
 
@@ -67,9 +67,8 @@ function parseArgs(args: string[]): RunArgs | string {
         if (s === null) return `--scale needs a positive factor like 1/128 or 0.25, not '${v}'`;
         r.scale = s;
       } else if (a === '--budget') {
-        const v = value();
-        const b = Number(v);
-        if (!/^\d+(\.\d+)?$/.test(v) || !(b > 0)) return `--budget needs a positive factor like 4 or 2.5, not '${v}'`;
+        const b = parseBudget(value());
+        if (typeof b === 'string') return b;
         r.budget = b;
       } else if (a === '--help' || a === '-h') return 'help';
       else if (a.startsWith('-')) return unknownOption(a, OPTIONS);

@@ -109,7 +109,7 @@ export function estimateBudget(set: ScenarioSet): BudgetEstimate {
  *  it; empty when the scenario fits. */
 export function budgetProblems(e: BudgetEstimate, factor = 1, budget: Budget = DEFAULT_BUDGET): string[] {
   const out: string[] = [];
-  const raise = (needed: number) => `or raise the limit with --budget ${Math.ceil(needed * 10) / 10}`;
+  const raise = (needed: number) => `or raise the limit (the numaLab.budget setting in VS Code) with --budget ${Math.ceil(needed * 10) / 10}`;
   const shape = `${count(e.variants)} variant${e.variants === 1 ? '' : 's'}${e.sweeps ? ` (with ${e.sweeps} sweep${e.sweeps === 1 ? '' : 's'})` : ''}`;
   if (e.resultBytes > budget.resultBytes * factor) {
     out.push(`the result would be about ${mb(e.resultBytes)} (${count(e.samples)} samples x ${count(e.series)} series x ${shape}); `

@@ -59,7 +59,16 @@ describe('language features in the extension host', () => {
       const at = positionOf(editor.document, 'run {');
       assert.deepStrictEqual([budget[0].range.start.line, budget[0].range.start.character, budget[0].range.end.character], [at.line, 0, 3]);
       assert.strictEqual(budget[0].severity, vscode.DiagnosticSeverity.Error);
-      assert.match(budget[0].message, /the result would be about \d+ MiB .* longer 'sample' interval.*--budget/);
+      assert.match(budget[0].message, /the result would be about \d+ MiB .* longer 'sample' interval.*numaLab\.budget setting.*--budget \d/);
+      // The setting raises the budget as --budget does, and the open file is checked again at once.
+      const config = vscode.workspace.getConfiguration();
+      await config.update('numaLab.budget', 10, vscode.ConfigurationTarget.Global);
+      try {
+        await waitFor('the budget error to go', () => !vscode.languages.getDiagnostics(editor.document.uri).some((d) => d.code === 'budget'));
+      } finally {
+        await config.update('numaLab.budget', undefined, vscode.ConfigurationTarget.Global);
+      }
+      await waitFor('the budget error to come back', () => vscode.languages.getDiagnostics(editor.document.uri).some((d) => d.code === 'budget'));
     });
 
     it('reports several syntax errors in one file, not only the first', async () => {

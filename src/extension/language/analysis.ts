@@ -2,9 +2,11 @@
 // completion and the rest do not re-parse a file that has not changed.
 import type * as vscode from 'vscode';
 import { compile, type Compilation } from '../../language';
+import { budgetSetting } from '../budgetSetting';
 
 interface Entry {
   version: number;
+  budget: number;
   compilation: Compilation;
 }
 
@@ -14,9 +16,10 @@ export class AnalysisCache {
   get(document: vscode.TextDocument): Compilation {
     const key = document.uri.toString();
     const hit = this.entries.get(key);
-    if (hit && hit.version === document.version) return hit.compilation;
-    const compilation = compile(document.getText(), document.uri.fsPath || document.uri.path);
-    this.entries.set(key, { version: document.version, compilation });
+    const budget = budgetSetting();
+    if (hit && hit.version === document.version && hit.budget === budget) return hit.compilation;
+    const compilation = compile(document.getText(), document.uri.fsPath || document.uri.path, { budget });
+    this.entries.set(key, { version: document.version, budget, compilation });
     return compilation;
   }
 

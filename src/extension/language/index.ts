@@ -13,6 +13,7 @@ import { NumaHoverProvider } from './hover';
 import { Commands, NUMA_LANGUAGE_ID, NUMA_SELECTOR } from './ids';
 import { NumaNavigationProvider } from './navigation';
 import { NumaOutlineProvider } from './outline';
+import { Settings } from '../run/ids';
 
 export { Commands, NUMA_LANGUAGE_ID } from './ids';
 
@@ -31,6 +32,10 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext): Lang
   context.subscriptions.push(
     diagnostics,
     vscode.workspace.onDidCloseTextDocument((d) => analysis.forget(d)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(Settings.budget)) return;
+      for (const d of vscode.workspace.textDocuments) if (d.languageId === NUMA_LANGUAGE_ID) void diagnostics.checkNow(d);
+    }),
     vscode.languages.registerCompletionItemProvider(NUMA_SELECTOR, new NumaCompletionProvider(analysis), ...COMPLETION_TRIGGERS),
     vscode.languages.registerHoverProvider(NUMA_SELECTOR, new NumaHoverProvider(analysis)),
     vscode.languages.registerDefinitionProvider(NUMA_SELECTOR, navigation),

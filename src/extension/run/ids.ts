@@ -32,5 +32,7 @@ export const RESULT_FILE_SUFFIX = '.numa-result.json';
 export const Settings = {
   /** Where results are saved: relative to the scenario's folder, or absolute. */
   resultsDirectory: 'numaLab.resultsDirectory',
+  /** Multiplies the budget a scenario must fit before it runs (the CLI's --budget FACTOR). */
+  budget: 'numaLab.budget',
 } as const;
 export const DEFAULT_RESULTS_DIRECTORY = '.numa-results';

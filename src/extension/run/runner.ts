@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import { budgetSetting } from '../budgetSetting';
 import { compile } from '../../language/index';
 import type { Diagnostic } from '../../language/index';
 import type { RunResult } from '../../core/result';
@@ -52,7 +53,7 @@ export class RunController implements vscode.Disposable {
   async run(uri: vscode.Uri, variants?: string[], label?: string): Promise<RunOutcome> {
     const document = await vscode.workspace.openTextDocument(uri);
     const text = document.getText();
-    const compilation = compile(text, document.fileName);
+    const compilation = compile(text, document.fileName, { budget: budgetSetting() });
     const errors = compilation.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length || !compilation.set) return this.refuse(document, errors);
     this.refusals.delete(uri);

@@ -79,6 +79,23 @@ describe('numa-lab check (bundled CLI)', function () {
     assert.match(kernel.err, /^numa-lab kernel: unknown option '--timout'; did you mean '--timeout'\?/);
   });
 
+  it('takes --budget FACTOR as run does: over budget is an error at the run block, a factor admits it', () => {
+    // 12 nodes x 14 variants x 100,000 samples: about 740 MiB of result against 128 MiB.
+    const nodes = Array.from({ length: 12 }, (_, i) => `  node ${i} { memory = 4 GiB  cpus = ${2 * i}-${2 * i + 1} }`).join('\n');
+    const variants = Array.from({ length: 14 }, (_, i) => `variant v${i} { vm.swappiness = ${i} }`).join('\n');
+    writeFileSync(path.join(dir, 'big.numa'), `machine {\n${nodes}\n}\nworkload w {\n  at 0 s alloc a 1 GiB\n}\nrun {\n  duration = 100 s\n  sample = 1 ms\n}\n${variants}\n`);
+    const over = run('check', 'big.numa');
+    assert.equal(over.code, 1, over.out + over.err);
+    assert.match(over.out, /^big\.numa:18:1: error: the result would be about \d+ MiB.*--budget (\d+(\.\d)?)/m);
+    const needed = Number(/--budget (\d+(?:\.\d)?)/.exec(over.out)![1]);
+    const admitted = run('check', 'big.numa', '--budget', String(needed));
+    assert.equal(admitted.code, 0, admitted.out + admitted.err);
+    assert.equal(admitted.out.trim(), '1 file, 0 errors, 0 warnings');
+    const bad = run('check', 'big.numa', '--budget', 'lots');
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--budget needs a positive factor like 4 or 2\.5, not 'lots'/);
+  });
+
   it('counts an unreadable file as an error in the summary', () => {
     const r = run('check', path.join(ROOT, 'examples/zone-reclaim.numa'), 'nowhere.numa');
     assert.equal(r.code, 2);
