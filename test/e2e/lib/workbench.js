@@ -39,13 +39,23 @@ class Workbench {
   /** Runs a command by its palette label (e.g. 'Developer: Inspect Editor Tokens and Scopes'). */
   async runCommand(label) {
     const page = this.page;
-    await this.closeWidgets();
-    await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 10000 });
-    await input.fill(`>${label}`);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
-    await row.waitFor({ timeout: 15000 });
+    // The palette can close under us (a webview taking focus, a closing widget): wait on its
+    // state and try again, with keyboard focus moved out of any webview iframe first.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (attempt > 0) await page.evaluate(() => document.activeElement && document.activeElement.blur());
+        await this.closeWidgets();
+        await page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible', timeout: 10000 });
+        await input.fill(`>${label}`, { timeout: 10000 });
+        await row.waitFor({ timeout: 15000 });
+        break;
+      } catch (e) {
+        if (attempt === 2) throw e;
+      }
+    }
     // The palette filters as you type; wait until the exact command is the focused (first) row.
     await page.waitForFunction((want) => {
       const first = document.querySelector('.quick-input-list .monaco-list-row.focused .label-name, .quick-input-list .monaco-list-row .label-name');
