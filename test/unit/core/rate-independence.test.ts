@@ -1,0 +1,54 @@
+// Ranking independent of rate (issue 7): each example's compute per access over a 10x range and
+// its threads from 1 to 32, the work scaled with the threads so every run finishes. The orderings
+// must come from the kernel's mechanisms, not from a chosen rate.
+//
+// Known exception, left visible (not yet solved): tiering below 16 threads, where promotion's
+// migrations and hint faults (paid per second of scanning and per promoted page, not per access)
+// cost the few threads more than the fast tier saves them, so promotion with WMARK_PROMO loses
+// to no promotion (4 threads: 216 s against 178 s). The tiering orderings are asserted from 16
+// threads (the example's own count) up; zone-reclaim and thp-numa at every point.
+
+import * as assert from 'node:assert/strict';
+import { runScenarioSet } from '../../../src/core';
+import type { RunResult } from '../../../src/core/result';
+import type { ScenarioSet } from '../../../src/language/model';
+import { compileFile } from './helpers';
+
+function at(set: ScenarioSet, keep: string[], computeNs: number, threads: number): ScenarioSet {
+  return {
+    ...set, expectations: [],
+    variants: set.variants.filter((v) => keep.includes(v.variant)).map((s) => ({
+      ...s,
+      run: { ...s.run, durationNs: 3000e9 },
+      workloads: s.workloads.map((w) => {
+        if (w.name !== 'app') return w;
+        const k = threads / w.threads;
+        return { ...w, threads, computePerAccessNs: computeNs, phases: w.phases.map((p) => (p.kind === 'access' && p.work ? { ...p, work: { ...p.work, count: p.work.count * k } } : p)) };
+      }),
+    })),
+  };
+}
+const rt = (r: RunResult, n: string) => r.variants.find((v) => v.name === n)!.summary.workloads.find((w) => w.name === 'app')!.runtime_ms!;
+
+describe('core/rate independence: orderings over compute per access (5-50 ns) and threads (1-32)', function () {
+  this.timeout(300000);
+  const zr = compileFile('examples/zone-reclaim.numa');
+  const thp = compileFile('examples/thp-numa.numa');
+  const tier = compileFile('examples/tiering.numa');
+  for (const computeNs of [5, 50]) {
+    for (const threads of [1, 4, 16, 32]) {
+      it(`compute ${computeNs} ns, ${threads} thread(s)`, () => {
+        const z = runScenarioSet(at(zr, ['zrm-off', 'zrm-on', 'membind'], computeNs, threads));
+        assert.ok(rt(z, 'membind') < rt(z, 'zrm-on') && rt(z, 'zrm-on') < rt(z, 'zrm-off'), `zone-reclaim ${rt(z, 'membind')} ${rt(z, 'zrm-on')} ${rt(z, 'zrm-off')}`);
+        const h = runScenarioSet(at(thp, ['thisnode', 'remote-fallback'], computeNs, threads));
+        assert.ok(rt(h, 'thisnode') > rt(h, 'remote-fallback'), `thp-numa ${rt(h, 'thisnode')} ${rt(h, 'remote-fallback')}`);
+        if (threads < 16) return;
+        const names = ['no-promotion', 'promotion-wmark-promo', 'hot-threshold', 'rate-limit'];
+        const t = runScenarioSet(at(tier, names, computeNs, threads));
+        assert.ok(rt(t, 'promotion-wmark-promo') < rt(t, 'no-promotion'), `tiering WMARK_PROMO ${rt(t, 'promotion-wmark-promo')} vs none ${rt(t, 'no-promotion')}`);
+        const rate = (n: string) => t.variants.find((v) => v.name === n)!.summary.vmstat.pgpromote_success / rt(t, n);
+        assert.ok(rate('promotion-wmark-promo') > rate('hot-threshold') && rate('hot-threshold') > rate('rate-limit'), `promotion rates ${names.slice(1).map(rate)}`);
+      });
+    }
+  }
+});
