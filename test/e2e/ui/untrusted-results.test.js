@@ -33,10 +33,12 @@ async function fresh(wb) {
   await wb.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
 }
 
-/** Opens a workspace file with Quick Open: result files open in the custom editor. */
+/** Opens a workspace file with Quick Open: result files open in the custom editor. The tab shows
+ *  the file's name until a valid result retitles it after its scenario, so wait on the
+ *  breadcrumbs, which always name the file. */
 async function openResult(wb, name) {
   await wb.quickOpen(`fixtures/crafted/${name}.numa-result.json`);
-  await wb.page.locator('.tabs-container .tab.active', { hasText: `${name}.numa-result.json` }).first().waitFor({ timeout: 15000 });
+  await wb.page.locator('.breadcrumbs-control .monaco-breadcrumb-item', { hasText: `${name}.numa-result.json` }).first().waitFor({ timeout: 15000 });
 }
 
 /** The extension host answers a command of this extension within ANSWER_MS. */
