@@ -80,7 +80,7 @@ export const VERSION_TABLE: readonly VersionRow[] = [
       { since: '5.3-rc5', value: 'remote-fallback', commit: 'a8282608c88e', note: 'Revert "mm, thp: restore node-local hugepage allocations": Arcangeli\'s re-post of May 2019 (acked by Hocko on 2019-07-30) applied again. 5.3 shipped with it.' },
       { since: '5.4-rc1', value: 'local-light-then-any', commit: 'ac79f78dab89', note: 'Reverts a8282608c88e together with "mm, page_alloc: allow hugepage fallback to remote nodes when madvised" (Rientjes): first the local node with __GFP_THISNODE|__GFP_NORETRY, then every node. cc638f329ef6 (Babka, in 5.4) makes the local attempt compaction only, with no reclaim.' },
     ],
-    certainty: 'Ids 077fcf116c8c, 5265047ac301, a8282608c88e, ac79f78dab89 and cc638f329ef6 verified in the commit messages that cite them. ac5b2c18911f and 2f0799a0ffc0 as DOMAIN.md gives them; that the relaxation was reverted before 4.20 was released is verified, but the rc (rc1, rc6) each first appeared in is inferred from commit dates, not checked against tags.',
+    certainty: 'Ids 077fcf116c8c, 5265047ac301, a8282608c88e, ac79f78dab89 and cc638f329ef6 verified in the commit messages that cite them. ac5b2c18911f and 2f0799a0ffc0 as docs/domain.md gives them; that the relaxation was reverted before 4.20 was released is verified, but the rc (rc1, rc6) each first appeared in is inferred from commit dates, not checked against tags.',
     modelled: 'yes: the default of model.thp_numa_placement',
   },
   {
@@ -132,7 +132,7 @@ export const VERSION_TABLE: readonly VersionRow[] = [
     eras: [
       { since: '5.18-rc1', value: 'yes', commit: 'c574bbe91703', note: 'NUMA balancing: optimize page placement for memory tiering system (Huang Ying): kernel.numa_balancing=2 promotes hint-faulted slow-tier pages, pgpromote_success counts them, and kswapd balances a fast node to WMARK_PROMO (high + gap) so promotions find room.' },
     ],
-    certainty: 'Id and title verified. That WMARK_PROMO came with the same commit is from the series description and DOMAIN.md, not checked in the diff.',
+    certainty: 'Id and title verified. That WMARK_PROMO came with the same commit is from the series description and docs/domain.md, not checked in the diff.',
     modelled: 'yes: model.wmark_promo defaults to true from 5.18, false before',
   },
   {

@@ -142,7 +142,7 @@ export const KNOBS: readonly Knob[] = [
   {
     name: 'patch.dontneed_sync_split', type: { kind: 'bool' }, default: false, unit: '',
     doc: 'MADV_DONTNEED on part of a huge page splits it and frees the range at once instead of queueing it for the deferred-split shrinker. A 2021 proposal; never merged.',
-    kernelName: 'unmerged: synchronous THP split on MADV_DONTNEED (2021 proposal, DOMAIN.md debate 4); the posting itself was not found in the archives searched',
+    kernelName: 'unmerged: synchronous THP split on MADV_DONTNEED (2021 proposal, docs/domain.md debate 4); the posting itself was not found in the archives searched',
   },
   {
     name: 'patch.tpp_active_lru_filter', type: { kind: 'bool' }, default: false, unit: '',

@@ -1,4 +1,4 @@
-// The default access costs against published relative figures (DOMAIN.md debate 1): the 4 KiB
+// The default access costs against published relative figures (docs/domain.md debate 1): the 4 KiB
 // page walk (cost.tlb_miss_4k, docs/model.md) must reproduce, within 10%, AMD Naples' random
 // access costs and Rientjes' numa-thp-bench, each relative to local THP. The machines' THP
 // ratios are their measured latencies; what is tested is what 4 KiB pages add.
