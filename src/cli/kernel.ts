@@ -9,7 +9,7 @@ import { CancelledError, parseScale } from '../core';
 import type { RunResult } from '../core/result';
 import { runOnKernel, KernelRefusedError, KernelSetupError, type KernelProgress } from '../kernel';
 import { unknownOption } from './args';
-import { checkOut, emitResult, prepareScenarioSet } from './run';
+import { emitResult, startCommand } from './run';
 
 const USAGE = `usage: numa-lab kernel FILE [--variant NAME]... [--kernel BZIMAGE] [--scale FACTOR] [--repeat N]
                       [--format table|json|csv] [--out PATH] [--allow-approximate]
@@ -115,20 +115,9 @@ export function formatKernelNotes(result: RunResult): string {
 }
 
 export async function kernelCommand(args: string[]): Promise<number> {
-  const parsed = parseArgs(args);
-  if (parsed === 'help') {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (typeof parsed === 'string') {
-    process.stderr.write(`numa-lab kernel: ${parsed}\n${USAGE}`);
-    return 2;
-  }
-  const set = prepareScenarioSet('kernel', parsed.file, parsed);
-  if (typeof set === 'number') return set;
-  // Refuse a bad --out now, not after the boots.
-  const protect = [parsed.file];
-  if (checkOut(parsed.out, protect) !== 0) return 2;
+  const start = startCommand('kernel', parseArgs(args), USAGE);
+  if (typeof start === 'number') return start;
+  const { parsed, set, protect } = start;
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);

@@ -208,21 +208,31 @@ export function emitResult(result: RunResult, format: 'table' | 'json' | 'csv', 
   return 0;
 }
 
-export async function runCommand(args: string[]): Promise<number> {
-  const parsed = parseArgs(args);
+/** What `run` and `kernel` do before their long work: parse the options (usage on --help, exit 2
+ *  on a bad one), check and prepare the scenario, and refuse a bad --out now rather than after
+ *  the run. Returns the exit code when the command stops here. */
+export function startCommand<A extends { file: string; out: string | null; variants: string[]; scale: number | null }>(
+  command: string, parsed: A | 'help' | string, usage: string,
+): { parsed: A; set: ScenarioSet; protect: string[] } | number {
   if (parsed === 'help') {
-    process.stdout.write(USAGE);
+    process.stdout.write(usage);
     return 0;
   }
   if (typeof parsed === 'string') {
-    process.stderr.write(`numa-lab run: ${parsed}\n${USAGE}`);
+    process.stderr.write(`numa-lab ${command}: ${parsed}\n${usage}`);
     return 2;
   }
-  const set = prepareScenarioSet('run', parsed.file, parsed);
+  const set = prepareScenarioSet(command, parsed.file, parsed);
   if (typeof set === 'number') return set;
-  // Refuse a bad --out now, not after a long run.
   const protect = [parsed.file];
   if (checkOut(parsed.out, protect) !== 0) return 2;
+  return { parsed, set, protect };
+}
+
+export async function runCommand(args: string[]): Promise<number> {
+  const start = startCommand('run', parseArgs(args), USAGE);
+  if (typeof start === 'number') return start;
+  const { parsed, set, protect } = start;
   const progress = progressLine(process.stderr);
   const result = runScenarioSet(set, { variants: parsed.variants, onProgress: progress.update });
   progress.done();
