@@ -6,6 +6,7 @@ import { stepNs } from '../language/budget';
 import type { Scenario } from '../language/model';
 import { round3 } from './events';
 import type { NodeMeminfo, Series, Summary, VariantResult, WorkloadSummary } from './result';
+import type { Resolution } from './memory';
 import { taskNumaWork } from './numa_balancing';
 import { Sim, WorkloadState } from './sim';
 import { countersAt, counterNameAt } from './versions';
@@ -27,6 +28,8 @@ export interface VariantRunOptions {
   isCancelled?: () => boolean;
   /** Called with the live state at every sample (invariant tests). */
   inspect?: (sim: Sim, tNs: number) => void;
+  /** How finely regions are cut (tests force a finer one); DEFAULT_RESOLUTION otherwise. */
+  resolution?: Resolution;
 }
 
 function buildWorkloads(sim: Sim, scenario: Scenario): void {
@@ -210,7 +213,7 @@ function summarize(sim: Sim, endNs: number): Summary {
 
 /** Runs one resolved scenario (one variant) to the end. */
 export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): VariantResult {
-  const sim = new Sim(scenario);
+  const sim = new Sim(scenario, opts.resolution);
   buildWorkloads(sim, scenario);
   const rec = new Recorder(sim);
   const duration = scenario.run.durationNs;

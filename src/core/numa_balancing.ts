@@ -58,19 +58,34 @@ export function taskNumaWork(sim: Sim, wl: WorkloadState, startNs: number): void
   if (st.regionIdx >= regions.length) st.regionIdx = 0;
   while (budget > 0 && virt > 0) {
     const r = regions[st.regionIdx];
-    const s = r.slices[Math.min(r.slices.length - 1, Math.floor(st.page / r.slices[0].pages))];
+    const s = r.sliceOf(st.page);
+    // The scan stops where its budget runs out, inside a slice if need be: of the unmarked pages
+    // ahead of the cursor (those behind it in the slice were marked by this pass), it marks what
+    // the budget allows and moves the cursor as far, so a window of scan_size MB marks scan_size
+    // MB whatever the slice size.
+    const end = s.firstPage + s.pages;
+    const ahead = (end - st.page) / s.pages;
+    const eligible = new Array<number>(sim.nodes.length).fill(0);
+    let total = 0;
     for (let n = 0; n < sim.nodes.length; n++) {
       // Tiering alone: top-tier pages are not scanned (change_pte_range skips them).
       if (tieringOnly && sim.isTopTier(n)) continue;
-      const k = s.mapped(n) - s.protnone[n];
+      eligible[n] = Math.max(0, Math.min(s.mapped(n) - s.protnone[n], s.mapped(n) * ahead));
+      total += eligible[n];
+    }
+    const frac = Math.min(1, budget / Math.max(1, total), virt / (end - st.page));
+    for (let n = 0; n < sim.nodes.length; n++) {
+      const k = Math.min(s.mapped(n) - s.protnone[n], Math.round(eligible[n] * frac));
       if (k <= 0) continue;
       s.protnone[n] += k;
       updates += k;
       budget -= k;
     }
     s.protnoneAtNs = sim.nowNs;
-    virt -= s.pages;
-    st.page = s.firstPage + s.pages;
+    const advance = frac >= 1 ? end - st.page : Math.max(1, Math.ceil((end - st.page) * frac));
+    virt -= advance;
+    st.page = Math.min(end, st.page + advance);
+    if (st.page < end) break;
     if (st.page >= r.pages) {
       st.page = 0;
       st.regionIdx++;

@@ -5,7 +5,7 @@
 import type { Cgroup, Scenario, Workload } from '../language/model';
 import { EventLog } from './events';
 import { buildNodes, HPAGE_NR, NodeState, PAGE_SIZE } from './machine';
-import { Region, Slice } from './memory';
+import { DEFAULT_RESOLUTION, Region, Resolution, Slice } from './memory';
 import { Accumulator, Rng } from './rng';
 import { DEFAULT_KERNEL, KernelBehaviour, kernelBehaviour } from './versions';
 import { Vmstat } from './vmstat';
@@ -179,8 +179,12 @@ export class Sim {
   readonly compactLuck: Accumulator;
   private nextRegionId = 0;
 
-  constructor(scenario: Scenario) {
+  /** How finely regions are cut into slices. */
+  readonly resolution: Resolution;
+
+  constructor(scenario: Scenario, resolution: Resolution = DEFAULT_RESOLUTION) {
     this.scenario = scenario;
+    this.resolution = resolution;
     this.kernel = kernelBehaviour(scenario.kernel?.version ?? DEFAULT_KERNEL);
     const built = buildNodes(scenario.machine, scenario.knobs, this.kernel.explicitTiers);
     this.nodes = built.nodes;
@@ -209,8 +213,10 @@ export class Sim {
     return String(this.scenario.knobs[name]);
   }
 
-  newRegion(name: string, kind: 'anon' | 'file', bytes: number, hugepage: boolean, owner: string, cgroup: string | null): Region {
-    const r = new Region(this.nextRegionId++, name, kind, Math.max(1, Math.ceil(bytes / PAGE_SIZE)), hugepage, owner, cgroup, this.nodes.length);
+  /** Makes a region cut at `cuts` (pages where the scenario makes its pages differ) besides the
+   *  resolution's equal slices. */
+  newRegion(name: string, kind: 'anon' | 'file', bytes: number, hugepage: boolean, owner: string, cgroup: string | null, cuts: number[] = []): Region {
+    const r = new Region(this.nextRegionId++, name, kind, Math.max(1, Math.ceil(bytes / PAGE_SIZE)), hugepage, owner, cgroup, this.nodes.length, cuts, this.resolution.slicesPerRegion);
     this.regions.push(r);
     return r;
   }

@@ -126,10 +126,13 @@ function gather(sim: Sim, n: number, kind: 'anon' | 'file', sc: ScanControl, res
 function demote(sim: Sim, region: Region, s: Slice, n: number, k: number, sc: ScanControl): number {
   for (const t of sim.nodes[n].demotionTargets) {
     const tn = sim.nodes[t];
+    const mappedBefore = s.mapped(n);
     const moved = sim.migrateSlice(s, n, t, k, 'min', RECLAIM_CONTIGUITY);
     if (tn.availableAbove('low') <= 0) wakeupKswapd(sim, t, 'demotion target below low watermark');
     if (moved > 0) {
-      const pp = Math.min(moved, s.promoted[n]);
+      // The slice's pages are alike to reclaim: promoted ones go in their share of the slice (not
+      // first, which counted more ping-pong the larger the slice).
+      const pp = Math.min(moved, s.promoted[n], Math.round((moved * s.promoted[n]) / Math.max(1, mappedBefore)));
       s.promoted[n] -= pp;
       sim.vmstat.add('numa_promotion_pingpong', pp);
       s.demoted[t] += moved;

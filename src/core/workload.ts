@@ -207,7 +207,7 @@ export function startPhase(sim: Sim, wl: WorkloadState, i: number, startNs: numb
   const endNow = () => { wl.phaseEndNs[i] = startNs; };
   switch (p.kind) {
     case 'alloc': {
-      const region = sim.newRegion(p.region, 'anon', p.bytes, p.hugepage, wl.name, wl.spec.cgroup);
+      const region = sim.newRegion(p.region, 'anon', p.bytes, p.hugepage, wl.name, wl.spec.cgroup, regionCuts(sim, [wl], p.region, p.bytes));
       region.policy = p.mbind;
       wl.regions.set(p.region, region);
       const closed = !p.rateBytesPerSec;
@@ -218,7 +218,7 @@ export function startPhase(sim: Sim, wl: WorkloadState, i: number, startNs: numb
     case 'file': {
       let region = sim.files.get(p.file);
       if (!region || !region.alive) {
-        region = sim.newRegion(p.file, 'file', p.bytes, false, wl.name, wl.spec.cgroup);
+        region = sim.newRegion(p.file, 'file', p.bytes, false, wl.name, wl.spec.cgroup, regionCuts(sim, sim.workloads, p.file, p.bytes));
         sim.files.set(p.file, region);
       }
       wl.regions.set(p.file, region);
@@ -267,6 +267,35 @@ export function startPhase(sim: Sim, wl: WorkloadState, i: number, startNs: numb
       exitWorkload(sim, wl);
       break;
   }
+}
+
+/**
+ * Pages where the scenario makes a region's pages differ, so that no slice mixes them
+ * (memory.ts): the end of each hot set where it starts (the region's start), the edges of each
+ * DONTNEED range, and bands of a zipf skew, one per doubling of the rank up to the first equal
+ * slice (beyond it an equal slice spans at most a doubling: its weight varies by at most 2^s
+ * across it). The phases of `workloads` that name the region count: its owner's for anonymous
+ * memory, everyone's for a file.
+ */
+function regionCuts(sim: Sim, workloads: WorkloadState[], name: string, bytes: number): number[] {
+  const pages = Math.max(1, Math.ceil(bytes / PAGE_SIZE));
+  const firstSlice = pages / sim.resolution.slicesPerRegion;
+  const cuts: number[] = [];
+  for (const w of workloads) {
+    for (const p of w.spec.phases) {
+      if (p.kind === 'access' && p.region === name) {
+        const pat = p.pattern;
+        if (pat.kind === 'hotset') cuts.push(Math.ceil(pat.bytes / PAGE_SIZE));
+        if (pat.kind === 'zipf') {
+          for (let j = 0; HPAGE_NR * 2 ** (j / sim.resolution.bandsPerOctave) < firstSlice; j++) cuts.push(HPAGE_NR * 2 ** (j / sim.resolution.bandsPerOctave));
+        }
+      } else if (p.kind === 'dontneed' && p.region === name && p.perBytes === null && p.bytes > 0) {
+        const first = Math.floor(p.offsetBytes / PAGE_SIZE);
+        cuts.push(first, first + Math.ceil(p.bytes / PAGE_SIZE));
+      }
+    }
+  }
+  return cuts;
 }
 
 /** Thread time one fault of this region costs, per 4 KiB page, before any stall. */
@@ -414,6 +443,9 @@ function phaseWeights(sim: Sim, a: AccessState): Float64Array {
   if (pat.kind === 'hotset' && sim.nowNs >= a.nextMoveNs && pat.moveEveryNs) {
     a.hotStart = a.moveRng.int(r.pages);
     a.nextMoveNs += pat.moveEveryNs;
+    // The hot set's new edges become slice boundaries: no slice is part hot, part cold.
+    r.splitAt(a.hotStart);
+    r.splitAt((a.hotStart + Math.ceil(pat.bytes / PAGE_SIZE)) % r.pages);
   }
   return patternWeights(sim, a);
 }
