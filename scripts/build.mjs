@@ -1,5 +1,6 @@
-// Builds every bundle with esbuild: the extension host, the CLI, the simulation worker and one
-// bundle per webview. `--watch` rebuilds on change.
+// Builds every bundle with esbuild: the extension host, the CLI, the language server (the
+// extension starts dist/lsp.js; other editors run `numa-lab lsp --stdio`), the simulation worker
+// and one bundle per webview. `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, chmodSync } from 'node:fs';
 
@@ -10,6 +11,7 @@ const node = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', 
 const targets = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['src/lsp/main.ts'], outfile: 'dist/lsp.js' },
   { ...node, entryPoints: ['src/core/worker.ts'], outfile: 'dist/worker.js' },
 ];
 // One browser bundle per webview folder that has an entry point.

@@ -8,6 +8,7 @@ commands:
   check FILE...        check scenarios; prints FILE:LINE:COL: severity: message, then a count
   run FILE [options]   simulate a scenario (see numa-lab run --help)
   kernel FILE [options] run it on a real Linux kernel under QEMU (see numa-lab kernel --help)
+  lsp --stdio          serve the language (diagnostics, completion, hover, ...) to an editor over LSP
   --version            print the version
 `;
 
@@ -24,6 +25,16 @@ async function main(argv: string[]): Promise<number> {
     case 'kernel': {
       const { kernelCommand } = await import('./kernel');
       return kernelCommand(rest);
+    }
+    case 'lsp': {
+      if (rest.length !== 1 || rest[0] !== '--stdio') {
+        process.stderr.write(`numa-lab lsp: the server speaks LSP over stdin and stdout: run 'numa-lab lsp --stdio'\n`);
+        return 2;
+      }
+      const { startStdioServer } = await import('../lsp/stdio');
+      startStdioServer();
+      // The connection keeps the process alive; it exits when the client says exit or closes stdin.
+      return new Promise<number>(() => {});
     }
     case '--version':
     case '-v':
