@@ -34,6 +34,8 @@ describe('the packaged extension (.vsix)', () => {
     for (const e of examples) assert.ok(files.includes(e), `${e} is packaged`);
     const stray = files.filter((f) => f.startsWith('examples/') && !f.endsWith('.numa'));
     assert.deepEqual(stray, [], 'only .numa scenarios are packaged from examples/');
+    // The language client starts the bundled language server.
+    assert.ok(files.includes('dist/lsp.js'), 'dist/lsp.js (the language server) is packaged');
     // Run on Linux (QEMU) sets the kernel up and builds its guest from what the extension carries.
     for (const f of ['scripts/setup-kernel.sh', 'src/kernel/agent/agent.c', 'src/kernel/guest/init.sh']) assert.ok(files.includes(f), `${f} is packaged`);
   });
