@@ -5,6 +5,8 @@
 #   tsc       tsc -p tsconfig.json (type check; emits out/ even with errors, so later suites still run)
 #   unit      mocha test/unit/** (the .mocharc.json spec)
 #   grammar   npm run test:grammar (vscode-tmgrammar-test on test/grammar/*.numa; one test per asserted line)
+#   lsp       test/lsp/**: the language server (`numa-lab lsp --stdio`) driven by a real client outside
+#             VS Code, Debian's Neovim headless; first runs scripts/setup-neovim.sh, which installs it
 #   setup     test/setup/setup.test.js: the README's set-up on a fresh machine. Node 24 and code-server
 #             are provisioned through `npm run setup:editor` into an EMPTY cache folder (a temp folder,
 #             removed at the end; the e2e suites reuse it), then `npm start` must serve the workbench on
@@ -71,6 +73,22 @@ npm run --silent test:grammar -- --xunit-report "$LOGS/grammar-xunit" 2>&1 | tee
 GRAMMAR_RC=${PIPESTATUS[0]}
 node test/e2e/lib/grammar-counts.js "$LOGS/grammar-xunit" "$LOGS/grammar.log" "$GRAMMAR_RC" | tee -a "$LOGS/grammar.log"
 
+# setup_and_mocha NAME SETUP TIMEOUT_MS GLOB: a suite that needs something installed first. The
+# set-up script runs as step setup-NAME; then mocha runs GLOB with the counting reporter into
+# $LOGS/NAME.log. The exit code is left in SUITE_RC[NAME] (1 when the set-up failed).
+declare -A SUITE_RC
+setup_and_mocha() {
+  SUITE_RC[$1]=1
+  step "setup-$1" bash "$2" || return 0
+  npx mocha --no-config --timeout "$3" --reporter "$REPO/test/e2e/lib/count-reporter.js" --reporter-option suite="$1" \
+    "$4" 2>&1 | tee "$LOGS/$1.log"
+  SUITE_RC[$1]=${PIPESTATUS[0]}
+}
+
+# --- lsp: the language server in Neovim's built-in LSP client (installs neovim when missing).
+note "lsp: scripts/setup-neovim.sh, then mocha test/lsp"
+setup_and_mocha lsp scripts/setup-neovim.sh 120000 'out/test/lsp/**/*.test.js'
+
 # --- setup: provisioning from nothing, and npm start.
 if [ "${NUMA_LAB_REUSE_CACHE:-}" != 1 ]; then
   NUMA_LAB_CACHE=$(mktemp -d "${TMPDIR:-/tmp}/numa-lab-cache.XXXXXX")
@@ -83,12 +101,7 @@ npx mocha --no-config --timeout 1200000 --reporter "$REPO/test/e2e/lib/count-rep
 SETUP_RC=${PIPESTATUS[0]}
 # --- kernel: real boots under QEMU (a few minutes under TCG); set-up is idempotent and cached.
 note "kernel: npm run setup:kernel, then mocha test/kernel"
-KERNEL_RC=1
-if step setup-kernel bash scripts/setup-kernel.sh; then
-  npx mocha --no-config --timeout 900000 --reporter "$REPO/test/e2e/lib/count-reporter.js" --reporter-option suite=kernel \
-    'out/test/kernel/**/*.test.js' 2>&1 | tee "$LOGS/kernel.log"
-  KERNEL_RC=${PIPESTATUS[0]}
-fi
+setup_and_mocha kernel scripts/setup-kernel.sh 900000 'out/test/kernel/**/*.test.js'
 
 # --- e2e: real VS Code (provisions code-server, node 24 and chromium on first use).
 note "e2e: test/e2e/run.sh"
@@ -108,8 +121,9 @@ collect() { # LOG RC FALLBACK_NAME
 }
 collect "$LOGS/unit.log" "$UNIT_RC" unit
 collect "$LOGS/grammar.log" "$GRAMMAR_RC" grammar
+[ -f "$LOGS/lsp.log" ] && collect "$LOGS/lsp.log" "${SUITE_RC[lsp]}" lsp
 collect "$LOGS/setup.log" "$SETUP_RC" setup
-[ -f "$LOGS/kernel.log" ] && collect "$LOGS/kernel.log" "$KERNEL_RC" kernel
+[ -f "$LOGS/kernel.log" ] && collect "$LOGS/kernel.log" "${SUITE_RC[kernel]}" kernel
 collect "$LOGS/e2e.log" "$E2E_RC" e2e
 
 echo
