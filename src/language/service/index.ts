@@ -1,6 +1,6 @@
 // The language service: completion, hover, navigation, rename, outline, quick fixes, formatting
-// and Run-lens targets over a Compilation. Plain TypeScript with offsets for positions; the VS
-// Code extension adapts these to its API.
+// and Run-lens targets over a Compilation. Plain TypeScript with offsets for positions; the
+// language server (src/lsp) serves them to every editor, VS Code included.
 
 export { complete, variantNames } from './complete';
 export { hover } from './hover';

@@ -1,5 +1,5 @@
 // Editor-neutral shapes the language service returns. Positions are offsets into the text; the
-// VS Code adapter converts them with LineMap, so nothing here depends on an editor.
+// language server (src/lsp/convert.ts) turns them into LSP positions, so nothing here depends on an editor.
 
 import type { Span } from '../ast';
 
