@@ -2,10 +2,10 @@
 // scale a scenario. Synchronous and free of any editor dependency; a worker thread wraps it for
 // the extension.
 
-import type { ScenarioSet } from '../language/model';
+import type { Scenario, ScenarioSet } from '../language/model';
 import { CancelledError, runVariant } from './engine';
 import { evaluateExpectations } from './expectations';
-import type { Progress, RunResult, VariantResult } from './result';
+import type { Progress, ResultSweep, RunResult, VariantResult } from './result';
 
 export { CancelledError } from './engine';
 export { evaluateExpectations, metricValue } from './expectations';
@@ -47,14 +47,28 @@ export function runScenarioSet(set: ScenarioSet, opts: RunOptions = {}): RunResu
     if (opts.measureWallTime) v.summary.wall_ms = Math.round((performance.now() - started) * 10) / 10;
     variants.push(v);
   });
+  return assembleResult(set, chosen, variants);
+}
+
+/** The run's result from its variants' results, in the order of `chosen`: one place for the
+ *  shape, so a run on one machine and a merge of shards write the same bytes. */
+export function assembleResult(set: ScenarioSet, chosen: readonly Scenario[], variants: VariantResult[]): RunResult {
   const result: RunResult = {
     scenario: set.title,
     seed: chosen[0]?.run.seed ?? 0,
     version: CORE_VERSION,
     variants,
-    sweeps: set.sweeps.map((s) => ({ knob: s.knob, values: s.values, variants: s.variantNames })),
+    sweeps: resultSweeps(set),
     source: { kind: 'simulation', version: CORE_VERSION },
   };
   result.expectations = evaluateExpectations(set, result);
   return result;
+}
+
+/** The set's sweeps as a result lists them: a product keeps its axes, a one-knob sweep the
+ *  shape results had before products (so its files stay byte-identical). */
+export function resultSweeps(set: ScenarioSet): ResultSweep[] {
+  return set.sweeps.map((s) => (s.axes.length > 1
+    ? { knob: s.knob, values: s.values, variants: s.variantNames, axes: s.axes.map((a) => ({ knob: a.knob, values: a.values })) }
+    : { knob: s.knob, values: s.values, variants: s.variantNames }));
 }

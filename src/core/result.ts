@@ -10,12 +10,22 @@ export interface RunResult {
   version: string;
   variants: VariantResult[];
   /** Sweeps of the scenario, so a panel can chart a metric against the swept knob. */
-  sweeps: { knob: string; values: (number | string | boolean)[]; variants: string[] }[];
+  sweeps: ResultSweep[];
   /** Every expectation of the scenario whose variants were run, in source order. */
   expectations?: { text: string; passed: boolean; detail: string }[];
   /** Where the numbers come from: the simulator, or a real kernel booted under QEMU
    *  (`numa-lab kernel`). Every reader can tell the two apart. */
   source?: ResultSource;
+}
+
+/** One sweep: a knob and its values (variants[i] is values[i]), or a product of knobs
+ *  (`sweep a = ... x b = ...`): then knob joins their names, values is empty and axes lists
+ *  each knob's values; variants enumerates the product with the last axis changing fastest. */
+export interface ResultSweep {
+  knob: string;
+  values: (number | string | boolean)[];
+  variants: string[];
+  axes?: { knob: string; values: (number | string | boolean)[] }[];
 }
 
 export type ResultSource =

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Scenario, ScenarioSet } from '../language/model';
-import { CancelledError, CORE_VERSION, evaluateExpectations } from '../core';
+import { CancelledError, CORE_VERSION, evaluateExpectations, resultSweeps } from '../core';
 import type { KernelVariantInfo, RunResult, VariantResult } from '../core/result';
 import { bzImageRelease, cpioNewc, extractVmlinux, moduleBytes, moduleLoadOrder, readModulesDep, type CpioEntry } from './image';
 import { blockingSettings, planScenario, type KernelPlan, type NotApplied } from './plan';
@@ -376,7 +376,7 @@ export async function runOnKernel(set: ScenarioSet, opts: KernelRunOptions = {},
     seed: planned[0]?.scenario.run.seed ?? 0,
     version: CORE_VERSION,
     variants,
-    sweeps: set.sweeps.map((s) => ({ knob: s.knob, values: s.values, variants: s.variantNames })),
+    sweeps: resultSweeps(set),
     source: { kind: 'kernel', release: guestRelease, accel, kernel: k.bzImage },
   };
   result.expectations = evaluateExpectations(set, result);

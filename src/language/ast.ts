@@ -172,13 +172,20 @@ export interface OverrideBlock extends Span {
   settings: Setting[];
 }
 
-export interface SweepItem extends Span {
-  kind: 'sweep';
-  keyword: Span;
+/** One knob of a sweep and its values: `KNOB = [a, b]` or `KNOB = FROM to TO step STEP`. */
+export interface SweepAxis extends Span {
   knob: Name | null;
   values: Value[];
   /** `from to step` form. */
   range: { from: Value; to: Value; step: Value } | null;
+}
+
+/** `sweep KNOB = ...` (the first axis) with `x KNOB = ...` factors crossed into a product. */
+export interface SweepItem extends SweepAxis {
+  kind: 'sweep';
+  keyword: Span;
+  /** The knobs crossed with the first one, each after its `x` (or `×`). */
+  cross: (SweepAxis & { op: Span })[];
 }
 
 export type Operand =

@@ -152,18 +152,22 @@ class Checker {
       variantNames.add(v.name.text);
     }
     const sweeps: M.SweepSpec[] = [];
+    const swept = new Map<string, A.Span>();
     for (const sw of this.sweeps) {
-      const spec = this.resolveSweep(sw);
+      const spec = this.resolveSweep(sw, swept);
       if (!spec) continue;
       sweeps.push(spec);
-      spec.values.forEach((value, i) => {
-        if (!baseScenario) return;
-        const knobs = { ...baseScenario.knobs, [spec.knob]: value };
+      if (!baseScenario) continue;
+      const points: M.Scenario[] = spec.points.map((values, i) => {
+        const knobs = { ...baseScenario.knobs };
+        spec.axes.forEach((a, j) => { knobs[a.knob] = values[j]; });
         const version = baseScenario.kernel!.version;
         const backported = baseScenario.kernel!.overrides.filter((o) => o.includes('(backported'));
-        scenarios.push({ ...baseScenario, variant: spec.variantNames[i], kernel: { version, overrides: [...modelOverrides(version, knobs), ...backported] }, knobs });
-        variantNames.add(spec.variantNames[i]);
+        return { ...baseScenario, variant: spec.variantNames[i], kernel: { version, overrides: [...modelOverrides(version, knobs), ...backported] }, knobs };
       });
+      if (sw.cross.length > 0) this.checkProductBudget(sw, spec, points);
+      scenarios.push(...points);
+      for (const p of points) variantNames.add(p.variant);
     }
     // With no declared variant the unmodified scenario runs too, first, as `base`.
     if (this.variants.length === 0) {
@@ -174,6 +178,14 @@ class Checker {
     this.checkTiering(scenarios);
     if (baseScenario) this.set = { title: this.title, variants: scenarios, sweeps, expectations };
     if (this.set) this.checkBudget(this.set);
+  }
+
+  /** A product of knobs grows fast: over the budget on its own, it is an error at its `sweep`
+   *  line with its shape, besides the whole scenario's error at the run block. */
+  private checkProductBudget(sw: A.SweepItem, spec: M.SweepSpec, points: M.Scenario[]): void {
+    const shape = `${spec.axes.map((a) => a.values.length).join(' x ')} = ${points.length.toLocaleString('en-US')} points`;
+    const problems = budgetProblems(estimateBudget({ title: this.title, variants: points, sweeps: [spec], expectations: [] }), this.budget);
+    for (const p of problems) this.error(sw.keyword, `this sweep over ${spec.axes.length} knobs (${shape}) is over budget on its own: ${p}`, 'budget');
   }
 
   /** Over budget is an error at the run block (or the file's first item when there is none),
@@ -1056,7 +1068,49 @@ class Checker {
 
   // --- sweeps and expectations ---------------------------------------------------------------------
 
-  private resolveSweep(sw: A.SweepItem): M.SweepSpec | null {
+  /** A sweep and the knobs crossed with it, as the product's points (the last knob changing
+   *  fastest). `swept` holds the knobs earlier sweeps took: a knob swept twice would give two
+   *  variants one name, or one point two values. */
+  private resolveSweep(sw: A.SweepItem, swept: Map<string, A.Span>): M.SweepSpec | null {
+    const axes: M.SweepAxis[] = [];
+    const labels: string[][] = [];
+    let ok = true;
+    for (const axis of [sw, ...sw.cross]) {
+      const r = this.resolveAxis(axis);
+      if (!r) { ok = false; continue; }
+      const before = swept.get(r.axis.knob);
+      if (before && axis.knob) {
+        const here = sw.cross.length > 0 && before.start >= sw.start ? 'this product' : 'another sweep';
+        this.error(axis.knob, `'${r.axis.knob}' is swept twice (again in ${here}); sweep it once, with all its values in one list`, 'duplicate');
+        ok = false;
+        continue;
+      }
+      if (axis.knob) swept.set(r.axis.knob, axis.knob);
+      axes.push(r.axis);
+      labels.push(r.labels);
+    }
+    if (!ok || axes.length === 0) return null;
+    const count = axes.reduce((n, a) => n * a.values.length, 1);
+    if (count > M.MAX_SWEEP_POINTS) {
+      this.error(sw.keyword, `this sweep has ${axes.map((a) => a.values.length).join(' x ')} = ${count.toLocaleString('en-US')} points; at most ${M.MAX_SWEEP_POINTS.toLocaleString('en-US')} (a result holds at most that many variants): sweep fewer values or split it into several scenarios`, 'range');
+      return null;
+    }
+    const points: M.KnobValue[][] = [];
+    const variantNames: string[] = [];
+    for (let i = 0; i < count; i++) {
+      // Mixed radix, last knob fastest: point i's value index for each knob.
+      let rest = i;
+      const idx = new Array<number>(axes.length);
+      for (let j = axes.length - 1; j >= 0; j--) { idx[j] = rest % axes[j].values.length; rest = Math.floor(rest / axes[j].values.length); }
+      points.push(idx.map((x, j) => axes[j].values[x]));
+      variantNames.push(idx.map((x, j) => `${axes[j].knob}=${labels[j][x]}`).join(' '));
+    }
+    const single = axes.length === 1;
+    return { knob: axes.map((a) => a.knob).join(' x '), values: single ? axes[0].values : [], variantNames, axes, points };
+  }
+
+  /** One knob of a sweep: its values and their labels as written. */
+  private resolveAxis(sw: A.SweepAxis): { axis: M.SweepAxis; labels: string[] } | null {
     if (!sw.knob) return null;
     const k = findKnob(sw.knob.text);
     if (!k) { this.unknown(sw.knob, 'knob', sw.knob.text, KNOBS.map((x) => x.name), 'unknown-knob'); return null; }
@@ -1085,7 +1139,7 @@ class Checker {
     }
     const dup = values.findIndex((v, i) => values.indexOf(v) !== i);
     if (dup >= 0) this.warn(sw.range ? sw.knob : sw.values[dup], `value ${labels[dup]} appears twice in the sweep`, 'duplicate');
-    return { knob: k.name, values, variantNames: labels.map((l) => `${k.name}=${l}`) };
+    return { axis: { knob: k.name, values }, labels };
   }
 
   private stepValue(k: Knob, v: A.Value): number | null {

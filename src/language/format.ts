@@ -51,6 +51,8 @@ function layout(text: string, file: A.FileNode): string {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const bom = text.startsWith('\ufeff') ? '\ufeff' : '';
   const starts = entryStarts(file);
+  // A sweep's `x KNOB = ...` factors on their own lines are indented under the sweep.
+  const crossOps = new Set(file.items.flatMap((i) => (i.kind === 'sweep' ? i.cross.map((c) => c.op.start) : [])));
   const pieces: Piece[] = [];
   for (const t of tokenize(text)) if (t.kind !== 'eof') pieces.push({ start: t.start, end: t.end, text: t.text, token: t });
   for (const cm of file.comments) pieces.push({ start: cm.start, end: cm.end, text: text.slice(cm.start, cm.end).trimEnd(), token: null });
@@ -71,7 +73,7 @@ function layout(text: string, file: A.FileNode): string {
       out += eol;
       if (newlines > 1) out += eol;
       const closing = t?.kind === 'punct' && t.text === '}';
-      out += ' '.repeat(2 * Math.max(0, closing ? depth - 1 : depth));
+      out += ' '.repeat(2 * Math.max(0, closing ? depth - 1 : depth) + (crossOps.has(p.start) ? 4 : 0));
     } else if (!t) {
       out += '  '; // a comment after code on the same line
     } else {

@@ -5,7 +5,7 @@ export type TokenKind =
   | 'ident' // names, keywords (contextual), dotted knob names: vm.zone_reclaim_mode
   | 'number' // 42, 0.5, 1e6, 1_000, with an optional attached count suffix (50M)
   | 'string'
-  | 'punct' // { } ( ) [ ] = : , - . * / %
+  | 'punct' // { } ( ) [ ] = : , - . * / % ×
   | 'op' // < <= > >= == !=
   | 'error'
   | 'eof';
@@ -117,7 +117,7 @@ export function tokenize(text: string, comments?: { start: number; end: number }
       push({ kind: 'op', text: c, start, end: i });
       continue;
     }
-    if ('{}()[]=:,-.*/%'.includes(c)) {
+    if ('{}()[]=:,-.*/%×'.includes(c)) {
       i++;
       push({ kind: 'punct', text: c, start, end: i });
       continue;

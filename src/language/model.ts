@@ -192,9 +192,26 @@ export interface ScenarioSet {
   expectations: Expectation[];
 }
 
-export interface SweepSpec {
+/** At most this many points in one sweep (a product included): a result holds at most this
+ *  many variants (protocol/resultSchema.ts MAX_VARIANTS). */
+export const MAX_SWEEP_POINTS = 4096;
+
+/** One knob a sweep varies and its values, in the order written. */
+export interface SweepAxis {
   knob: string;
   values: KnobValue[];
-  /** Variant names generated for each value, in order. */
+}
+
+/** A sweep: one knob, or several crossed (`sweep a = ... x b = ...`) into their product. */
+export interface SweepSpec {
+  /** The knob, or for a product the knobs joined by ' x '. */
+  knob: string;
+  /** One knob: its values, variantNames[i] being values[i]. A product: empty (see axes). */
+  values: KnobValue[];
+  /** Variant names generated for each point, in order: `KNOB=VALUE`, space-separated for a product. */
   variantNames: string[];
+  /** Every knob with its values; points enumerate their product with the last knob fastest. */
+  axes: SweepAxis[];
+  /** Each point's value of every axis, in the order of variantNames. */
+  points: KnobValue[][];
 }

@@ -619,21 +619,45 @@ class Parser {
     return v;
   }
 
+  /** `sweep KNOB = VALUES`, then `x KNOB = VALUES` for each knob crossed with it (on the same
+   *  line or the next ones): one variant per point of the product. */
   private sweep(): A.SweepItem {
     const kw = this.next();
     if (this.tok.kind !== 'ident' || !this.onSameLine()) this.fail("expected a knob after 'sweep', e.g. sweep vm.watermark_scale_factor = [10, 100, 1000]");
+    const first = this.sweepAxis('sweep');
+    const s: A.SweepItem = { kind: 'sweep', keyword: kw, knob: first.knob, values: first.values, range: first.range, cross: [], start: kw.start, end: first.end };
+    while (this.isCross()) {
+      const op = this.next();
+      if (this.tok.kind !== 'ident' || !this.onSameLine()) this.fail(`expected a knob after '${op.text}', e.g. ${op.text} vm.swappiness = [0, 60, 200]`);
+      const axis = this.sweepAxis(op.text);
+      s.cross.push({ ...axis, op: { start: op.start, end: op.end }, start: op.start });
+      s.end = axis.end;
+    }
+    return s;
+  }
+
+  /** `x` or `×` followed by a knob on its line: the next factor of a sweep's product (no
+   *  top-level item starts with `x`). */
+  private isCross(): boolean {
+    const t = this.tok;
+    const op = (t.kind === 'ident' && t.text === 'x') || (t.kind === 'punct' && t.text === '×');
+    return op && this.peek().kind === 'ident' && !this.peek().lineStart;
+  }
+
+  /** `KNOB = [values]` or `KNOB = FROM to TO step STEP`, the knob being the current token. */
+  private sweepAxis(after: string): A.SweepAxis {
     const k = this.next();
     const knob = { text: k.text, start: k.start, end: k.end };
-    if (!this.is('=')) this.fail(`expected '=' after 'sweep ${k.text}'`, this.tok, [{ title: "Insert ' = '", span: { start: k.end, end: k.end }, newText: ' = ' }]);
+    if (!this.is('=')) this.fail(`expected '=' after '${after} ${k.text}'`, this.tok, [{ title: "Insert ' = '", span: { start: k.end, end: k.end }, newText: ' = ' }]);
     this.next();
-    const s: A.SweepItem = { kind: 'sweep', keyword: kw, knob, values: [], range: null, start: kw.start, end: k.end };
+    const axis: A.SweepAxis = { knob, values: [], range: null, start: k.start, end: k.end };
     if (this.is('[')) {
       const arr = this.array();
-      s.values = arr.items;
-      s.end = arr.end;
-      return s;
+      axis.values = arr.items;
+      axis.end = arr.end;
+      return axis;
     }
-    if (!this.onSameLine()) this.fail(`expected '[values]' or 'FROM to TO step STEP' after 'sweep ${k.text} ='`, { start: this.prevEnd(), end: this.prevEnd() });
+    if (!this.onSameLine()) this.fail(`expected '[values]' or 'FROM to TO step STEP' after '${after} ${k.text} ='`, { start: this.prevEnd(), end: this.prevEnd() });
     const from = this.value();
     if (!(this.is('to') && this.onSameLine())) this.fail("expected 'to' in 'sweep KNOB = FROM to TO step STEP'");
     this.next();
@@ -641,9 +665,9 @@ class Parser {
     if (!(this.is('step') && this.onSameLine())) this.fail("expected 'step' in 'sweep KNOB = FROM to TO step STEP'");
     this.next();
     const step = this.value();
-    s.range = { from, to, step };
-    s.end = step.end;
-    return s;
+    axis.range = { from, to, step };
+    axis.end = step.end;
+    return axis;
   }
 
   private expectItem(): A.ExpectItem {

@@ -185,11 +185,18 @@ const source = v.variant('kind', [
   v.object({ kind: v.literal('kernel'), release: name, accel: v.picklist(['kvm', 'tcg']), kernel: text }),
 ]);
 
-const sweep = v.object({
-  knob: name,
-  values: list(v.union([finite, name, v.boolean()])),
-  variants: list(name, MAX_VARIANTS),
-});
+const knobValues = list(v.union([finite, name, v.boolean()]));
+const sweep = v.pipe(
+  v.object({
+    knob: name,
+    values: knobValues,
+    variants: list(name, MAX_VARIANTS),
+    axes: v.optional(list(v.object({ knob: name, values: knobValues }), 64)),
+  }),
+  // A product lists one variant per point: the panel places variants[i] by its index.
+  v.check((s) => !s.axes || s.axes.reduce((n, a) => n * a.values.length, 1) === s.variants.length,
+    'a sweep over several knobs lists one variant per point of their product'),
+);
 
 function duplicateVariant(r: { variants: { name: string }[] }): string | null {
   const seen = new Set<string>();
