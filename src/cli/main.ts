@@ -8,6 +8,7 @@ commands:
   check FILE...        check scenarios; prints FILE:LINE:COL: severity: message, then a count
   run FILE [options]   simulate a scenario (see numa-lab run --help)
   kernel FILE [options] run it on a real Linux kernel under QEMU (see numa-lab kernel --help)
+  merge PART... [options] join the parts of a sharded run (run --shard K/N) into its result
   lsp --stdio          serve the language (diagnostics, completion, hover, ...) to an editor over LSP
   --version            print the version
 `;
@@ -21,6 +22,10 @@ async function main(argv: string[]): Promise<number> {
       // Loaded lazily so `check` does not pay for the simulation core.
       const { runCommand } = await import('./run');
       return runCommand(rest);
+    }
+    case 'merge': {
+      const { mergeCommand } = await import('./merge');
+      return mergeCommand(rest);
     }
     case 'kernel': {
       const { kernelCommand } = await import('./kernel');

@@ -5,15 +5,16 @@
 
 import { compile, limitProblems, LineMap } from '../language';
 import type { ScenarioSet } from '../language/model';
-import { parseScale, runScenarioSet, scaleScenario, scaleWarnings } from '../core';
+import { assembleResult, parseScale, runScenarioSet, scaleScenario, scaleWarnings } from '../core';
 import type { Progress, RunResult } from '../core/result';
 import { formatDiagnostic } from './check';
 import { readScenarioFile } from './io';
 import { parseBudget, unknownOption } from './args';
 import { bufferedSink, planWrite, writeFileSafely, writeProblem, type Sink } from '../io/safeWrite';
 import { writeJson } from '../io/jsonStream';
+import { makePart, parseShard, runPlan, shardVariants, type PartOrigin, type ShardSpec } from './shard';
 
-const USAGE = `usage: numa-lab run FILE [--variant NAME]... [--format table|json|csv] [--out PATH] [--seed N] [--scale FACTOR] [--budget FACTOR]
+const USAGE = `usage: numa-lab run FILE [--variant NAME]... [--format table|json|csv] [--out PATH] [--seed N] [--scale FACTOR] [--budget FACTOR] [--shard K/N]
   --variant NAME   run only this variant (repeatable)
   --format F       table (default), json (one RunResult document) or csv (one row per variant)
   --out PATH       write the output to PATH instead of stdout: a new file, a regular file (replaced
@@ -24,6 +25,9 @@ const USAGE = `usage: numa-lab run FILE [--variant NAME]... [--format table|json
                    warns when a region falls below its page size or a knob rounds to 0
   --budget FACTOR  multiply the budget a scenario must fit before it runs (result size, simulation
                    work, workloads; see docs/syntax.md): --budget 4 admits four times as much
+  --shard K/N      run only shard K (from 0) of N: every Nth variant from the Kth, written as a
+                   JSON part for numa-lab merge; auto/N takes K from SLURM_ARRAY_TASK_ID or
+                   JOB_COMPLETION_INDEX (see docs/sharding.md)
 `;
 
 interface RunArgs {
@@ -34,14 +38,17 @@ interface RunArgs {
   seed: number | null;
   scale: number | null;
   budget: number;
+  shard: ShardSpec | null;
+  /** Whether --format was given: a part is JSON, so --shard refuses table and csv. */
+  formatGiven: boolean;
 }
 
-const OPTIONS = ['--variant', '--format', '--out', '--seed', '--scale', '--budget', '--help', '-h'];
+const OPTIONS = ['--variant', '--format', '--out', '--seed', '--scale', '--budget', '--shard', '--help', '-h'];
 /** The seed is a 32-bit value, as in the scenario's `run { seed = N }`. */
 const MAX_SEED = 2 ** 32 - 1;
 
 function parseArgs(args: string[]): RunArgs | string {
-  const r: RunArgs = { file: '', variants: [], format: 'table', out: null, seed: null, scale: null, budget: 1 };
+  const r: RunArgs = { file: '', variants: [], format: 'table', out: null, seed: null, scale: null, budget: 1, shard: null, formatGiven: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = () => {
@@ -55,6 +62,7 @@ function parseArgs(args: string[]): RunArgs | string {
         const f = value();
         if (f !== 'table' && f !== 'json' && f !== 'csv') return `unknown format '${f}': expected table, json or csv`;
         r.format = f;
+        r.formatGiven = true;
       } else if (a === '--out') r.out = value();
       else if (a === '--seed') {
         const v = value();
@@ -70,6 +78,10 @@ function parseArgs(args: string[]): RunArgs | string {
         const b = parseBudget(value());
         if (typeof b === 'string') return b;
         r.budget = b;
+      } else if (a === '--shard') {
+        const sh = parseShard(value());
+        if (typeof sh === 'string') return sh;
+        r.shard = sh;
       } else if (a === '--help' || a === '-h') return 'help';
       else if (a.startsWith('-')) return unknownOption(a, OPTIONS);
       else if (r.file) return `only one FILE may be given (got '${r.file}' and '${a}')`;
@@ -79,6 +91,7 @@ function parseArgs(args: string[]): RunArgs | string {
     }
   }
   if (!r.file) return 'missing FILE';
+  if (r.shard && r.formatGiven && r.format !== 'json') return `--shard writes a JSON part for numa-lab merge, not ${r.format}; merge it and choose the format there`;
   return r;
 }
 
@@ -128,17 +141,24 @@ export function formatCsv(result: RunResult): string {
 
 /** FILE, checked, with --variant verified and --seed and --scale applied; or, after saying why
  *  not on stderr, the exit code (1 for a scenario with errors, 2 for the rest). */
-export function prepareScenarioSet(command: string, file: string, opts: { variants: string[]; seed?: number | null; scale: number | null; budget?: number }): ScenarioSet | number {
+export function prepareScenarioSet(command: string, file: string, opts: PrepareOptions): ScenarioSet | number {
   const read = readScenarioFile(file);
   if (!read.ok) {
     process.stderr.write(`${file}: ${read.message}\n`);
     return 2;
   }
-  const c = compile(read.text, file, { budget: opts.budget });
-  const lines = new LineMap(read.text);
+  return prepareScenarioText(command, file, read.text, opts);
+}
+
+export interface PrepareOptions { variants: string[]; seed?: number | null; scale: number | null; budget?: number }
+
+/** prepareScenarioSet on a scenario's text (a merge compiles the text its parts carry). */
+export function prepareScenarioText(command: string, file: string, text: string, opts: PrepareOptions): ScenarioSet | number {
+  const c = compile(text, file, { budget: opts.budget });
+  const lines = new LineMap(text);
   const errors = c.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !c.set) {
-    for (const d of c.diagnostics) process.stderr.write(formatDiagnostic(file, read.text, d, lines) + '\n');
+    for (const d of c.diagnostics) process.stderr.write(formatDiagnostic(file, text, d, lines) + '\n');
     return 1;
   }
   let set: ScenarioSet = c.set;
@@ -187,12 +207,23 @@ export function checkOut(out: string | null, protect: string[]): number {
 /** The result as JSON, CSV or a table (with `tableNotes` after it), to --out or stdout, in
  *  pieces so a large JSON result never becomes one string. 0, or 2 when --out fails. */
 export function emitResult(result: RunResult, format: 'table' | 'json' | 'csv', out: string | null, protect: string[], tableNotes = ''): number {
-  const output = (write: Sink) => {
+  return emit((write: Sink) => {
     if (format === 'json') {
       writeJson(result, write);
       write('\n');
     } else write(format === 'csv' ? formatCsv(result) : formatTable(result) + tableNotes);
-  };
+  }, out, protect);
+}
+
+/** Any JSON document (a shard's part) as emitResult writes a result. */
+export function emitJson(value: unknown, out: string | null, protect: string[]): number {
+  return emit((write: Sink) => {
+    writeJson(value, write);
+    write('\n');
+  }, out, protect);
+}
+
+function emit(output: (write: Sink) => void, out: string | null, protect: string[]): number {
   if (out) {
     try {
       writeFileSafely(out, output, { protect });
@@ -233,11 +264,27 @@ export async function runCommand(args: string[]): Promise<number> {
   const start = startCommand('run', parseArgs(args), USAGE);
   if (typeof start === 'number') return start;
   const { parsed, set, protect } = start;
+  const shard = parsed.shard ? shardOfRun(parsed, parsed.shard, set) : null;
+  if (typeof shard === 'number') return shard;
   const progress = progressLine(process.stderr);
-  const result = runScenarioSet(set, { variants: parsed.variants, onProgress: progress.update });
+  // A shard with no variant (more shards than variants) runs nothing: an empty list means all.
+  const result = shard && shard.names.length === 0 ? assembleResult(set, [], [])
+    : runScenarioSet(set, { variants: shard ? shard.names : parsed.variants, onProgress: progress.update });
   progress.done();
+  if (shard) return emitJson(makePart(shard.origin, set, parsed.shard!, result), parsed.out, protect);
   if (emitResult(result, parsed.format, parsed.out, protect) !== 0) return 2;
   return (result.expectations ?? []).every((e) => e.passed) ? 0 : 1;
+}
+
+/** What a shard runs, and what its part records so the merge can finish the run. */
+function shardOfRun(parsed: RunArgs, spec: ShardSpec, set: ScenarioSet): { names: string[]; origin: PartOrigin } | number {
+  const read = readScenarioFile(parsed.file);
+  if (!read.ok) {
+    process.stderr.write(`${parsed.file}: ${read.message}\n`);
+    return 2;
+  }
+  const origin: PartOrigin = { file: parsed.file, text: read.text, seed: parsed.seed, scale: parsed.scale, budget: parsed.budget, variants: parsed.variants };
+  return { names: shardVariants(runPlan(set, parsed.variants), spec.k, spec.n), origin };
 }
 
 /** A one-line progress report on a terminal's stderr (nothing when stderr is a file or pipe),
