@@ -28,7 +28,8 @@ export function sweepMetrics(result: RunResult): string[] {
 
 export function sweepChart(result: RunResult, sweepIndex: number, metric: string): SweepChart | null {
   const sweep = result.sweeps[sweepIndex];
-  if (!sweep) return null;
+  // A product of knobs has no one knob to chart against: the heat map shows it.
+  if (!sweep || sweep.axes) return null;
   const numeric = sweep.values.every((v) => typeof v === 'number');
   const xs: number[] = [];
   const ys: number[] = [];
