@@ -1,9 +1,9 @@
-// `numa-lab check` as a user runs it: the bundled CLI in a child process. The bundle is built
+// `numa-lab check` (and `numa-lab lsp`'s start and stop) as a user runs it: the bundled CLI in a child process. The bundle is built
 // from the current sources into a temporary folder (the `run` command may belong to a module
 // that is not there yet; it stays an external import, loaded only by `run`).
 
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -133,5 +133,41 @@ describe('numa-lab check (bundled CLI)', function () {
     const r = run('check');
     assert.equal(r.code, 2);
     assert.match(r.err, /usage: numa-lab check FILE/);
+  });
+
+  it('lsp: refuses to start without --stdio, saying how to start it', () => {
+    const r = run('lsp');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /numa-lab lsp --stdio/);
+  });
+
+  it('lsp --stdio: answers initialize with its capabilities, and exits 0 after shutdown and exit', async () => {
+    const frame = (id: number | null, method: string, params: unknown) => {
+      const body = JSON.stringify({ jsonrpc: '2.0', ...(id === null ? {} : { id }), method, params });
+      return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    };
+    const child = spawn(process.execPath, [cli, 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => { err += d; });
+    const answered = (id: number) => new Promise<void>((resolve) => {
+      const look = () => { if (out.includes(`"id":${id}`)) { child.stdout.off('data', more); resolve(); } };
+      const more = (d: Buffer) => { out += d; look(); };
+      child.stdout.on('data', more);
+      look();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const timer = setTimeout(() => child.kill(), 20_000);
+    child.stdin.write(frame(1, 'initialize', { processId: null, rootUri: null, capabilities: {} }));
+    await answered(1);
+    child.stdin.write(frame(null, 'initialized', {}) + frame(2, 'shutdown', null));
+    await answered(2);
+    child.stdin.write(frame(null, 'exit', null));
+    const code = await exited;
+    clearTimeout(timer);
+    assert.equal(code, 0, err);
+    const messages = out.split(/Content-Length: \d+\r\n\r\n/).filter(Boolean).map((m) => JSON.parse(m) as { id?: number; result?: { capabilities: Record<string, unknown> } });
+    const init = messages.find((m) => m.id === 1);
+    assert.ok(init?.result?.capabilities.hoverProvider && init.result.capabilities.completionProvider, out);
   });
 });
