@@ -51,7 +51,16 @@ export interface AccessState {
   cursorNs: number;
   /** First page of the hot set (hotset pattern). */
   hotStart: number;
+  /** A paced phase's hot set moves on a time schedule: at `nextMoveNs`, then every
+   *  `moveEveryNs` (Infinity: never). */
   nextMoveNs: number;
+  moveEveryNs: number;
+  /** A closed-loop phase's hot set moves after an amount of work: once `workDone` reaches
+   *  `nextMoveWork`, then every `moveEveryWork` accesses (Infinity: never). */
+  nextMoveWork: number;
+  moveEveryWork: number;
+  /** Accesses issued so far by the phase. */
+  workDone: number;
   /** Where the hot set moves: the workload's own choice, drawn from a stream of its own so that
    *  every variant of a seed sees the same workload whatever the kernel does. */
   moveRng: Rng;

@@ -233,10 +233,11 @@ export function startPhase(sim: Sim, wl: WorkloadState, i: number, startNs: numb
       wl.regions.set(p.region, region);
       const pat = p.pattern;
       const work = p.work === null ? null : p.work.kind === 'accesses' ? p.work.count : p.work.count * region.pages;
+      const move = moveSchedule(sim, wl, region, p, work !== null);
       wl.accesses.push({
         region, phase: i, ratePerNs: p.accessesPerSec / 1e9, writeFraction: p.writeFraction, pattern: p,
         endNs: work !== null || p.durationNs === null ? Infinity : startNs + p.durationNs, workLeft: work, cursorNs: startNs,
-        hotStart: 0, nextMoveNs: pat.kind === 'hotset' && pat.moveEveryNs ? startNs + pat.moveEveryNs : Infinity, seqPos: 0,
+        hotStart: 0, nextMoveNs: startNs + move.everyNs, moveEveryNs: move.everyNs, nextMoveWork: move.everyWork, moveEveryWork: move.everyWork, workDone: 0, seqPos: 0,
         moveRng: new Rng((sim.scenario.run.seed * 7919 + region.id * 104729 + wl.accesses.length) >>> 0),
       });
       break;
@@ -296,6 +297,26 @@ function regionCuts(sim: Sim, workloads: WorkloadState[], name: string, bytes: n
     }
   }
   return cuts;
+}
+
+/**
+ * When a hot set moves. A paced phase moves it on a time schedule (`moves every N accesses` is N
+ * at the phase's rate). A closed-loop phase moves it after an amount of work, so a kernel that
+ * slows the workload down moves it later: `moves every TIME` is the accesses the threads would
+ * issue in that time if every access were local and unloaded, with no stall (docs/model.md).
+ */
+function moveSchedule(sim: Sim, wl: WorkloadState, region: Region, p: Phase & { kind: 'access' }, closed: boolean): { everyNs: number; everyWork: number } {
+  const never = { everyNs: Infinity, everyWork: Infinity };
+  const pat = p.pattern;
+  if (pat.kind !== 'hotset') return never;
+  const work = pat.moveEveryWork ? (pat.moveEveryWork.kind === 'accesses' ? pat.moveEveryWork.count : pat.moveEveryWork.count * region.pages) : null;
+  const timeNs = pat.moveEveryNs;
+  if (work === null && timeNs === null) return never;
+  if (closed) {
+    const nominalNs = wl.spec.computePerAccessNs + sim.latency[wl.homeNode][wl.homeNode] / wl.spec.mlp;
+    return { everyNs: Infinity, everyWork: Math.max(1, work ?? (timeNs! * wl.threads) / nominalNs) };
+  }
+  return { everyNs: Math.max(1, timeNs ?? (work! / p.accessesPerSec) * 1e9), everyWork: Infinity };
 }
 
 /** Thread time one fault of this region costs, per 4 KiB page, before any stall. */
@@ -440,9 +461,10 @@ function pageTableNode(sim: Sim, wl: WorkloadState, r: Region, dataNode: number)
 function phaseWeights(sim: Sim, a: AccessState): Float64Array {
   const r = a.region;
   const pat = a.pattern.pattern;
-  if (pat.kind === 'hotset' && sim.nowNs >= a.nextMoveNs && pat.moveEveryNs) {
+  if (pat.kind === 'hotset' && (sim.nowNs >= a.nextMoveNs || a.workDone >= a.nextMoveWork)) {
     a.hotStart = a.moveRng.int(r.pages);
-    a.nextMoveNs += pat.moveEveryNs;
+    if (sim.nowNs >= a.nextMoveNs) a.nextMoveNs += a.moveEveryNs;
+    else a.nextMoveWork += a.moveEveryWork;
     // The hot set's new edges become slice boundaries: no slice is part hot, part cold.
     r.splitAt(a.hotStart);
     r.splitAt((a.hotStart + Math.ceil(pat.bytes / PAGE_SIZE)) % r.pages);
@@ -696,6 +718,7 @@ function accessPhasesStep(sim: Sim, wl: WorkloadState, t0: number, t1: number, n
       const accesses = a.ratePerNs * activeNs;
       applyAccesses(sim, wl, a, w, accesses, activeNs, nodeBytes);
       bookAccesses(wl, cost, accesses);
+      a.workDone += accesses;
       a.cursorNs = to;
       if (a.endNs <= t1) wl.phaseEndNs[a.phase] = a.endNs;
       continue;
@@ -711,6 +734,7 @@ function accessPhasesStep(sim: Sim, wl: WorkloadState, t0: number, t1: number, n
     applyAccesses(sim, wl, a, w, accesses, Math.max(1, activeNs), nodeBytes);
     bookAccesses(wl, cost, accesses);
     a.workLeft -= accesses;
+    a.workDone += accesses;
     wl.clockNs = startNs + activeNs;
     // The stalls these accesses met (hint faults, swap-ins) hold the threads too.
     payDebt(wl, t1);

@@ -2,7 +2,7 @@
 // guest's NUMA topology, the knobs that have a file in /proc/sys or /sys, the agent's plan, and
 // the list of scenario settings that have no real counterpart. Pure: no I/O, unit-tested.
 
-import type { KnobValue, Phase, Scenario } from '../language/model';
+import type { AccessPattern, KnobValue, Phase, Scenario } from '../language/model';
 import { KNOBS } from '../language/schema';
 import { DEFAULT_KERNEL, OLDEST_KERNEL, kernelBehaviour, versionModelDefaults } from '../core/versions';
 
@@ -214,6 +214,10 @@ export function planScenario(s: Scenario, release: string): KernelPlan {
     const starts = nominalStarts(w.phases);
     w.phases.forEach((p, i) => {
       if (p.after !== null) notApplied.push({ setting: `workload ${w.name}: after ${w.phases[p.after].label}`, reason: `the guest agent starts phases at fixed times; it starts this one at ${starts[i] / 1e9} s, when the phase it follows would end at its stated rate`, matters: false });
+      if (p.kind === 'access' && p.pattern.kind === 'hotset' && p.pattern.moveEveryWork) {
+        const mw = p.pattern.moveEveryWork;
+        notApplied.push({ setting: `workload ${w.name}: ${p.label} moves every ${mw.count} ${mw.kind}`, reason: mw.kind === 'accesses' ? 'the guest agent moves hot sets on a timer: it moves this one every so many accesses at the phase\'s rate' : 'the guest agent moves hot sets on a timer and counts no passes: this one does not move', matters: false });
+      }
       if (p.kind === 'access' && p.work !== null) notApplied.push({ setting: `workload ${w.name}: ${p.label} for ${p.work.count} ${p.work.kind}`, reason: 'the guest agent has no closed-loop accesses yet: it issues them at the phase\'s rate until the workload exits or the run ends, and reports no run time (null)', matters: false });
     });
     for (const [i, p] of w.phases.entries()) {
@@ -252,6 +256,14 @@ function nominalStarts(phases: Phase[]): number[] {
   return start;
 }
 
+/** The guest's hot-set move interval, ns (0: never): it runs accesses at the phase's rate, so a
+ *  move every N accesses is N / rate. */
+function guestMoveNs(pt: AccessPattern & { kind: 'hotset' }, accessesPerSec: number): number {
+  if (pt.moveEveryNs !== null) return pt.moveEveryNs;
+  if (pt.moveEveryWork?.kind === 'accesses') return Math.round((pt.moveEveryWork.count / accessesPerSec) * 1e9);
+  return 0;
+}
+
 function phaseLine(w: string, p: Phase): string | null {
   const at = Math.round(p.atNs);
   const rate = (r: number | null) => (r === null ? -1 : +r.toPrecision(12));
@@ -260,7 +272,7 @@ function phaseLine(w: string, p: Phase): string | null {
     case 'file': return `file ${w} ${at} ${p.op} ${p.file} ${Math.round(p.bytes)} ${rate(p.rateBytesPerSec)}`;
     case 'access': {
       const pt = p.pattern;
-      const [p1, p2, p3] = pt.kind === 'zipf' ? [pt.exponent, 0, 0] : pt.kind === 'hotset' ? [pt.bytes, pt.hotFraction, pt.moveEveryNs ?? 0] : [0, 0, 0];
+      const [p1, p2, p3] = pt.kind === 'zipf' ? [pt.exponent, 0, 0] : pt.kind === 'hotset' ? [pt.bytes, pt.hotFraction, guestMoveNs(pt, p.accessesPerSec)] : [0, 0, 0];
       return `access ${w} ${at} ${p.region} ${pt.kind} ${p1} ${p2} ${p3} ${rate(p.accessesPerSec)} ${+(p.writeFraction * 100).toFixed(3)} ${p.durationNs === null ? -1 : Math.round(p.durationNs)}`;
     }
     case 'dontneed': return `dontneed ${w} ${at} ${p.region} ${Math.round(p.offsetBytes)} ${Math.round(p.bytes)} ${p.perBytes === null ? -1 : Math.round(p.perBytes)}`;

@@ -152,7 +152,10 @@ export interface PatternNode extends Span {
   /** zipf exponent, hotset size. */
   arg: QuantityValue | null;
   hot: QuantityValue | null;
+  /** `moves every TIME`, or the count of `moves every N accesses|passes` (with `movesWork`). */
   movesEvery: QuantityValue | null;
+  /** `accesses` or `passes` after the count of `moves every N`, or null for a time. */
+  movesWork: Name | null;
 }
 
 export interface VariantItem extends Span {

@@ -544,7 +544,10 @@ class Checker {
     }
     if (p.name.text === 'hotset' && p.arg) this.bounded(p.arg, RANGES.regionSize, 'hot set size');
     if (p.hot) this.percent(p.hot, 'hot share');
-    if (p.movesEvery) this.bounded(p.movesEvery, RANGES.phaseDuration, 'move interval');
+    if (p.movesEvery && p.movesWork) {
+      const r = RANGES.accessWork;
+      if (!(p.movesEvery.number >= r.min && p.movesEvery.number <= r.max)) this.error(p.movesEvery, `the work between two moves must be from ${formatRange(r)} ${p.movesWork.text}; got ${p.movesEvery.number}`, 'range');
+    } else if (p.movesEvery) this.bounded(p.movesEvery, RANGES.phaseDuration, 'move interval');
   }
 
   // --- values ------------------------------------------------------------------------------------
@@ -984,7 +987,8 @@ class Checker {
             const bytes = q(p.arg, 'size', 'hot set size');
             if (bytes === null) { ok = false; break; }
             const hot = p.hot ? (p.hot.unit === '%' ? p.hot.number / 100 : p.hot.number) : 0.9;
-            pattern = { kind: 'hotset', bytes, hotFraction: hot, moveEveryNs: q(p.movesEvery, 'time', 'move interval') };
+            const moveEveryWork: M.AccessWork | null = p.movesEvery && p.movesWork ? { kind: p.movesWork.text as 'accesses' | 'passes', count: p.movesEvery.number } : null;
+            pattern = { kind: 'hotset', bytes, hotFraction: hot, moveEveryNs: moveEveryWork ? null : q(p.movesEvery, 'time', 'move interval'), moveEveryWork };
           } else pattern = { kind: p.name.text as 'uniform' | 'sequential' };
           const rate = a.rate ? (a.rate.unit === '/s' ? a.rate.number : null) : 10e6;
           if (a.rate && a.rate.unit !== '/s') this.error(a.rate.unitSpan ?? a.rate, 'an access rate is a count per second, e.g. 50M/s', 'unit');

