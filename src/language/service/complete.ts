@@ -57,11 +57,13 @@ export function complete(c: Compilation, offset: number): CompletionItem[] {
     return [];
   }
 
-  // `sweep KNOB = ...`
-  if (!block && words[0] === 'sweep') {
-    if (words.length === 1) return knobs();
-    const k = findKnob(words[1]);
-    if (k && words.includes('=')) return knobValueItems(k, span);
+  // `sweep KNOB = ...`, and `x KNOB = ...` for each knob crossed with it (on its line or after).
+  const cross = Math.max(words.lastIndexOf('x'), words.lastIndexOf('×'));
+  if (!block && (words[0] === 'sweep' || cross === 0)) {
+    const rest = cross >= 0 ? words.slice(cross) : words;
+    if (rest.length === 1) return knobs();
+    const k = findKnob(rest[1]);
+    if (k && rest.includes('=')) return knobValueItems(k, span);
     return [];
   }
 

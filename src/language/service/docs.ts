@@ -4,6 +4,10 @@
 import { DEFAULT_KERNEL, modelDefaultHistory, requiredVersion } from '../../core/versions';
 import { KNOB_KIND_TEXT, Knob, UNITS, formatKnobValue, knobKind } from '../schema';
 
+/** `x` (or `×`) in `sweep a = ... x b = ...`; only there, since `x` may name a workload. */
+export const CROSS_DOC = 'crosses the next knob with the ones before it in this sweep: one variant per point of the product, '
+  + 'named `KNOB=VALUE KNOB=VALUE ...`, the last knob changing fastest. `×` works too. Split a large product over machines with `numa-lab run --shard K/N`.';
+
 export const KEYWORD_DOCS: Record<string, string> = {
   scenario: 'The scenario\'s title: `scenario "..."`.',
   machine: 'The machine: NUMA nodes, SLIT distances, swap; or `machine preset NAME`.',
@@ -14,7 +18,7 @@ export const KEYWORD_DOCS: Record<string, string> = {
   workload: 'A process: where it runs, its mempolicy and cgroup, and its timed phases.',
   run: 'Run settings: `duration`, `sample` interval, `seed`.',
   variant: 'A named set of overrides: every variant runs side by side with the same base.',
-  sweep: 'One knob over a list (`[a, b]`) or a range (`FROM to TO step STEP`); one variant per value.',
+  sweep: 'One knob over a list (`[a, b]`) or a range (`FROM to TO step STEP`); one variant per value. `x KNOB = ...` after it crosses more knobs: one variant per point of the product.',
   expect: 'An assertion on results: `expect VARIANT.METRIC < VARIANT.METRIC` or a number.',
   preset: 'Start from a named machine; the block overrides it node by node.',
   node: 'A NUMA node (in the machine), or the node a workload runs on.',

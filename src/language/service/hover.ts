@@ -8,7 +8,7 @@ import type { Token } from '../lexer';
 import { PRESETS } from '../presets';
 import { knob as findKnob } from '../schema';
 import { blocksAt, tokenAt, tokensOf } from './context';
-import { KEYWORD_DOCS, knobMarkdown, metricDoc, quantityMarkdown } from './docs';
+import { CROSS_DOC, KEYWORD_DOCS, knobMarkdown, metricDoc, quantityMarkdown } from './docs';
 import { allSymbols, symbolAt } from './symbols';
 import type { Hover } from './types';
 
@@ -39,6 +39,11 @@ export function hover(c: Compilation, offset: number): Hover | null {
         return { markdown: '`*`: every variant of the scenario', span: { start: o.variant.start, end: o.variant.end } };
       }
     }
+  }
+
+  // `x` (or `×`) between the knobs of a sweep.
+  if (c.file.items.some((i) => i.kind === 'sweep' && i.cross.some((x) => x.op.start === t.start))) {
+    return { markdown: `**${t.text}**: ${CROSS_DOC}`, span };
   }
 
   const tokens = tokensOf(c);

@@ -9,6 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from '../../../src/language/format';
 import { compile } from '../../../src/language/index';
+import * as S from '../../../src/language/service';
+import { KNOBS } from '../../../src/language/schema';
 import { MAX_SWEEP_POINTS } from '../../../src/language/model';
 import { MAX_VARIANTS } from '../../../src/protocol/resultSchema';
 import { compiled, errors, ROOT, scenario, show } from './helpers';
@@ -108,5 +110,19 @@ describe('language: sweeps over several knobs', () => {
     assert.match(once, /\nsweep vm\.swappiness = \[0, 60\]\n {4}x vm\.watermark_scale_factor = 10 to 100 step 90\n {4}× vm\.zone_reclaim_mode = \[0, 1\]\n/);
     assert.equal(format(once), once);
     assert.equal(compiled(once).set!.sweeps[0].variantNames.length, 8);
+  });
+
+  it('completes knobs after x and a knob values after x KNOB =, and explains x on hover only in a sweep', () => {
+
+    const labels = (text: string) => S.complete(compile(text.replace('|', '')), text.indexOf('|')).map((i) => i.label);
+    assert.deepEqual(labels(scenario('sweep vm.swappiness = [0, 60]\n    x |')), KNOBS.map((k) => k.name));
+    assert.deepEqual(labels(scenario('sweep vm.swappiness = [0, 60] × transparent_hugepage.enabled = [|')), ['always', 'madvise', 'never']);
+    const text = scenario('sweep vm.swappiness = [0, 60]\n    x vm.watermark_scale_factor = [10, 100]') + 'workload x {\n  at 0 s exit\n}\n';
+    const c = compile(text);
+    const h = S.hover(c, text.indexOf('    x ') + 4)!;
+    assert.match(h.markdown, /^\*\*x\*\*: crosses the next knob/);
+    const w = S.hover(c, text.indexOf('workload x') + 9);
+    assert.doesNotMatch(w?.markdown ?? '', /crosses/);
+    assert.match(S.hover(c, text.indexOf('sweep'))!.markdown, /`x KNOB = \.\.\.` after it crosses more knobs/);
   });
 });
