@@ -12,7 +12,7 @@ const targets = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['src/lsp/main.ts'], outfile: 'dist/lsp.js' },
-  { ...node, entryPoints: ['src/core/worker.ts'], outfile: 'dist/worker.js' },
+  { ...node, entryPoints: ['src/runner/worker.ts'], outfile: 'dist/worker.js' },
 ];
 // One browser bundle per webview folder that has an entry point.
 for (const view of ['results']) {

@@ -1,20 +1,22 @@
 // `numa-lab run FILE [--variant NAME]... [--format table|json|csv] [--out PATH] [--seed N]
-// [--scale FACTOR]`: compiles the scenario (refusing it with the same diagnostics as `check`),
-// simulates every variant and prints or writes the result. Exit 0 when every expectation holds,
-// 1 when one fails or the scenario has errors, 2 for usage and I/O errors.
+// [--scale FACTOR] [--jobs N]`: compiles the scenario (refusing it with the same diagnostics as
+// `check`), simulates every variant on a pool of worker threads and prints or writes the result.
+// Exit 0 when every expectation holds, 1 when one fails or the scenario has errors, 2 for usage
+// and I/O errors, 3 when a variant's simulation fails (it is named), 130 when interrupted.
 
 import { compile, limitProblems, LineMap } from '../language';
 import type { ScenarioSet } from '../language/model';
-import { assembleResult, parseScale, runScenarioSet, scaleScenario, scaleWarnings } from '../core';
+import { assembleResult, parseScale, scaleScenario, scaleWarnings } from '../core';
 import type { Progress, RunResult } from '../core/result';
 import { formatDiagnostic } from './check';
 import { readScenarioFile } from './io';
 import { parseBudget, unknownOption } from './args';
 import { bufferedSink, planWrite, writeFileSafely, writeProblem, type Sink } from '../io/safeWrite';
 import { writeJson } from '../io/jsonStream';
+import { defaultJobs, RunCancelled, runPool, type Overall } from '../runner/pool';
 import { makePart, parseShard, runPlan, shardVariants, type PartOrigin, type ShardSpec } from './shard';
 
-const USAGE = `usage: numa-lab run FILE [--variant NAME]... [--format table|json|csv] [--out PATH] [--seed N] [--scale FACTOR] [--budget FACTOR] [--shard K/N]
+const USAGE = `usage: numa-lab run FILE [--variant NAME]... [--format table|json|csv] [--out PATH] [--seed N] [--scale FACTOR] [--budget FACTOR] [--shard K/N] [--jobs N]
   --variant NAME   run only this variant (repeatable)
   --format F       table (default), json (one RunResult document) or csv (one row per variant)
   --out PATH       write the output to PATH instead of stdout: a new file, a regular file (replaced
@@ -28,6 +30,8 @@ const USAGE = `usage: numa-lab run FILE [--variant NAME]... [--format table|json
   --shard K/N      run only shard K (from 0) of N: every Nth variant from the Kth, written as a
                    JSON part for numa-lab merge; auto/N takes K from SLURM_ARRAY_TASK_ID or
                    JOB_COMPLETION_INDEX (see docs/sharding.md)
+  --jobs N         run variants and sweep points on N worker threads (default: the cores, here
+                   ${defaultJobs()}); the result is the same, byte for byte, whatever N is
 `;
 
 interface RunArgs {
@@ -41,14 +45,15 @@ interface RunArgs {
   shard: ShardSpec | null;
   /** Whether --format was given: a part is JSON, so --shard refuses table and csv. */
   formatGiven: boolean;
+  jobs: number;
 }
 
-const OPTIONS = ['--variant', '--format', '--out', '--seed', '--scale', '--budget', '--shard', '--help', '-h'];
+const OPTIONS = ['--variant', '--format', '--out', '--seed', '--scale', '--budget', '--shard', '--jobs', '--help', '-h'];
 /** The seed is a 32-bit value, as in the scenario's `run { seed = N }`. */
 const MAX_SEED = 2 ** 32 - 1;
 
 function parseArgs(args: string[]): RunArgs | string {
-  const r: RunArgs = { file: '', variants: [], format: 'table', out: null, seed: null, scale: null, budget: 1, shard: null, formatGiven: false };
+  const r: RunArgs = { file: '', variants: [], format: 'table', out: null, seed: null, scale: null, budget: 1, shard: null, formatGiven: false, jobs: defaultJobs() };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = () => {
@@ -82,6 +87,10 @@ function parseArgs(args: string[]): RunArgs | string {
         const sh = parseShard(value());
         if (typeof sh === 'string') return sh;
         r.shard = sh;
+      } else if (a === '--jobs') {
+        const v = value();
+        if (!/^[1-9]\d{0,3}$/.test(v)) return `--jobs needs a number of threads from 1 to 9999, not '${v}'`;
+        r.jobs = Number(v);
       } else if (a === '--help' || a === '-h') return 'help';
       else if (a.startsWith('-')) return unknownOption(a, OPTIONS);
       else if (r.file) return `only one FILE may be given (got '${r.file}' and '${a}')`;
@@ -269,11 +278,33 @@ export async function runCommand(args: string[]): Promise<number> {
   const progress = progressLine(process.stderr);
   // A shard with no variant (more shards than variants) runs nothing: an empty list means all.
   const result = shard && shard.names.length === 0 ? assembleResult(set, [], [])
-    : runScenarioSet(set, { variants: shard ? shard.names : parsed.variants, onProgress: progress.update });
+    : await runOnPool(set, shard ? shard.names : parsed.variants, parsed, progress);
+  if (typeof result === 'number') return result;
   progress.done();
   if (shard) return emitJson(makePart(shard.origin, set, parsed.shard!, result), parsed.out, protect);
   if (emitResult(result, parsed.format, parsed.out, protect) !== 0) return 2;
   return (result.expectations ?? []).every((e) => e.passed) ? 0 : 1;
+}
+
+/** The variants on a pool of --jobs threads; Ctrl-C stops every one. The result, or the exit
+ *  code after saying why not: 130 when interrupted, 3 when a variant failed (named). */
+async function runOnPool(set: ScenarioSet, variants: string[], parsed: RunArgs, progress: ReturnType<typeof progressLine>): Promise<RunResult | number> {
+  const run = runPool(set, { jobs: parsed.jobs, variants, onProgress: progress.update });
+  const interrupt = (): void => void run.cancel();
+  process.once('SIGINT', interrupt);
+  try {
+    return await run.result;
+  } catch (e) {
+    progress.done();
+    if (e instanceof RunCancelled) {
+      process.stderr.write('numa-lab run: cancelled\n');
+      return 130;
+    }
+    process.stderr.write(`numa-lab run: ${parsed.file}: ${(e as Error).message}\n`);
+    return 3;
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+  }
 }
 
 /** What a shard runs, and what its part records so the merge can finish the run. */
@@ -288,19 +319,25 @@ function shardOfRun(parsed: RunArgs, spec: ShardSpec, set: ScenarioSet): { names
 }
 
 /** A one-line progress report on a terminal's stderr (nothing when stderr is a file or pipe),
- *  shown only once a run has taken a second, redrawn at most five times a second. */
+ *  shown only once a run has taken a second, redrawn at most five times a second: the variant,
+ *  or with several running at once, the run's share and each running variant's. */
 export function progressLine(stream: NodeJS.WriteStream, now: () => number = Date.now) {
   const start = now();
   let last = 0;
   let shown = false;
   return {
-    update: (p: Progress) => {
+    update: (p: Progress, overall?: Overall) => {
       const t = now();
       if (!stream.isTTY || t - start < 1000 || t - last < 200) return;
       last = t;
       shown = true;
-      const pct = p.duration_ms > 0 ? Math.floor((100 * p.simulated_ms) / p.duration_ms) : 100;
-      stream.write(`\r${p.variant} (${p.variantIndex + 1}/${p.variantCount}): ${(p.simulated_ms / 1000).toFixed(1)} of ${(p.duration_ms / 1000).toFixed(1)} s simulated, ${pct}%   `);
+      const pct = (q: Progress) => (q.duration_ms > 0 ? Math.floor((100 * q.simulated_ms) / q.duration_ms) : 100);
+      if (overall && overall.running.length > 1) {
+        const each = overall.running.map((q) => `${q.variant} ${pct(q)}%`).join(', ');
+        stream.write(`\r${Math.floor(overall.fraction * 100)}% of ${overall.count} variants, ${overall.done} done; running ${each}   `);
+      } else {
+        stream.write(`\r${p.variant} (${p.variantIndex + 1}/${p.variantCount}): ${(p.simulated_ms / 1000).toFixed(1)} of ${(p.duration_ms / 1000).toFixed(1)} s simulated, ${pct(p)}%   `);
+      }
     },
     done: () => {
       if (shown) stream.write('\r\x1b[K');

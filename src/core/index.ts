@@ -1,6 +1,6 @@
 // The simulation core's public API: run a compiled scenario set, evaluate its expectations,
-// scale a scenario. Synchronous and free of any editor dependency; a worker thread wraps it for
-// the extension.
+// scale a scenario. Synchronous and free of any editor dependency; src/runner runs its variants on
+// a pool of worker threads for the CLI and the extension.
 
 import type { Scenario, ScenarioSet } from '../language/model';
 import { CancelledError, runVariant } from './engine';
@@ -26,26 +26,36 @@ export interface RunOptions {
   measureWallTime?: boolean;
 }
 
+/** The variants a run covers: those named (in the set's order), or all. */
+export function chooseVariants(set: ScenarioSet, names?: string[]): Scenario[] {
+  return names && names.length > 0 ? set.variants.filter((v) => names.includes(v.variant)) : set.variants;
+}
+
+/** One variant of a run, the `index`th of `count`: what a pooled worker thread runs. The result
+ *  depends only on the scenario, so the variants may run in any order on any thread. */
+export function runOneVariant(scenario: Scenario, index: number, count: number, opts: Omit<RunOptions, 'variants'> = {}): VariantResult {
+  const started = opts.measureWallTime ? performance.now() : 0;
+  const v = runVariant(scenario, {
+    isCancelled: opts.isCancelled,
+    onTick: (simulatedNs, partial) => {
+      opts.onProgress?.({
+        variant: scenario.variant, variantIndex: index, variantCount: count,
+        simulated_ms: Math.round(simulatedNs / 1e6), duration_ms: Math.round(scenario.run.durationNs / 1e6),
+      });
+      if (opts.onPartial) opts.onPartial(partial());
+    },
+  });
+  if (opts.measureWallTime) v.summary.wall_ms = Math.round((performance.now() - started) * 10) / 10;
+  return v;
+}
+
+/** Every chosen variant, one after the other on this thread (src/runner runs them on a pool). */
 export function runScenarioSet(set: ScenarioSet, opts: RunOptions = {}): RunResult {
-  const chosen = opts.variants && opts.variants.length > 0
-    ? set.variants.filter((v) => opts.variants!.includes(v.variant))
-    : set.variants;
+  const chosen = chooseVariants(set, opts.variants);
   const variants: VariantResult[] = [];
   chosen.forEach((scenario, i) => {
     if (opts.isCancelled?.()) throw new CancelledError();
-    const started = opts.measureWallTime ? performance.now() : 0;
-    const v = runVariant(scenario, {
-      isCancelled: opts.isCancelled,
-      onTick: (simulatedNs, partial) => {
-        opts.onProgress?.({
-          variant: scenario.variant, variantIndex: i, variantCount: chosen.length,
-          simulated_ms: Math.round(simulatedNs / 1e6), duration_ms: Math.round(scenario.run.durationNs / 1e6),
-        });
-        if (opts.onPartial) opts.onPartial(partial());
-      },
-    });
-    if (opts.measureWallTime) v.summary.wall_ms = Math.round((performance.now() - started) * 10) / 10;
-    variants.push(v);
+    variants.push(runOneVariant(scenario, i, chosen.length, opts));
   });
   return assembleResult(set, chosen, variants);
 }

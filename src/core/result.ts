@@ -189,4 +189,6 @@ export interface Progress {
   variantCount: number;
   simulated_ms: number;
   duration_ms: number;
+  /** The whole run's share done, 0 to 1, when variants run side by side (src/runner). */
+  overall?: number;
 }

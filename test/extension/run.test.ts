@@ -1,6 +1,6 @@
-// Running inside a real extension host: the run command uses a worker thread (the host's event
-// loop stays free), saves a result identical to the core's, refuses a file with errors, and
-// cancel stops the worker (bench/cancel.mjs measures how fast: ~10 ms; here only a bound a
+// Running inside a real extension host: the run command uses a pool of worker threads, as many as
+// numaLab.jobs says (the host's event loop stays free), saves a result identical to the core's
+// whatever their number, refuses a file with errors, and cancel stops every thread (bench/cancel.mjs measures how fast: ~10 ms; here only a bound a
 // loaded 2-core machine always keeps).
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -79,7 +79,25 @@ describe('run', () => {
     assert.ok(diags.some((d) => d.message.includes('zone_reclam_mode')), JSON.stringify(diags.map((d) => d.message)));
   });
 
-  it('cancel stops a long run\'s worker and saves nothing', async () => {
+  it('runs the variants on numaLab.jobs threads (0: the cores), with the same result', async () => {
+    const editor = await openExample('thp-numa.numa');
+    const outcomes: RunOutcome[] = [];
+    try {
+      for (const jobs of [1, 2, 0]) {
+        await vscode.workspace.getConfiguration().update('numaLab.jobs', jobs, vscode.ConfigurationTarget.Global);
+        outcomes.push((await vscode.commands.executeCommand(RunCommands.runScenario, editor.document.uri)) as RunOutcome);
+      }
+    } finally {
+      await vscode.workspace.getConfiguration().update('numaLab.jobs', undefined, vscode.ConfigurationTarget.Global);
+    }
+    const done = outcomes.map((o) => (o.status === 'done' ? o : assert.fail(`a run ended ${o.status}`)));
+    assert.deepStrictEqual(done.map((o) => o.threads), [1, 2, Math.min(3, os.availableParallelism())]);
+    const bytes = done.map((o) => fs.readFileSync(o.resultPath, 'utf8'));
+    assert.strictEqual(bytes[1], bytes[0]);
+    assert.strictEqual(bytes[2], bytes[0]);
+  });
+
+  it('cancel stops every thread of a long run and saves nothing', async () => {
     const document = await vscode.workspace.openTextDocument(LONG);
     await vscode.window.showTextDocument(document);
     const before = fs.readdirSync(resultsDir).length;
@@ -90,7 +108,8 @@ describe('run', () => {
     const outcome = await running;
     assert.strictEqual(outcome.status, 'cancelled');
     if (outcome.status === 'cancelled') {
-      console.log(`      worker stopped ${outcome.cancelMs.toFixed(1)} ms after cancel`);
+      console.log(`      ${outcome.threads} worker threads stopped ${outcome.cancelMs.toFixed(1)} ms after cancel`);
+      assert.ok(outcome.threads >= Math.min(2, os.availableParallelism()), `${outcome.threads} threads`);
       // A hung worker would take forever; a slow machine takes tens of ms. The figure is bench/cancel.mjs's.
       assert.ok(outcome.cancelMs < 2000, `the worker took ${outcome.cancelMs.toFixed(1)} ms to stop`);
     }

@@ -23,6 +23,7 @@ import { formatSimTime } from './transforms/format';
 import { decimateVariant } from '../../src/protocol/decimate';
 import { renderSummaryTable, renderExpectations, fitSummaryTable } from './table';
 import { kernelPair, overlayLines } from './transforms/kernelOverlay';
+import { upsertInRunOrder } from './transforms/live';
 import { kernelOverlayView } from './kernelOverlayView';
 import { residencyPlot, timelinePlot, cgroupPlot, sweepPlot, timeGroup, laneColor, type ChartHandle } from './charts';
 
@@ -69,11 +70,13 @@ function select(label: string, id: string, options: string[], value: string | un
 }
 
 /** The variant the charts, the table highlight and the picker all show: the one picked, else
- *  during a run the running one (variants arrive in run order, from their first tick), else the
- *  first. */
+ *  during a run the running one the status line names (the first still running when several
+ *  run side by side), else the first. */
 function currentVariant(): VariantResult | undefined {
   const vs = model?.result.variants ?? [];
-  return vs.find((v) => v.name === selections.variant) ?? (model?.live?.running ? vs[vs.length - 1] : vs[0]);
+  const live = model?.live;
+  const running = live?.running ? vs.find((v) => v.name === live.progress?.variant) ?? vs[vs.length - 1] : undefined;
+  return vs.find((v) => v.name === selections.variant) ?? running ?? vs[0];
 }
 
 function chartWidth(): number {
@@ -88,7 +91,7 @@ function statusLine(): HTMLElement {
     box.append(
       h('span', { class: 'running' }, p ? `Running ${p.variant} (${p.variantIndex + 1}/${p.variantCount}): ${formatSimTime(p.simulated_ms)} of ${formatSimTime(p.duration_ms)} simulated` : 'Starting…'),
     );
-    const frac = p ? (p.variantIndex + Math.min(1, p.simulated_ms / Math.max(1, p.duration_ms))) / p.variantCount : 0;
+    const frac = p ? p.overall ?? (p.variantIndex + Math.min(1, p.simulated_ms / Math.max(1, p.duration_ms))) / p.variantCount : 0;
     box.append(custom('vscode-progress-bar', { value: String(Math.round(frac * 100)), max: '100', 'aria-label': 'run progress' }));
   } else if (model?.resultPaths.length) {
     box.append(h('span', { class: 'path' }, `Saved: ${model.resultPaths.join('  ·  ')}`));
@@ -309,10 +312,7 @@ function exportFiles(formats: ExportFormat[]): void {
 
 function upsertVariant(v: VariantResult): void {
   if (!model) return;
-  const vs = model.result.variants;
-  const i = vs.findIndex((x) => x.name === v.name);
-  if (i >= 0) vs[i] = v;
-  else vs.push(v);
+  upsertInRunOrder(model.result.variants, v, model.live?.variants ?? []);
 }
 
 /** The error state: whatever failed while drawing, the panel says so (and tells the extension's
@@ -358,8 +358,11 @@ function handle(msg: ToWebview): void {
       break;
     case 'progress':
       if (model?.live) {
+        // The status line alone, unless the running variant the charts follow changed.
+        const shown = currentVariant()?.name;
         model.live.progress = msg.progress;
-        document.getElementById('status')?.replaceWith(statusLine());
+        if (currentVariant()?.name !== shown) render();
+        else document.getElementById('status')?.replaceWith(statusLine());
       }
       break;
     case 'done':

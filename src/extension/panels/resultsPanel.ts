@@ -9,10 +9,11 @@ import type { Progress, RunResult, VariantResult } from '../../core/result';
 import type { FromWebview, PanelModel, PanelSelections, ToWebview, ExportFormat } from '../../protocol/messages';
 import { checkFromWebview, pngBytes } from '../../protocol/messageSchema';
 import { writeFileSafely, writeProblem, WriteRefused } from '../../io/safeWrite';
-import { PARTIAL_EVERY_MS } from '../../protocol/worker';
+import { PARTIAL_EVERY_MS } from '../../runner/protocol';
 import { resultsHtml, webviewOptions } from './html';
 import { fromFile } from '../fileText';
 import { decimateVariant, displayPointsPerSeries } from '../../protocol/decimate';
+import { upsertInRunOrder } from '../../../webview/results/transforms/live';
 import { summaryCsv, seriesCsv, eventsCsv, expectationsCsv, resultJson, fileStem } from '../../../webview/results/transforms/exportData';
 
 /** Points per series of a live partial: enough for a chart, cheap to send twice a second. */
@@ -109,8 +110,7 @@ export class ResultsPanel implements vscode.Disposable {
   partial(v: VariantResult): void {
     const vs = this.model.result.variants;
     const i = vs.findIndex((x) => x.name === v.name);
-    if (i >= 0) vs[i] = v;
-    else vs.push(v);
+    upsertInRunOrder(vs, v, this.model.live?.variants ?? []);
     this.pendingPartials.set(v.name, v);
     const wait = this.lastPartialPost + PARTIAL_EVERY_MS - Date.now();
     if (wait <= 0 || i < 0) this.flushPartials();

@@ -34,5 +34,7 @@ export const Settings = {
   resultsDirectory: 'numaLab.resultsDirectory',
   /** Multiplies the budget a scenario must fit before it runs (the CLI's --budget FACTOR). */
   budget: 'numaLab.budget',
+  /** Worker threads a run uses (the CLI's --jobs N); 0 = the machine's cores. */
+  jobs: 'numaLab.jobs',
 } as const;
 export const DEFAULT_RESULTS_DIRECTORY = '.numa-results';

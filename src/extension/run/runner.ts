@@ -1,33 +1,33 @@
-// Runs a scenario: checks it (a file with errors is not run), starts the simulation in a worker
-// thread, reports simulated time in a cancellable progress notification and the status bar,
-// streams partial results to the panel, saves the result file. Cancel terminates the worker.
+// Runs a scenario: checks it (a file with errors is not run), runs its variants on the pool of
+// worker threads (src/runner, numaLab.jobs of them), reports simulated time in a cancellable
+// progress notification and the status bar, streams partial results to the panel, saves the
+// result file. Cancel terminates every thread of the run.
 
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { budgetSetting } from '../budgetSetting';
 import { compile } from '../../language/index';
 import type { Diagnostic } from '../../language/index';
-import type { RunResult } from '../../core/result';
-import type { FromWorker, RunRequest } from '../../protocol/worker';
+import type { Progress, RunResult } from '../../core/result';
+import { RunCancelled, runPool, VariantFailed, type Overall, type PoolRun } from '../../runner/pool';
 import { formatSimTime } from '../../../webview/results/transforms/format';
 import { RunStatusBar } from './statusBar';
 import { resultFileName, resultsDirFor, saveResult } from './resultFiles';
 import { writeProblem, WriteRefused } from '../../io/safeWrite';
 import { Settings } from './ids';
-import { simulationWorkerOptions, workerDiedMessage } from './workerLimits';
+import { jobsSetting } from './jobsSetting';
 import type { PanelManager } from '../panels/panelManager';
 import { fromFile } from '../fileText';
 
 export type RunOutcome =
-  | { status: 'done'; result: RunResult; resultPath: string }
-  | { status: 'cancelled'; cancelMs: number }
+  | { status: 'done'; result: RunResult; resultPath: string; threads: number }
+  | { status: 'cancelled'; cancelMs: number; threads: number }
   | { status: 'failed'; message: string }
   | { status: 'refused'; errors: number; message: string };
 
 interface Job {
   uri: string;
-  worker: Worker;
+  pool: PoolRun;
   cancel(): void;
   outcome: Promise<RunOutcome>;
 }
@@ -85,10 +85,18 @@ export class RunController implements vscode.Disposable {
     panel: ReturnType<PanelManager['forRun']>,
   ): Promise<RunOutcome> {
     const workerPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath;
-    const worker = new Worker(workerPath, simulationWorkerOptions());
     const key = document.uri.toString();
     const started = Date.now();
     this.status.running(title);
+    let reportProgress: (p: Progress, overall: Overall) => void = () => undefined;
+    const pool = runPool(set, {
+      jobs: jobsSetting(),
+      variants: variantFilter,
+      workerPath,
+      onProgress: (p, overall) => reportProgress(p, overall),
+      onPartial: (v) => panel.partial(v),
+    });
+    this.output.appendLine(`  on ${pool.threads} worker thread${pool.threads === 1 ? '' : 's'}`);
     let cancelRequested: (() => void) | undefined;
 
     const outcome = vscode.window.withProgress(
@@ -101,20 +109,20 @@ export class RunController implements vscode.Disposable {
           const finish = (o: RunOutcome): void => {
             if (settled) return;
             settled = true;
-            if (this.jobs.get(key)?.worker === worker) this.jobs.delete(key);
+            if (this.jobs.get(key)?.pool === pool) this.jobs.delete(key);
             resolve(o);
           };
           const cancel = (): void => {
             if (settled || cancelling) return;
             cancelling = true;
             const t0 = performance.now();
-            // terminate() stops the worker's JavaScript at once, even in the middle of a variant.
-            void worker.terminate().then(() => {
+            // terminate() stops every thread's JavaScript at once, even in the middle of a variant.
+            void pool.cancel().then(() => {
               const cancelMs = performance.now() - t0;
-              this.output.appendLine(`  cancelled: worker stopped in ${cancelMs.toFixed(1)} ms`);
+              this.output.appendLine(`  cancelled: ${pool.threads} worker thread${pool.threads === 1 ? '' : 's'} stopped in ${cancelMs.toFixed(1)} ms`);
               panel.cancelled();
               this.status.stopped(`${title} cancelled`);
-              finish({ status: 'cancelled', cancelMs });
+              finish({ status: 'cancelled', cancelMs, threads: pool.threads });
             });
           };
           cancelRequested = cancel;
@@ -126,62 +134,52 @@ export class RunController implements vscode.Disposable {
             if (detail) this.output.appendLine(detail);
             panel.failed(message);
             this.status.stopped(`${title} failed`, true);
-            void worker.terminate();
             void vscode.window.showErrorMessage(`NUMA Lab: the simulation of ${fromFile(title)} failed: ${fromFile(message)}`, 'Show Output').then((pick) => {
               if (pick) this.output.show(true);
             });
             finish({ status: 'failed', message });
           };
 
-          worker.on('message', (m: FromWorker) => {
-            if (settled) return;
-            switch (m.type) {
-              case 'progress': {
-                const p = m.progress;
-                const frac = (p.variantIndex + Math.min(1, p.simulated_ms / Math.max(1, p.duration_ms))) / Math.max(1, p.variantCount);
-                const pct = Math.round(frac * 100);
-                progress.report({
-                  message: `${fromFile(p.variant)} (${p.variantIndex + 1}/${p.variantCount}): ${formatSimTime(p.simulated_ms)} of ${formatSimTime(p.duration_ms)} simulated`,
-                  increment: Math.max(0, pct - reported),
-                });
-                reported = Math.max(reported, pct);
-                this.status.running(title, p);
-                panel.progress(p);
-                break;
+          // Variants run side by side: everything shows the whole run's share and the first
+          // variant still running, which stays put until it finishes.
+          reportProgress = (latest, overall) => {
+            if (settled || cancelling) return;
+            const p = overall.running[0] ?? latest;
+            const pct = Math.round(overall.fraction * 100);
+            const others = overall.running.length > 1 ? ` (+${overall.running.length - 1} running, ${overall.done}/${overall.count} done)` : '';
+            progress.report({
+              message: `${fromFile(p.variant)} (${p.variantIndex + 1}/${p.variantCount}): ${formatSimTime(p.simulated_ms)} of ${formatSimTime(p.duration_ms)} simulated${others}`,
+              increment: Math.max(0, pct - reported),
+            });
+            reported = Math.max(reported, pct);
+            this.status.running(title, p);
+            panel.progress({ ...p, overall: overall.fraction });
+          };
+
+          pool.result.then(
+            (result) => {
+              if (settled || cancelling) return;
+              let resultPath: string;
+              try {
+                const dir = resultsDirFor(document.fileName, vscode.workspace.getConfiguration().get<string>(Settings.resultsDirectory));
+                resultPath = saveResult(dir, resultFileName(document.fileName, new Date(), label), result);
+              } catch (e) {
+                fail(`could not save the result: ${e instanceof WriteRefused ? writeProblem(e) : (e as Error).message}`);
+                return;
               }
-              case 'partial':
-                panel.partial(m.variant);
-                break;
-              case 'done': {
-                let resultPath: string;
-                try {
-                  const dir = resultsDirFor(document.fileName, vscode.workspace.getConfiguration().get<string>(Settings.resultsDirectory));
-                  resultPath = saveResult(dir, resultFileName(document.fileName, new Date(), label), m.result);
-                } catch (e) {
-                  fail(`could not save the result: ${e instanceof WriteRefused ? writeProblem(e) : (e as Error).message}`);
-                  return;
-                }
-                this.output.appendLine(`  done in ${Date.now() - started} ms (simulation ${m.wallMs.toFixed(0)} ms): ${resultPath}`);
-                panel.done(m.result, resultPath);
-                this.status.result(m.result);
-                void worker.terminate();
-                finish({ status: 'done', result: m.result, resultPath });
-                break;
-              }
-              case 'error':
-                fail(m.message, m.stack);
-                break;
-            }
-          });
-          worker.on('error', (e: Error & { code?: string }) => fail(workerDiedMessage(e) ?? e.message, e.stack));
-          worker.on('exit', (code) => {
-            if (!settled && !cancelling) fail(code !== 0 ? `the simulation worker exited with code ${code}` : 'the simulation worker stopped without a result');
-          });
-          const request: RunRequest = { type: 'run', set, variants: variantFilter };
-          worker.postMessage(request);
+              this.output.appendLine(`  done in ${Date.now() - started} ms: ${resultPath}`);
+              panel.done(result, resultPath);
+              this.status.result(result);
+              finish({ status: 'done', result, resultPath, threads: pool.threads });
+            },
+            (e: Error) => {
+              if (e instanceof RunCancelled) return;
+              fail(e.message, e instanceof VariantFailed ? e.detail : e.stack);
+            },
+          );
         }),
     );
-    const job: Job = { uri: key, worker, cancel: () => cancelRequested?.(), outcome: Promise.resolve(outcome) };
+    const job: Job = { uri: key, pool, cancel: () => cancelRequested?.(), outcome: Promise.resolve(outcome) };
     this.jobs.set(key, job);
     return job.outcome;
   }
@@ -226,7 +224,7 @@ export class RunController implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const j of this.jobs.values()) void j.worker.terminate();
+    for (const j of this.jobs.values()) void j.pool.cancel();
     this.jobs.clear();
     this.refusals.dispose();
     this.status.dispose();

@@ -38,6 +38,18 @@ describe('bench/cancel.mjs', function () {
   });
 });
 
+describe('bench/jobs.mjs', function () {
+  this.timeout(120000);
+  it('prints --jobs 1 and --jobs 2 times, and the same bytes from both', function () {
+    if (!existsSync(path.join(ROOT, 'dist/cli.js'))) this.skip();
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bench/jobs.mjs'), '--quick'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    for (const file of ['examples/tiering.numa', 'bench/fixtures/sweep-64.numa']) {
+      assert.match(r.stdout, new RegExp(`${file.replace('.', '\\.')} .*\\n +--jobs 1 +\\d+\\.\\d\\d s +--jobs 2 +\\d+\\.\\d\\d s +speedup \\d+\\.\\d\\dx \\(goal >= 1\\.7x\\) +output byte-identical \\(\\d+ bytes\\)`));
+    }
+  });
+});
+
 describe('bench/result-files.mjs', function () {
   this.timeout(120000);
   it('prints the time to open a real and a large result and to refuse crafted ones', function () {

@@ -2,7 +2,7 @@
 
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { progressLine, runCommand } from '../../../src/cli/run';
@@ -229,5 +229,59 @@ run { duration = 1 s }
     piped.update(p);
     piped.done();
     assert.deepEqual(pipe, []);
+  });
+
+  it('with variants running side by side, the progress line shows the run\'s share and each running variant', () => {
+    const written: string[] = [];
+    const tty = { isTTY: true, write: (s: string) => { written.push(s); return true; } } as unknown as NodeJS.WriteStream;
+    let clock = 0;
+    const line = progressLine(tty, () => clock);
+    clock = 2000;
+    const a = { variant: 'zrm-off', variantIndex: 0, variantCount: 3, simulated_ms: 60000, duration_ms: 120000 };
+    const b = { variant: 'membind', variantIndex: 2, variantCount: 3, simulated_ms: 30000, duration_ms: 120000 };
+    line.update(b, { done: 1, count: 3, fraction: (1 + 0.5 + 0.25) / 3, running: [a, b] });
+    assert.match(written[0], /58% of 3 variants, 1 done; running zrm-off 50%, membind 25%/);
+  });
+});
+
+describe('cli/run --jobs', function () {
+  this.timeout(120000);
+  const zr = path.join(ROOT, 'test/fixtures/kernel-data/zr.numa');
+
+  it('writes the same bytes with --jobs 1 and --jobs 2', async () => {
+    const one = await capture([zr, '--format', 'json', '--jobs', '1']);
+    const two = await capture([zr, '--format', 'json', '--jobs', '2']);
+    assert.equal(one.code, 0, one.err);
+    assert.deepEqual((JSON.parse(one.out) as RunResult).variants.map((v) => v.name), ['zr0', 'zr1', 'bind0']);
+    assert.equal(two.out, one.out);
+  });
+
+  it('refuses a --jobs that is not a number of threads, and says so in --help', async () => {
+    for (const bad of ['0', 'two', '-1', '1.5']) {
+      const r = await capture([zr, '--jobs', bad]);
+      assert.equal(r.code, 2, bad);
+      assert.match(r.err, new RegExp(`--jobs needs a number of threads from 1 to 9999, not '${bad.replace('.', '\\.')}'`));
+    }
+    assert.match((await capture([zr, '--jobs'])).err, /--jobs needs a value/);
+    assert.match((await capture(['--help'])).out, /--jobs N +run variants and sweep points on N worker threads \(default: the cores, here\s+\d+\)/);
+  });
+
+  it('Ctrl-C stops every thread: exit 130, "cancelled", no --out file', async function () {
+    const cli = path.join(ROOT, 'dist/cli.js');
+    if (!existsSync(cli)) this.skip();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'numa-jobs-'));
+    const out = path.join(dir, 'r.json');
+    const child = spawn(process.execPath, [cli, 'run', path.join(ROOT, 'test/e2e/fixtures/run-long.numa'), '--jobs', '2', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    // Well into the run (both threads busy for seconds), long before its end.
+    await new Promise((r) => setTimeout(r, 2500));
+    const t0 = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    assert.equal(code, 130, err);
+    assert.ok(Date.now() - t0 < 5000, `stopped ${Date.now() - t0} ms after Ctrl-C`);
+    assert.match(err, /numa-lab run: cancelled/);
+    assert.ok(!existsSync(out), 'nothing written');
   });
 });

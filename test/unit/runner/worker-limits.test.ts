@@ -1,39 +1,33 @@
-// The simulation worker runs under a heap limit: a run that needs more dies with a message that
-// says what to lower, not an extension host out of memory; a run that fits is untouched. A result
+// Every pooled simulation worker runs under a heap limit: a run that needs more dies with a
+// message that names the variant and says what to lower, not an extension host out of memory; a
+// run that fits is untouched. A result
 // too large for a result file is refused with a message and nothing is written.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { compile } from '../../../src/language/index';
-import type { FromWorker, RunRequest } from '../../../src/protocol/worker';
-import { simulationWorkerOptions, workerDiedMessage, WORKER_HEAP_MB } from '../../../src/extension/run/workerLimits';
+import { runPool, VariantFailed } from '../../../src/runner/pool';
+import { workerDiedMessage, WORKER_HEAP_MB } from '../../../src/runner/workerLimits';
 import { saveResult, loadResult } from '../../../src/extension/run/resultFiles';
 import { exampleResult, REPO } from '../panels/exampleResults';
 
 const WORKER = path.join(REPO, 'dist', 'worker.js');
 
-/** Runs the first variant of `text` in dist/worker.js; resolves with how it ended. */
-function runInWorker(text: string, heapMb?: number): Promise<{ done: boolean; error?: Error & { code?: string }; exitCode: number }> {
+/** Runs the first variant of `text` on the pool (dist/worker.js); resolves with how it ended. */
+async function runInWorker(text: string, heapMb?: number): Promise<{ done: boolean; error?: VariantFailed }> {
   const c = compile(text, 'limits.numa');
   assert.ok(c.set, c.diagnostics.map((d) => d.message).join('; '));
-  const worker = new Worker(WORKER, simulationWorkerOptions(heapMb));
-  return new Promise((resolve) => {
-    let done = false;
-    let error: (Error & { code?: string }) | undefined;
-    worker.on('message', (m: FromWorker) => {
-      if (m.type === 'done') {
-        done = true;
-        void worker.terminate();
-      }
-    });
-    worker.on('error', (e) => (error = e));
-    worker.on('exit', (exitCode) => resolve({ done, error, exitCode }));
-    const req: RunRequest = { type: 'run', set: c.set!, variants: [c.set!.variants[0].variant] };
-    worker.postMessage(req);
-  });
+  const run = runPool(c.set!, { jobs: 1, variants: [c.set!.variants[0].variant], workerPath: WORKER, heapMb });
+  try {
+    await run.result;
+    return { done: true };
+  } catch (e) {
+    assert.ok(e instanceof VariantFailed, String(e));
+    assert.equal(run.liveThreads(), 0, 'the pool has no thread left');
+    return { done: false, error: e };
+  }
 }
 
 describe('simulation worker limits', function () {
@@ -53,8 +47,7 @@ describe('simulation worker limits', function () {
     const r = await runInWorker(text, 16);
     assert.equal(r.done, false);
     assert.equal(r.error?.code, 'ERR_WORKER_OUT_OF_MEMORY');
-    assert.notEqual(r.exitCode, 0);
-    assert.match(workerDiedMessage(r.error!, 16) ?? '', /more than its 16 MB memory limit .* longer sample interval/);
+    assert.match(r.error!.message, /^variant base: the simulation needed more than its 16 MB memory limit .* longer sample interval/);
   });
 
   it('an example runs to the end under the default limit', async () => {

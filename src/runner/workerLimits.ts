@@ -1,10 +1,9 @@
-// The simulation worker's resource limits, and what to say when a run hits them. No vscode
-// import: unit tests start real workers with these options.
+// A pooled simulation worker's resource limits, and what to say when a run hits them.
 
 import * as os from 'node:os';
 import type { WorkerOptions } from 'node:worker_threads';
 
-/** The worker's heap, MB: a quarter of the machine's memory, from 512 MB to 4 GB. A scenario
+/** Each worker's heap, MB: a quarter of the machine's memory, from 512 MB to 4 GB. A scenario
  *  past it stops its worker with a message instead of swapping the machine or taking the
  *  extension host down with it. */
 export const WORKER_HEAP_MB = Math.min(4096, Math.max(512, Math.floor(os.totalmem() / 4 / 1048576)));
