@@ -24,6 +24,9 @@ export interface NumaScanState {
   page: number;
   passFaults: number;
   passLocal: number;
+  /** Until when the workload's threads are busy with hint faults and the migrations they
+   *  start, ns: faults queue behind each other, so pages reached late in a burst fault late. */
+  faultClockNs: number;
 }
 
 export class CgroupState {
@@ -131,7 +134,7 @@ export class WorkloadState {
     this.cpuNodes = cpuNodes;
     this.homeNode = homeNode;
     this.cgroup = cgroup;
-    this.numab = { nextScanNs: 0, periodNs: 0, regionIdx: 0, page: 0, passFaults: 0, passLocal: 0 };
+    this.numab = { nextScanNs: 0, periodNs: 0, regionIdx: 0, page: 0, passFaults: 0, passLocal: 0, faultClockNs: 0 };
     this.phaseStartNs = new Float64Array(spec.phases.length).fill(NaN);
     this.phaseEndNs = new Float64Array(spec.phases.length).fill(NaN);
     this.closedLoop = spec.phases.some((p) => p.kind === 'access' && p.work !== null);

@@ -545,10 +545,10 @@ export function accessCost(sim: Sim, wl: WorkloadState, a: AccessState, w: Float
 }
 
 /**
- * What `accesses` accesses of the phase over `activeNs` do to the pages they land on: hint faults
+ * What `accesses` accesses of the phase from `fromNs` over `activeNs` do to the pages they land on: hint faults
  * on PROT_NONE pages, swap-ins and page-cache misses, LRU activation, dirtying, bandwidth use.
  */
-export function applyAccesses(sim: Sim, wl: WorkloadState, a: AccessState, w: Float64Array, accesses: number, activeNs: number, nodeBytes: Float64Array): void {
+export function applyAccesses(sim: Sim, wl: WorkloadState, a: AccessState, w: Float64Array, accesses: number, fromNs: number, activeNs: number, nodeBytes: Float64Array): void {
   const r = a.region;
   const ratePerNs = accesses / Math.max(1, activeNs);
   const tieringTpp = sim.scenario.knobs['patch.tpp_active_lru_filter'] === true;
@@ -567,7 +567,7 @@ export function applyAccesses(sim: Sim, wl: WorkloadState, a: AccessState, w: Fl
       const m = s.mapped(n);
       if (m <= 0) continue;
       nodeBytes[n] += ((acc * m) / pop) * ACCESS_BYTES;
-      if (s.protnone[n] > 0) hintFaults(sim, wl, r, s, n, Math.min(s.protnone[n], stochasticRound(sim, s.protnone[n] * touch)), reuse);
+      if (s.protnone[n] > 0) hintFaults(sim, wl, s, n, s.protnone[n] * touch, reuse, fromNs, fromNs + activeNs);
       if (reuse < ACTIVE_REUSE_NS && !(tieringTpp && !sim.isTopTier(n))) {
         s.active[n] = s.mapped(n);
         s.demoted[n] = 0;
@@ -716,7 +716,7 @@ function accessPhasesStep(sim: Sim, wl: WorkloadState, t0: number, t1: number, n
       const activeNs = to - from;
       if (activeNs <= 0) continue;
       const accesses = a.ratePerNs * activeNs;
-      applyAccesses(sim, wl, a, w, accesses, activeNs, nodeBytes);
+      applyAccesses(sim, wl, a, w, accesses, from, activeNs, nodeBytes);
       bookAccesses(wl, cost, accesses);
       a.workDone += accesses;
       a.cursorNs = to;
@@ -731,7 +731,7 @@ function accessPhasesStep(sim: Sim, wl: WorkloadState, t0: number, t1: number, n
     const threadNs = Math.max(0, (t1 - startNs) * wl.threads);
     const accesses = Math.min(a.workLeft, threadNs / Math.max(1e-3, perAccess));
     const activeNs = (accesses * perAccess) / wl.threads;
-    applyAccesses(sim, wl, a, w, accesses, Math.max(1, activeNs), nodeBytes);
+    applyAccesses(sim, wl, a, w, accesses, startNs, Math.max(1, activeNs), nodeBytes);
     bookAccesses(wl, cost, accesses);
     a.workLeft -= accesses;
     a.workDone += accesses;

@@ -11,7 +11,7 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { runScenarioSet } from '../core';
+import { runVariant } from '../core/engine';
 import type { VariantResult } from '../core/result';
 import { compile } from '../language';
 import { LineMap } from '../language/diagnostics';
@@ -79,10 +79,16 @@ function sampleIndex(v: VariantResult, atS: number | undefined): number {
   return i < 0 ? t.length - 1 : i;
 }
 
-function modelMB(v: VariantResult, q: { node: number; workload?: string; field?: string }, i: number): number {
+/** Resident MB of each region by name, per node, at each sample time (ms): the kernel's harness
+ *  runs its hot and cold memory in one process, so a case names regions of one workload. */
+export type RegionMB = Map<string, Map<number, number[]>>;
+
+function modelMB(v: VariantResult, q: { node: number; workload?: string; field?: string }, i: number, regions?: RegionMB): number {
   if (q.workload) {
     const w = v.series.workloads.find((s) => s.name === q.workload && s.node === q.node);
-    return w ? w.resident_kB[i] / 1024 : 0;
+    if (w) return w.resident_kB[i] / 1024;
+    const r = regions?.get(q.workload)?.get(v.series.t_ms[i]);
+    return r ? r[v.series.nodes.findIndex((n) => n.node === q.node)] ?? 0 : 0;
   }
   const n = v.series.nodes.find((s) => s.node === q.node)!;
   return (n as unknown as Record<string, number[]>)[q.field!][i] / 1024;
@@ -131,14 +137,14 @@ function modelPaths(v: VariantResult, fromS: number): string[] {
   return out;
 }
 
-export function compareCase(k: KernelCase, v: VariantResult): Row[] {
+export function compareCase(k: KernelCase, v: VariantResult, regions?: RegionMB): Row[] {
   const rows: Row[] = [];
   const row = (category: Category, quantity: string, model: string, kernel: string, error: string, pass: boolean) =>
     rows.push({ case: k.case, category, quantity, model, kernel, error, pass });
 
   for (const p of k.placement) {
     const tol = PLACEMENT_TOLERANCE * k.node_MB[p.node];
-    const m = modelMB(v, p, sampleIndex(v, p.at_s));
+    const m = modelMB(v, p, sampleIndex(v, p.at_s), regions);
     const err = outside(m, p.MB);
     row('placement', p.what, `${fmt(m)} MB`, `${range(p.MB)} MB`, `${fmt(err)} MB`, err <= tol);
   }
@@ -155,7 +161,7 @@ export function compareCase(k: KernelCase, v: VariantResult): Row[] {
       let worstJ = 0;
       let worstM = 0;
       tl.t_s.forEach((t, j) => {
-        const m = modelMB(v, s, index(t));
+        const m = modelMB(v, s, index(t), regions);
         const err = outside(m, s.MB.map((b) => b[j]));
         if (err > worst || j === 0) [worst, worstJ, worstM] = [err, j, m];
       });
@@ -208,8 +214,16 @@ export function runCase(dir: string, name: string): CaseResult {
     return { name, rows: failedRows(k, why), error: why };
   }
   try {
-    const v = runScenarioSet(c.set).variants[0];
-    return { name, rows: compareCase(k, v) };
+    const regions: RegionMB = new Map();
+    const v = runVariant(c.set.variants[0], {
+      inspect: (sim, t) => {
+        for (const r of sim.regions) {
+          if (!regions.has(r.name)) regions.set(r.name, new Map());
+          regions.get(r.name)!.set(Math.round(t / 1e6 * 1000) / 1000, sim.nodes.map((_, n) => r.slices.reduce((sum, sl) => sum + sl.resident(n), 0) * 4096 / 1048576));
+        }
+      },
+    });
+    return { name, rows: compareCase(k, v, regions) };
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     return { name, rows: failedRows(k, why), error: why };

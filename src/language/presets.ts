@@ -94,6 +94,7 @@ export const COST_PRESETS: Record<string, CostPreset> = {
     costs: {
       'cost.minor_fault': 114 * US,
       'cost.thp_fault': 57 * MS,
+      'cost.hint_fault': 55 * US,
       'cost.migrate_page': 128 * US,
       'cost.demote_page': 439 * US,
       'cost.reclaim_page': 6.3 * US,
