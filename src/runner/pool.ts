@@ -150,8 +150,15 @@ export function runPool(set: ScenarioSet, opts: PoolOptions = {}): PoolRun {
   };
 
   const threads = Math.min(Math.max(1, Math.floor(opts.jobs ?? defaultJobs())), count);
-  for (let i = 0; i < threads; i++) {
-    const w = new Worker(workerPath, simulationWorkerOptions(heapMb));
+  for (let i = 0; i < threads && !settled; i++) {
+    let w: Worker;
+    try {
+      w = new Worker(workerPath, simulationWorkerOptions(heapMb));
+    } catch (e) {
+      // A missing or broken dist/worker.js: the run fails with why, the threads started stop.
+      settle(() => rejectResult(new Error(`could not start a simulation worker (${workerPath}): ${(e as Error).message}`)));
+      break;
+    }
     workers.push(w);
     live++;
     exits.push(new Promise((res) => w.once('exit', () => {

@@ -44,6 +44,7 @@ describe('bench/jobs.mjs', function () {
     if (!existsSync(path.join(ROOT, 'dist/cli.js'))) this.skip();
     const r = spawnSync(process.execPath, [path.join(ROOT, 'bench/jobs.mjs'), '--quick'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /two threads of arithmetic do \d+\.\d\dx the work of one/);
     for (const file of ['examples/tiering.numa', 'bench/fixtures/sweep-64.numa']) {
       assert.match(r.stdout, new RegExp(`${file.replace('.', '\\.')} .*\\n +--jobs 1 +\\d+\\.\\d\\d s +--jobs 2 +\\d+\\.\\d\\d s +speedup \\d+\\.\\d\\dx \\(goal >= 1\\.7x\\) +output byte-identical \\(\\d+ bytes\\)`));
     }

@@ -116,6 +116,14 @@ describe('runner/pool', function () {
     assert.equal(osThreads(), before);
   });
 
+  it('a worker that cannot start fails the run with its path, and no thread is left', async () => {
+    const set = compileFile('examples/thp-numa.numa', 1 / 16);
+    const missing = path.join(REPO, 'dist', 'no-such-worker.js');
+    const run = runPool(set, { jobs: 2, workerPath: missing });
+    await assert.rejects(run.result, (e: Error) => e.message.includes(missing));
+    assert.equal(run.liveThreads(), 0);
+  });
+
   it('a set with no variants to run gives an empty result without a thread', async () => {
     const set = compileFile('examples/thp-numa.numa', 1 / 16);
     const run = runPool({ ...set, variants: [] }, { workerPath: WORKER });
