@@ -2,7 +2,8 @@
 // extension starts dist/lsp.js; other editors run `numa-lab lsp --stdio`), the simulation worker
 // and one bundle per webview. `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, chmodSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 mkdirSync('dist', { recursive: true });
@@ -31,4 +32,17 @@ if (watch) {
   await Promise.all(present.map((t) => esbuild.build(t)));
   if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
   console.log(`built ${present.map((t) => t.outfile).join(', ')}`);
+  pruneStaleCompiledOutput('out');
+}
+
+// tsc never deletes what it compiled from a source that is gone; a leftover test in out/ then runs
+// (and once kept mocha alive forever). Remove every compiled file whose .ts source no longer exists.
+function pruneStaleCompiledOutput(dir) {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) { pruneStaleCompiledOutput(path); continue; }
+    const source = path.slice('out/'.length).replace(/\.js(\.map)?$|\.d\.ts$/, '.ts');
+    if (source.endsWith('.ts') && source !== path.slice('out/'.length) && !existsSync(source)) rmSync(path);
+  }
 }
