@@ -152,7 +152,7 @@ class Recorder {
       cgroups: [...sim.cgroups.values()].map((c) => ({ name: c.spec.name, memory_current: [] })),
       workloads: sim.workloads.flatMap((w) => sim.nodes.map((n) => ({ name: w.name, node: n.id, resident_kB: [] as number[] }))),
       vmstat: Object.fromEntries(this.counters.map(([name]) => [name, [] as number[]])),
-      workload_perf: sim.workloads.map((w) => ({ name: w.name, accesses: [] as number[], accesses_per_s: [] as number[], ns_per_access: [] as number[] })),
+      workload_perf: sim.workloads.map((w) => ({ name: w.name, accesses: [] as number[], accesses_per_s: [] as number[], ns_per_access: [] as number[], cpu_node: [] as number[] })),
     };
     this.last = sim.workloads.map(() => ({ t: 0, acc: 0, cost: 0 }));
   }
@@ -183,6 +183,7 @@ class Recorder {
       perf.accesses.push(Math.round(w.accessCount));
       perf.accesses_per_s.push(dt > 0 ? Math.round(dAcc / dt) : 0);
       perf.ns_per_access.push(dAcc > 0 ? round3((cost - prev.cost) / dAcc) : 0);
+      perf.cpu_node!.push(this.sim.nodes[w.homeNode].id);
       this.last[i] = { t: tNs, acc: w.accessCount, cost };
     });
   }

@@ -5,6 +5,7 @@
 
 import { HPAGE_NR } from './machine';
 import type { Slice } from './memory';
+import { numaHintFaultsNormal, numaScanPassDone, numaScanned } from './sched_numa';
 import type { Sim, WorkloadState } from './sim';
 import { kswapdCyclesForPromotion, wakeupKswapd } from './vmscan';
 
@@ -52,7 +53,7 @@ export function taskNumaWork(sim: Sim, wl: WorkloadState, startNs: number): void
   if (sim.nowNs < st.nextScanNs) return;
   // In address order: mmap() places each new mapping below the last (top-down layout), so the
   // scan, which walks the VMAs upwards, meets the latest region first.
-  const regions = [...wl.regions.values()].filter((r) => r.kind === 'anon' && r.alive).sort((a, b) => b.id - a.id);
+  const regions = [...wl.regions.values()].filter((r) => numaScanned(wl, r)).sort((a, b) => b.id - a.id);
   if (regions.length === 0) return;
   const tieringOnly = !(m & NUMA_BALANCING_NORMAL);
   let budget = sim.knob('kernel.numa_balancing_scan_size_mb') * 256;
@@ -124,6 +125,7 @@ export function taskNumaWork(sim: Sim, wl: WorkloadState, startNs: number): void
  *  constant period scans two to four times too often, and this rule is the closer one.) */
 function endOfPass(sim: Sim, wl: WorkloadState): void {
   const st = wl.numab;
+  numaScanPassDone(sim, wl);
   const { min, max } = scanBounds(sim, wl);
   const remote = st.passFaults - st.passLocal;
   if (mode(sim) & NUMA_BALANCING_NORMAL && st.passFaults > 0 && remote > st.passLocal) st.periodNs = Math.max(min, st.periodNs / 2);
@@ -216,12 +218,14 @@ export function hintFaults(sim: Sim, wl: WorkloadState, s: Slice, n: number, rea
   const faults = Math.max(1, pages - hugeUnits * HPAGE_NR + hugeUnits);
   s.protnone[n] -= pages;
   sim.vmstat.add('numa_hint_faults', faults);
-  if (n === home) sim.vmstat.add('numa_hint_faults_local', faults);
+  // Local: the faulting CPU is on the page's node (a workload on several nodes by its CPU share).
+  const local = faults * (wl.cpuNodes.find((x) => x.node === n)?.weight ?? 0);
+  sim.vmstat.add('numa_hint_faults_local', local);
   // The faults span the threads' time they take, or the time the accesses need to reach every
   // page (a sweep, or the reuse of a page touched at random), whichever is longer.
   const b = a + Math.max((faults * c.hintFault) / threads, Math.min(t1 - a, reuseNs));
   let moved = 0;
-  if (sim.isTopTier(n)) moved = normalFault(sim, wl, s, n, pages, faults);
+  if (sim.isTopTier(n)) moved = normalFault(sim, wl, s, n, pages, faults, local);
   else if (m & NUMA_BALANCING_MEMORY_TIERING && sim.isTopTier(home)) moved = promotionFault(sim, wl, s, n, pages, a, b);
   const stallNs = faults * c.hintFault + moved * c.migratePage;
   wl.stall('migration', stallNs);
@@ -232,24 +236,13 @@ function roundRandom(sim: Sim, x: number): number {
   return Math.floor(x + sim.rng.next());
 }
 
-/** NUMA balancing proper (mode 1): a fault on a top-tier page away from the task's node moves
- *  it there, if the policy allows that node and it has room above high. Returns pages moved. */
-function normalFault(sim: Sim, wl: WorkloadState, s: Slice, n: number, pages: number, faults: number): number {
-  const home = wl.homeNode;
+/** NUMA balancing proper (mode 1): the cpupid filter, numa groups and task placement
+ *  (src/core/sched_numa.ts). `local` is the faults' share from CPUs on node n. Returns pages moved. */
+function normalFault(sim: Sim, wl: WorkloadState, s: Slice, n: number, pages: number, faults: number, local: number): number {
   wl.numab.passFaults += faults;
-  if (n === home) wl.numab.passLocal += faults;
-  if (!(mode(sim) & NUMA_BALANCING_NORMAL) || n === home) return 0;
-  const pol = wl.spec.mempolicy;
-  if (pol.mode === 'bind' || pol.mode === 'interleave' || pol.mode === 'weighted-interleave') {
-    if (!pol.nodes.includes(sim.nodes[home].id)) return 0;
-  }
-  const moved = migrate(sim, s, n, home, Math.min(pages, sim.nodes[home].availableAbove('high')));
-  if (moved > 0) {
-    sim.vmstat.add('numa_pages_migrated', moved);
-    sim.vmstat.add('pgmigrate_success', moved);
-    sim.events.record(sim.nowNs, 'numa_migrate', sim.nodes[home].id, moved, `hint faults from node ${sim.nodes[home].id} on node ${sim.nodes[n].id}`, wl.name);
-  }
-  return moved;
+  wl.numab.passLocal += local;
+  if (!(mode(sim) & NUMA_BALANCING_NORMAL)) return 0;
+  return numaHintFaultsNormal(sim, wl, s, n, pages);
 }
 
 /** Memory tiering (mode 2): a fault on a slow-tier page whose latency from its scan, over

@@ -140,7 +140,7 @@ export interface Series {
   /** Per workload at each t_ms: accesses done so far, and over the interval before the sample
    *  the throughput (accesses per second) and the mean cost of an access (memory latency plus
    *  stalls per access, ns; 0 when it did no access). */
-  workload_perf: { name: string; accesses: number[]; accesses_per_s: number[]; ns_per_access: number[] }[];
+  workload_perf: { name: string; accesses: number[]; accesses_per_s: number[]; ns_per_access: number[]; cpu_node?: number[] }[];
 }
 
 export interface NodeSeries {
@@ -165,6 +165,8 @@ export type EventKind =
   | 'demotion'
   | 'promotion'
   | 'numa_migrate'
+  /** A task moved to another node by NUMA balancing, or joined a numa group (pages 0). */
+  | 'sched_move_numa'
   | 'thp_split'
   | 'deferred_split_queue'
   | 'oom_kill';

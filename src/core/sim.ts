@@ -102,9 +102,10 @@ export class WorkloadState {
   readonly spec: Workload;
   readonly name: string;
   /** Node index of each CPU-bearing node the workload runs on, with its share of the CPUs. */
-  readonly cpuNodes: { node: number; weight: number }[];
-  /** The node its faults are local to (numa_node_id() of the faulting CPU). */
-  readonly homeNode: number;
+  cpuNodes: { node: number; weight: number }[];
+  /** The node its faults are local to (numa_node_id() of the faulting CPU); NUMA balancing's
+   *  task placement may move the workload (src/core/sched_numa.ts). */
+  homeNode: number;
   readonly cgroup: CgroupState | null;
   readonly regions = new Map<string, Region>();
   alive = true;

@@ -47,7 +47,9 @@ export const RUN_SETTINGS: Record<string, string> = {
   duration: 'simulated time to run', sample: 'interval between samples of the series', seed: 'random seed',
 };
 export const WORKLOAD_SETTINGS: Record<string, string> = {
-  cpus: 'CPUs the workload runs on', node: 'run on all CPUs of this node', mempolicy: 'memory policy: local, preferred(N), bind(N,..), interleave(..), weighted-interleave(N:W,..), preferred-many(..)',
+  cpus: 'CPUs the workload runs on', node: 'run on all CPUs of this node',
+  cpus_allowed: "CPUs it may be moved to (its affinity mask, Cpus_allowed_list), e.g. 0-15 or all; default: only its cpus. With kernel.numa_balancing = 1 the scheduler moves its threads to the node its memory faults point at (task_numa_migrate) when that node's CPUs are allowed and free",
+  mempolicy: 'memory policy: local, preferred(N), bind(N,..), interleave(..), weighted-interleave(N:W,..), preferred-many(..)',
   cgroup: 'memory cgroup the workload is charged to',
   threads: 'threads issuing the accesses of closed-loop phases (`for N accesses`), back to back; default one per CPU of the workload',
   compute_per_access: 'CPU time per access outside memory (time); default 0 ns: the published figures (Naples, numa-thp-bench, the zone_reclaim_mode RFC) time bare random loads. See docs/model.md',
@@ -851,6 +853,7 @@ class Checker {
     } else {
       cpus = machine.nodes.find((n) => n.cpus.length)!.cpus;
     }
+    const cpusAllowed = cpus ? this.cpusAllowed(s.get('cpus_allowed'), cpus, machine) : null;
     const mempolicy = this.mempolicy(s.get('mempolicy'), machine);
     let cgroup: string | null = null;
     const cg = s.get('cgroup')?.value;
@@ -867,8 +870,27 @@ class Checker {
     const threads = this.wholeSetting(s.get('threads'), 'threads', RANGES.threads) ?? cpus?.length ?? 1;
     const computePerAccessNs = this.timeSetting(s.get('compute_per_access'), 'compute_per_access', RANGES.computePerAccess) ?? 0;
     const mlp = this.numberSetting(s.get('mlp'), 'mlp', RANGES.mlp) ?? 1;
-    if (!cpus || !mempolicy || !phases) return null;
-    return { name, cpus, mempolicy, cgroup, phases, threads, computePerAccessNs, mlp };
+    if (!cpus || !cpusAllowed || !mempolicy || !phases) return null;
+    return { name, cpus, cpusAllowed, mempolicy, cgroup, phases, threads, computePerAccessNs, mlp };
+  }
+
+  /** `cpus_allowed`: the CPUs the scheduler may move the workload to; they must include the
+   *  CPUs it starts on (sched_setaffinity keeps a task on its mask). */
+  private cpusAllowed(st: A.Setting | undefined, cpus: number[], machine: M.Machine): number[] | null {
+    if (!st || !st.value) return cpus;
+    const v = st.value;
+    const all = machine.nodes.flatMap((n) => n.cpus).sort((a, b) => a - b);
+    if (v.kind === 'ident' && v.name === 'all') return all;
+    if (v.kind === 'ident' && v.name === 'none') { this.error(v, 'cpus_allowed needs at least the CPUs the workload runs on: a list like 0-15, or all', 'range'); return null; }
+    const list = this.cpuList(v, 'cpus_allowed');
+    if (!list) return null;
+    const known = new Set(all);
+    const missing = list.filter((c) => !known.has(c));
+    if (missing.length) { this.error(v, `CPU${missing.length > 1 ? 's' : ''} ${compactList(missing)} ${missing.length > 1 ? 'are' : 'is'} on no node of the machine`, 'unknown-cpu'); return null; }
+    const outside = cpus.filter((c) => !list.includes(c));
+    if (outside.length) { this.error(v, `cpus_allowed must include the CPUs the workload runs on (${compactList(outside)} ${outside.length > 1 ? 'are' : 'is'} missing)`, 'range',
+      [{ title: 'Allow the CPUs it runs on too', span: v, newText: cpuRanges([...new Set([...list, ...cpus])].sort((a, b) => a - b)) }]); return null; }
+    return list;
   }
 
   /** A whole-number workload setting in [min, max], or null (unset or reported). */
@@ -1296,6 +1318,18 @@ export function fmtTime(ns: number): string {
   if (ns >= 1e6) return `${+(ns / 1e6).toPrecision(6)} ms`;
   if (ns >= 1e3) return `${+(ns / 1e3).toPrecision(6)} us`;
   return `${ns} ns`;
+}
+
+/** Sorted CPU ids as the language writes them: 0-7,12. */
+function cpuRanges(xs: number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    let j = i;
+    while (j + 1 < xs.length && xs[j + 1] === xs[j] + 1) j++;
+    parts.push(j > i ? `${xs[i]}-${xs[j]}` : String(xs[i]));
+    i = j;
+  }
+  return parts.join(',');
 }
 
 function compactList(xs: number[]): string {

@@ -127,6 +127,9 @@ export interface Workload {
   name: string;
   /** CPUs it runs on; set from `node = N` as that node's CPUs. */
   cpus: number[];
+  /** CPUs the scheduler may move it to (its affinity mask); `cpus` when not stated. NUMA
+   *  balancing's task placement moves it only within these. */
+  cpusAllowed: number[];
   mempolicy: Mempolicy;
   cgroup: string | null;
   /** Phases in source order. */

@@ -61,6 +61,7 @@ export function decimateSeries(series: Series, maxPoints: number): Series {
     // Saved results from before closed-loop time have no per-workload performance series.
     workload_perf: (series.workload_perf ?? []).map((w) => ({
       name: w.name, accesses: pick(w.accesses, idx), accesses_per_s: pick(w.accesses_per_s, idx), ns_per_access: pick(w.ns_per_access, idx),
+      ...(w.cpu_node ? { cpu_node: pick(w.cpu_node, idx) } : {}),
     })),
   };
 }

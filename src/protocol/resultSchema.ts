@@ -35,7 +35,7 @@ export const MAX_TEXT_CHARS = 65536;
  *  list and the type in step. */
 export const EVENT_KINDS = [
   'kswapd_wake', 'kswapd_sleep', 'direct_reclaim', 'node_reclaim', 'compact_success', 'compact_fail', 'swap_out', 'swap_in',
-  'demotion', 'promotion', 'numa_migrate', 'thp_split', 'deferred_split_queue', 'oom_kill',
+  'demotion', 'promotion', 'numa_migrate', 'sched_move_numa', 'thp_split', 'deferred_split_queue', 'oom_kill',
 ] as const satisfies readonly EventKind[];
 
 const finite = v.pipe(v.number(), v.finite());
@@ -110,7 +110,8 @@ const seriesShape = v.object({
   cgroups: list(v.object({ name, memory_current: samples })),
   workloads: list(v.object({ name, node: nodeId, resident_kB: samples })),
   vmstat: record(samples),
-  workload_perf: v.optional(list(v.object({ name, accesses: samples, accesses_per_s: samples, ns_per_access: samples })), () => []),
+  // cpu_node: the node id of the CPUs the workload ran on at each sample (NUMA balancing may move it).
+  workload_perf: v.optional(list(v.object({ name, accesses: samples, accesses_per_s: samples, ns_per_access: samples, cpu_node: v.optional(list(nodeId)) })), () => []),
 });
 
 /** The first series whose length differs from t_ms, said as a reader would look for it. */
@@ -140,6 +141,8 @@ export function seriesLengthProblem(s: v.InferOutput<typeof seriesShape>): strin
       const p = other(`workload_perf ${JSON.stringify(w.name)}.${f}`, w[f]);
       if (p) return p;
     }
+    const p = w.cpu_node ? other(`workload_perf ${JSON.stringify(w.name)}.cpu_node`, w.cpu_node) : null;
+    if (p) return p;
   }
   return null;
 }

@@ -150,6 +150,7 @@ function valueItems(c: Compilation, name: string, block: Block | undefined, oute
   }
   if (inWorkload && name === 'cgroup') return symbolNames(c, 'cgroup').map((n) => item(n, 'cgroup', 'cgroup'));
   if (inWorkload && name === 'node') return nodeIds(c).map((id) => item(String(id), 'node', 'node'));
+  if (inWorkload && name === 'cpus_allowed') return [item('all', 'value', 'every CPU of the machine: NUMA balancing may move the workload to any node')];
   if (block?.kind === 'node' && name === 'cpus') return [item('none', 'value', 'a CPU-less memory node')];
   if (block?.kind === 'cgroup' && name.startsWith('memory.')) return [item('max', 'value', 'no limit')];
   // `version = |`: the releases where the version table changes something, newest first.

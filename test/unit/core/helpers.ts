@@ -42,7 +42,7 @@ export function machine(sizes: number[], opts: { preset?: string; reserved?: num
 }
 
 export function workload(name: string, node: number, phases: Phase[], extra: Partial<Workload> = {}): Workload {
-  return { name, cpus: [node], mempolicy: { mode: 'local', nodes: [], weights: [] }, cgroup: null, phases, threads: 1, computePerAccessNs: 0, mlp: 1, ...extra };
+  return { name, cpus: [node], cpusAllowed: [node], mempolicy: { mode: 'local', nodes: [], weights: [] }, cgroup: null, phases, threads: 1, computePerAccessNs: 0, mlp: 1, ...extra };
 }
 
 export function scenario(m: Machine, workloads: Workload[], knobs: Record<string, number | string | boolean> = {}, durationS = 10): Scenario {

@@ -203,6 +203,18 @@ describe('checker: diagnostics', () => {
     const fixed = text.slice(0, d.fixes[0].span.start) + d.fixes[0].newText + text.slice(d.fixes[0].span.end);
     assert.deepEqual(errors(compiled(fixed)), []);
   });
+
+  it('cpus_allowed: a CPU list or all; it must keep the CPUs the workload runs on, with a fix that adds them', () => {
+    const ok = compiled(scenario('workload b {\n  cpus = 1-2\n  cpus_allowed = all\n  at 0 s exit\n}'));
+    assert.deepEqual(ok.diagnostics, [], show(ok));
+    assert.deepEqual(ok.set!.variants[0].workloads.find((w) => w.name === 'b')!.cpusAllowed, [0, 1, 2, 3]);
+    assert.deepEqual(ok.set!.variants[0].workloads.find((w) => w.name === 'app')!.cpusAllowed, [0, 1, 2, 3], 'default: its own CPUs');
+    const { d, at } = only(scenario('workload b {\n  cpus = 1-2\n  cpus_allowed = 2-3\n  at 0 s exit\n}'), 'range');
+    assert.equal(at, '2-3');
+    assert.match(d.message, /must include the CPUs the workload runs on \(1 is missing\)/);
+    assert.equal(d.fixes?.[0].newText, '1-3');
+    assert.equal(only(scenario('workload b {\n  cpus_allowed = 0-9\n  at 0 s exit\n}'), 'unknown-cpu').at, '0-9');
+  });
 });
 
 describe('checker: lowering to the resolved scenario', () => {

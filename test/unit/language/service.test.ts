@@ -55,7 +55,7 @@ describe('language service: completion', () => {
     assert.deepEqual(labels(completeAt('machine {\n  |\n}')), ['node', 'distance', 'access_latency_ns', 'swap']);
     assert.deepEqual(labels(completeAt('run {\n  |\n}')), ['duration', 'sample', 'seed']);
     assert.deepEqual(labels(completeAt('cgroup g {\n  |\n}')), ['memory.max', 'memory.high', 'memory.low']);
-    assert.deepEqual(labels(completeAt('workload w {\n  |\n}')), ['cpus', 'node', 'mempolicy', 'cgroup', 'threads', 'compute_per_access', 'mlp', 'at', 'after']);
+    assert.deepEqual(labels(completeAt('workload w {\n  |\n}')), ['cpus', 'node', 'cpus_allowed', 'mempolicy', 'cgroup', 'threads', 'compute_per_access', 'mlp', 'at', 'after']);
     const modes = completeAt('workload w {\n  mempolicy = |\n}');
     assert.deepEqual(labels(modes), ['local', 'preferred', 'bind', 'interleave', 'weighted-interleave', 'preferred-many']);
     assert.equal(modes.find((m) => m.label === 'bind')!.insertText, 'bind(0)');

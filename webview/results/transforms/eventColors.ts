@@ -27,6 +27,7 @@ export const EVENT_COLORS: Record<DrawnEventKind, ThemeColor> = {
   demotion: { cssVar: '--vscode-charts-purple', fallback: '#b180d7' },
   promotion: { cssVar: '--vscode-terminal-ansiGreen', fallback: '#0dbc79' },
   numa_migrate: { cssVar: '--vscode-terminal-ansiYellow', fallback: '#e5e510' },
+  sched_move_numa: { cssVar: '--vscode-terminal-ansiBrightMagenta', fallback: '#d670d6' },
   thp_split: { cssVar: '--vscode-charts-yellow', fallback: '#cca700' },
   // Grey: queued subpages wait for the shrinker, nothing is freed yet.
   deferred_split_queue: { cssVar: '--vscode-terminal-ansiBrightBlack', fallback: '#666666' },
