@@ -72,7 +72,7 @@ export const KNOBS: readonly Knob[] = [
   // --- kernel.numa_balancing* ---------------------------------------------------------------
   {
     name: 'kernel.numa_balancing', type: int(0, 3), default: 0, unit: 'mode',
-    doc: 'Automatic NUMA balancing: 0 off, 1 migrate misplaced pages to the accessing CPU\'s node, 2 memory tiering (promote hot slow-tier pages), 3 both.',
+    doc: 'Automatic NUMA balancing: 0 off, 1 migrate misplaced pages to the accessing CPU\'s node (two-stage cpupid filter, numa groups) and move tasks to their memory within cpus_allowed, 2 memory tiering (promote hot slow-tier pages), 3 both.',
     kernelName: '/proc/sys/kernel/numa_balancing',
   },
   {
