@@ -262,9 +262,7 @@ function faultsFrom(sim: Sim, wl: WorkloadState, r: Region, s: Slice, n: number,
   const st = stateOf(sim);
   const p = taskOf(sim, wl);
   const N = sim.nodes.length;
-  for (const w of sim.workloads) taskOf(sim, w);
-  const tasks = [...st.tasks.values()];
-  const byIndex = (i: number) => tasks.find((t) => t.index === i) ?? null;
+  const byIndex = (i: number) => st.tasks.get(sim.workloads[i]) ?? null;
   const cp = cpupidOf(sim, r, s);
   const here = cp.byNode[n];
   lastCpupids(here, mapped);

@@ -76,7 +76,7 @@ export const KIND_LABEL: Record<DrawnEventKind, string> = {
   demotion: 'demotion',
   promotion: 'promotion',
   numa_migrate: 'NUMA migration',
-  sched_move_numa: 'task moved (NUMA placement)',
+  sched_move_numa: 'task placement (moved, swapped or joined a numa group)',
   thp_split: 'THP split',
   deferred_split_queue: 'deferred split',
   oom_kill: 'OOM kill',
