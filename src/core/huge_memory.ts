@@ -3,6 +3,7 @@
 // NUMA machine (the three allocator behaviours of vma_alloc_folio / alloc_pages_vma), and what
 // MADV_DONTNEED on part of a THP does (deferred_split_huge_page versus a synchronous split).
 
+import { patternFreed } from './compaction';
 import { HPAGE_NR } from './machine';
 import type { Region, Slice } from './memory';
 import { policyTargets } from './mempolicy';
@@ -16,16 +17,18 @@ export function thpEligible(sim: Sim, region: Region): boolean {
   return enabled === 'always' || (enabled === 'madvise' && region.hugepage);
 }
 
-/** alloc_hugepage_direct_gfpmask(): direct reclaim/compaction and kswapd wake per defrag mode. */
-function thpGfp(sim: Sim, region: Region): { direct: boolean; kswapd: boolean } {
+/** alloc_hugepage_direct_gfpmask() per defrag mode: GFP_TRANSHUGE (__GFP_DIRECT_RECLAIM) or
+ *  GFP_TRANSHUGE_LIGHT with __GFP_KSWAPD_RECLAIM or nothing; `always` adds __GFP_NORETRY outside
+ *  MADV_HUGEPAGE ranges. */
+export function thpGfp(sim: Sim, region: Region): { direct: boolean; kswapd: boolean; noretry: boolean } {
   const defrag = sim.knobStr('transparent_hugepage.defrag');
   const madvised = region.hugepage;
   switch (defrag) {
-    case 'always': return { direct: true, kswapd: false };
-    case 'defer': return { direct: false, kswapd: true };
-    case 'defer+madvise': return { direct: madvised, kswapd: !madvised };
-    case 'madvise': return { direct: madvised, kswapd: false };
-    default: return { direct: false, kswapd: false };
+    case 'always': return { direct: true, kswapd: false, noretry: !madvised };
+    case 'defer': return { direct: false, kswapd: true, noretry: false };
+    case 'defer+madvise': return { direct: madvised, kswapd: !madvised, noretry: false };
+    case 'madvise': return { direct: madvised, kswapd: false, noretry: false };
+    default: return { direct: false, kswapd: false, noretry: false };
   }
 }
 
@@ -45,23 +48,23 @@ export function thpFault(sim: Sim, wl: WorkloadState, region: Region, s: Slice, 
     const interleaved = pol.mode === 'interleave' || pol.mode === 'weighted-interleave';
     const localAllowed = target.zonelist.includes(target.preferred);
     if (interleaved || !localAllowed) {
-      placed += allocPages(sim, { ...base, pages: want, zonelist: target.zonelist, directReclaim: gfp.direct, kswapd: gfp.kswapd, compact: 'full', noretry: false });
+      placed += allocPages(sim, { ...base, pages: want, zonelist: target.zonelist, directReclaim: gfp.direct, kswapd: gfp.kswapd, compact: gfp.noretry ? 'light' : 'full', noretry: gfp.noretry });
       continue;
     }
     const thisnode = [target.preferred];
     if (behaviour === 'thisnode') {
       // __GFP_THISNODE (5265047ac301, 4.1-5.2): local node only, with compaction and reclaim there.
-      placed += allocPages(sim, { ...base, pages: want, zonelist: thisnode, directReclaim: gfp.direct, kswapd: gfp.kswapd, compact: 'full', noretry: false });
+      placed += allocPages(sim, { ...base, pages: want, zonelist: thisnode, directReclaim: gfp.direct, kswapd: gfp.kswapd, compact: gfp.noretry ? 'light' : 'full', noretry: gfp.noretry });
     } else if (behaviour === 'remote-fallback') {
       // 4.0, the 2018 relaxation (ac5b2c18911f) and 5.3: the whole zonelist at once.
-      placed += allocPages(sim, { ...base, pages: want, zonelist: target.zonelist, directReclaim: gfp.direct, kswapd: gfp.kswapd, compact: 'full', noretry: false });
+      placed += allocPages(sim, { ...base, pages: want, zonelist: target.zonelist, directReclaim: gfp.direct, kswapd: gfp.kswapd, compact: gfp.noretry ? 'light' : 'full', noretry: gfp.noretry });
     } else {
       // 5.4+ (ac79f78dab89, cc638f329ef6): local node with __GFP_NORETRY (light compaction, no
       // reclaim), then, if the fault
       // may reclaim, every node with the normal gfp.
       let got = allocPages(sim, { ...base, pages: want, zonelist: thisnode, directReclaim: gfp.direct, kswapd: false, compact: 'light', noretry: true });
       if (got < want && gfp.direct) {
-        got += allocPages(sim, { ...base, pages: want - got, zonelist: target.zonelist, directReclaim: true, kswapd: gfp.kswapd, compact: 'full', noretry: false });
+        got += allocPages(sim, { ...base, pages: want - got, zonelist: target.zonelist, directReclaim: true, kswapd: gfp.kswapd, compact: gfp.noretry ? 'light' : 'full', noretry: gfp.noretry });
       }
       placed += got;
     }
@@ -70,19 +73,27 @@ export function thpFault(sim: Sim, wl: WorkloadState, region: Region, s: Slice, 
   return placed;
 }
 
+/** A periodic DONTNEED in 4 KiB pages: `len` pages at `offset` of every `period`. */
+export interface FreePattern {
+  period: number;
+  offset: number;
+  len: number;
+}
+
 /**
  * MADV_DONTNEED over part of a region. `unmapShare` of each affected THP is unmapped: whole
  * THPs (share 1) are freed at once; partially unmapped ones are queued for deferred split
  * (Linux 4.5+) or split and freed now (before 4.5, and the unmerged 2021 proposal). Base pages
  * in the range are freed.
  */
-export function dontneedSlice(sim: Sim, wl: WorkloadState | null, region: Region, s: Slice, baseShare: number, wholeThpShare: number, partialThpShare: number, partialUnmap: number, contiguity: number): void {
+export function dontneedSlice(sim: Sim, wl: WorkloadState | null, region: Region, s: Slice, baseShare: number, wholeThpShare: number, partialThpShare: number, partialUnmap: number, contiguity: number, pattern: FreePattern | null = null): void {
   const sync = sim.scenario.knobs['patch.dontneed_sync_split'] === true || !sim.kernel.deferredSplit;
   for (let n = 0; n < sim.nodes.length; n++) {
     const baseFree = Math.round(s.base[n] * baseShare);
     if (baseFree > 0) {
       sim.freeBase(region, s, n, baseFree, contiguity, false);
       s.holes += baseFree;
+      if (pattern && contiguity < 1) patternFreed(sim.nodes[n], baseFree, pattern.period, pattern.offset, pattern.len);
     }
     const thps = s.huge[n] / HPAGE_NR;
     const whole = Math.round(thps * wholeThpShare);

@@ -44,6 +44,34 @@ export interface KswapdState {
   cause: string;
 }
 
+/** The node's pageblocks as counts (pageblock_nr_pages = HPAGE_NR on x86-64): how many carry each
+ *  migratetype, and compaction's per-pageblock state (PG_migrate_skip, the cached scanner
+ *  positions), so compaction's outcome follows from the layout rather than a probability.
+ *  Movable pageblocks in use are the rest: nr - free blocks - unmovable - reclaimable. */
+export interface PageblockState {
+  nr: number;
+  /** Pageblocks labelled MIGRATE_UNMOVABLE / MIGRATE_RECLAIMABLE (kernel memory). */
+  unmovable: number;
+  reclaimable: number;
+  /** Free pages inside the unmovable / reclaimable pageblocks, which their own allocations use
+   *  before any fallback. */
+  room: { unmovable: number; reclaimable: number };
+  /** Movable pageblocks an unmovable page was stolen into (a fallback that did not claim the
+   *  block): compaction can never empty them. */
+  polluted: number;
+  /** Scattered free pages in a regular pattern the async free scanner's stride misses
+   *  (isolate_freepages() samples every COMPACT_CLUSTER_MAX-th page until it isolates one). */
+  hidden: number;
+  /** Used movable pageblocks with PG_migrate_skip set. */
+  skip: number;
+  /** compact_blockskip_flush: a direct compaction pass completed; kswapd clears the skip bits
+   *  when it goes to sleep. */
+  blockskipFlush: boolean;
+  /** kcompactd: order requested by wakeup_kcompactd (-1: none), next proactive check (ns). */
+  kcompactdOrder: number;
+  proactiveAtNs: number;
+}
+
 export class NodeState {
   /** Position in the machine's node list; every per-node array in the model is indexed by it. */
   index = 0;
@@ -64,6 +92,7 @@ export class NodeState {
   /** Compaction deferral (defer_compaction): attempts to skip before trying sync compaction again. */
   compactDeferShift = 0;
   compactConsidered = 0;
+  readonly pb: PageblockState;
   /** Promotion rate-limit window (numa_promotion_rate_limit): candidates in the current second. */
   promoWindowStartNs = 0;
   promoWindowPages = 0;
@@ -78,6 +107,9 @@ export class NodeState {
     this.zones = zones;
     this.totalPages = zones.reduce((s, z) => s + z.managed, 0);
     this.kernelPages = kernelPages;
+    // Boot-time kernel allocations fill unmovable pageblocks of their own.
+    const unmovable = Math.min(Math.floor(this.totalPages / HPAGE_NR), Math.ceil(kernelPages / HPAGE_NR));
+    this.pb = { nr: Math.floor(this.totalPages / HPAGE_NR), unmovable, reclaimable: 0, room: { unmovable: unmovable * HPAGE_NR - kernelPages, reclaimable: 0 }, polluted: 0, hidden: 0, skip: 0, blockskipFlush: false, kcompactdOrder: -1, proactiveAtNs: 0 };
   }
 
   get hasCpu(): boolean {

@@ -135,7 +135,9 @@ function hugeSlowpath(sim: Sim, a: AllocRequest, want: number): number {
     let got = 0;
     let skipped = true;
     for (const n of a.zonelist) {
-      const r = tryToCompactPages(sim, n, a.compact ?? 'full', batch - got / HPAGE_NR, a.wl);
+      // The first attempt is always INIT_COMPACT_PRIORITY (async); after reclaim, a request without
+      // __GFP_NORETRY compacts at DEF_COMPACT_PRIORITY (sync-light).
+      const r = tryToCompactPages(sim, n, 'light', batch - got / HPAGE_NR, a.wl);
       if (r.result !== 'skipped' && r.result !== 'deferred') skipped = false;
       got += getPageFromFreelist(sim, { ...a, zonelist: [n] }, 'min', batch * HPAGE_NR - got, false);
       if (got >= batch * HPAGE_NR) break;

@@ -24,21 +24,3 @@ export class Rng {
     return Math.floor(this.next() * n);
   }
 }
-
-/**
- * Turns a stream of expected (fractional) event counts into whole events without drift: the
- * fractional remainder is carried to the next call. Starting from a seeded offset keeps runs with
- * different seeds honestly different while each stays reproducible.
- */
-export class Accumulator {
-  private carry: number;
-  constructor(start = 0) {
-    this.carry = start;
-  }
-  take(expected: number): number {
-    const total = this.carry + expected;
-    const whole = Math.floor(total);
-    this.carry = total - whole;
-    return whole;
-  }
-}

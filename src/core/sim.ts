@@ -4,9 +4,10 @@
 
 import type { Cgroup, Scenario, Workload } from '../language/model';
 import { EventLog } from './events';
+import { scatteredTaken } from './compaction';
 import { buildNodes, HPAGE_NR, NodeState, PAGE_SIZE } from './machine';
 import { DEFAULT_RESOLUTION, Region, Resolution, Slice } from './memory';
-import { Accumulator, Rng } from './rng';
+import { Rng } from './rng';
 import { DEFAULT_KERNEL, KernelBehaviour, kernelBehaviour } from './versions';
 import { Vmstat } from './vmstat';
 
@@ -188,8 +189,6 @@ export class Sim {
   swapUsedPages = 0;
   nowNs = 0;
   dtNs = 0;
-  /** Light compaction succeeds now and then (1 in 128 in the kernel data): carried fractions. */
-  readonly compactLuck: Accumulator;
   private nextRegionId = 0;
 
   /** How finely regions are cut into slices. */
@@ -204,7 +203,6 @@ export class Sim {
     this.topTier = Math.min(...this.nodes.map((x) => x.tier));
     this.minFreeKbytes = built.minFreeKbytes;
     this.rng = new Rng(scenario.run.seed);
-    this.compactLuck = new Accumulator(this.rng.next());
     const k = scenario.knobs;
     const n = (name: string) => Number(k[name]);
     this.costs = {
@@ -269,6 +267,7 @@ export class Sim {
     }
     const scattered = node.scatteredFree;
     const got = node.takePages(pages, mark);
+    scatteredTaken(node, Math.min(got, scattered), scattered);
     if (got > scattered) node.freeBlocks -= Math.ceil((got - scattered) / HPAGE_NR);
     node.clampBlocks();
     return got;

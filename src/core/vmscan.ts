@@ -4,6 +4,7 @@
 // (wakeup_kswapd, balance_pgdat to the high or promo watermark) and direct reclaim
 // (try_to_free_pages).
 
+import { kswapdSleeps } from './compaction';
 import { HPAGE_NR, SWAP_CLUSTER_MAX, Wmark } from './machine';
 import type { Region, Slice } from './memory';
 import type { CgroupState, Sim, WorkloadState } from './sim';
@@ -322,6 +323,7 @@ export function wakeupKswapd(sim: Sim, n: number, cause: string): void {
 function kswapdSleep(sim: Sim, n: number): void {
   const k = sim.nodes[n].kswapd;
   k.awake = false;
+  kswapdSleeps(sim, n);
   sim.events.record(sim.nowNs, 'kswapd_sleep', sim.nodes[n].id, k.reclaimedThisRun, k.cause, undefined, sim.nowNs - k.wokeAtNs);
 }
 

@@ -345,7 +345,8 @@ function dontneed(sim: Sim, wl: WorkloadState, region: Region, p: Phase & { kind
       if (rest > 0) { partial = 1 / thpsPerChunk; partialUnmap = rest; }
     }
     const contiguity = bytes >= hpage ? 1 : 0;
-    for (const s of region.slices) dontneedSlice(sim, wl, region, s, share, whole, partial, partialUnmap, contiguity);
+    const pattern = { period: Math.round(p.perBytes / PAGE_SIZE), offset: Math.round(p.offsetBytes / PAGE_SIZE), len: Math.ceil(bytes / PAGE_SIZE) };
+    for (const s of region.slices) dontneedSlice(sim, wl, region, s, share, whole, partial, partialUnmap, contiguity, pattern);
     return;
   }
   const first = Math.floor(p.offsetBytes / PAGE_SIZE);

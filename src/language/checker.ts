@@ -508,6 +508,8 @@ class Checker {
               const per = this.bounded(a.per, RANGES.regionSize, 'chunk size');
               const size = a.size ? this.quantityIn(a.size, 'size', 'size') : null;
               if (per !== null && size !== null && size > per) this.error(a.size!, `'${fmtBytes(size)} per ${fmtBytes(per)}' releases more than each chunk`);
+              const from = a.from ? this.quantityIn(a.from, 'size', 'offset') : null;
+              if (per !== null && size !== null && from !== null && from + size > per) this.error(a.from!, `'from ${fmtBytes(from)}' puts the ${fmtBytes(size)} past the end of each ${fmtBytes(per)} chunk`);
             }
             if (a.from) this.bounded(a.from, RANGES.offset, 'offset');
             break;

@@ -111,8 +111,8 @@ export type Phase = PhaseStart & (
   | {
       kind: 'dontneed';
       region: string;
-      /** MADV_DONTNEED `bytes` starting at `offsetBytes`; when `perBytes` is set, the first
-       *  `bytes` of every `perBytes` chunk of the whole region (e.g. 1 MiB of each 2 MiB). */
+      /** MADV_DONTNEED `bytes` starting at `offsetBytes`; when `perBytes` is set, `bytes` at
+       *  `offsetBytes` into every `perBytes` chunk of the whole region (e.g. 1 MiB of each 2 MiB). */
       offsetBytes: number;
       bytes: number;
       perBytes: number | null;

@@ -549,7 +549,7 @@ class Parser {
         const region = this.regionName('dontneed');
         const size = this.optionalQuantity();
         const per = size ? this.keywordValue('per') : null;
-        const from = size && !per ? this.keywordValue('from') : null;
+        const from = size ? this.keywordValue('from') : null;
         return done({ kind: 'dontneed', span, region, size, per, from });
       }
       case 'free':

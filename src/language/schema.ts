@@ -65,6 +65,11 @@ export const KNOBS: readonly Knob[] = [
     kernelName: '/proc/sys/vm/watermark_boost_factor',
   },
   {
+    name: 'vm.extfrag_threshold', type: int(0, 1000), default: 500, unit: '',
+    doc: 'Direct compaction for a huge page runs only when the fragmentation index is above this (failure due to fragmentation, not to lack of memory).',
+    kernelName: '/proc/sys/vm/extfrag_threshold',
+  },
+  {
     name: 'vm.swappiness', type: int(0, 200), default: 60, unit: '',
     doc: 'Relative cost of reclaiming anonymous memory (swap) against page cache: 0 avoids swap, 200 treats them alike.',
     kernelName: '/proc/sys/vm/swappiness',
