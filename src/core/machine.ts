@@ -27,6 +27,17 @@ export interface Zone {
   /** lowmem_reserve[] for a movable (GFP_HIGHUSER_MOVABLE) allocation: pages this zone keeps
    *  back from allocations that could have used a higher zone. */
   reserve: number;
+  /** watermark_boost: raised by boost_watermark() on a migratetype fallback, added to every
+   *  mark (wmark_pages), taken back once kswapd has reclaimed it. */
+  boost: number;
+  /** The zone has been drained to its mark once: its scraps in other migratetypes' pageblocks
+   *  are used up (the simple fallback model of src/core/page_alloc.ts). */
+  drained: boolean;
+}
+
+/** wmark_pages(): a zone's mark with its watermark boost. */
+export function wmarkPages(z: Zone, mark: Wmark): number {
+  return z.wmark[mark] + z.boost;
 }
 
 export interface KswapdState {
@@ -42,6 +53,11 @@ export interface KswapdState {
   /** Pages the current balance_pgdat pass still asks for. */
   passLeft: number;
   cause: string;
+  /** nr_boost_reclaim of the running balance_pgdat(): boosted pages still to reclaim without
+   *  swap or writeback (0: an ordinary pass). */
+  boostReclaim: number;
+  /** zone_boosts[]: each zone's boost when this run started, taken back when it ends. */
+  boostSnapshot: number[];
 }
 
 /** The node's pageblocks as counts (pageblock_nr_pages = HPAGE_NR on x86-64): how many carry each
@@ -84,7 +100,11 @@ export class NodeState {
   readonly kernelPages: number;
   /** Free pages that sit in whole free 2 MiB blocks; the rest of free memory is scattered. */
   freeBlocks = 0;
-  readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, failures: 0, passLeft: 0, cause: '' };
+  readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, failures: 0, passLeft: 0, cause: '', boostReclaim: 0, boostSnapshot: [] };
+  /** ZONE_BOOSTED_WATERMARK on any of the node's zones: the next rmqueue() from the node wakes
+   *  kswapd. */
+  boostedWake = false;
+
   /** Zonelist: node ids by distance from this node (build_zonelists / find_next_best_node). */
   zonelist: number[] = [];
   /** Next slower tier to demote to, in preference order (node_demotion[] / next_demotion_node). */
@@ -131,14 +151,14 @@ export class NodeState {
    *  movable classzone's lowmem_reserve), for an order-0 request. */
   availableAbove(mark: Wmark): number {
     let a = 0;
-    for (const z of this.zones) a += Math.max(0, z.free - z.wmark[mark] - z.reserve);
+    for (const z of this.zones) a += Math.max(0, z.free - wmarkPages(z, mark) - z.reserve);
     return a;
   }
 
   /** Sum over zones of mark + reserve: the node's free level at which allocations fail. */
   level(mark: Wmark): number {
     let l = 0;
-    for (const z of this.zones) l += z.wmark[mark] + z.reserve;
+    for (const z of this.zones) l += wmarkPages(z, mark) + z.reserve;
     return l;
   }
 
@@ -149,7 +169,7 @@ export class NodeState {
     // allocation leaves them.
     for (const z of this.zones) {
       const reserve = z === top ? 0 : z.reserve;
-      if (z.free > z.wmark[mark] + reserve) return true;
+      if (z.free > wmarkPages(z, mark) + reserve) return true;
     }
     return false;
   }
@@ -161,7 +181,7 @@ export class NodeState {
     for (const z of this.zones) {
       const reserve = z === top ? 0 : z.reserve;
       // Freed pages land in zones in proportion to their use; the top zone gets most of them.
-      const need = z.wmark[mark] + reserve + 1 - z.free;
+      const need = wmarkPages(z, mark) + reserve + 1 - z.free;
       if (need <= 0) return 0;
       const share = this.usedShare(z);
       if (share > 0) best = Math.min(best, Math.ceil(need / share));
@@ -180,7 +200,7 @@ export class NodeState {
     let left = n;
     for (let i = this.zones.length - 1; i >= 0 && left > 0; i--) {
       const z = this.zones[i];
-      const floor = mark === null ? 0 : z.wmark[mark] + z.reserve;
+      const floor = mark === null ? 0 : wmarkPages(z, mark) + z.reserve;
       const t = Math.min(left, Math.max(0, z.free - floor));
       z.free -= t;
       left -= t;
@@ -211,6 +231,25 @@ export class NodeState {
     }
   }
 
+  /** pgdat_watermark_boosted(): some zone carries a boost kswapd has not reclaimed yet. */
+  boosted(): boolean {
+    return this.zones.some((z) => z.boost > 0);
+  }
+
+  /** boost_watermark() on zone `zi` (default: the highest zone with free pages, which
+   *  allocations take from first): raises it by a pageblock, up to watermark_boost_factor / 10000
+   *  of its high mark. A zone of fewer than four pageblocks, or a factor of 0, is not boosted.
+   *  Returns whether it was. */
+  boostWatermark(factor: number, zi?: number): boolean {
+    const z = zi !== undefined ? this.zones[zi] : [...this.zones].reverse().find((x) => x.free > 0) ?? this.zones[this.zones.length - 1];
+    if (factor <= 0 || HPAGE_NR * 4 > z.managed) return false;
+    const maxBoost = Math.floor((z.wmark.high * factor) / 10000);
+    if (maxBoost <= 0) return false;
+    const before = z.boost;
+    z.boost = Math.min(z.boost + HPAGE_NR, Math.max(HPAGE_NR, maxBoost));
+    return z.boost > before;
+  }
+
   /** Keeps the free-block count within what free memory allows. */
   clampBlocks(): void {
     const max = Math.floor(this.free / HPAGE_NR);
@@ -232,6 +271,11 @@ function zoneLayout(spec: NodeSpec, lowestNode: boolean, preset: string | undefi
   }
   // MemTotal: installed memory less what the kernel reserves at boot.
   const managed = Math.floor((spec.memoryBytes - (spec.reservedBytes ?? 0)) / PAGE_SIZE);
+  // The kernel runner's guests of other sizes keep the same 256 MiB below 4 GiB on the lowest
+  // node (docs/kernel.md), so the same DMA and DMA32 zones, and the rest is ZONE_NORMAL.
+  if (preset?.startsWith('qemu') && lowestNode && managed > 3840 + 33706) {
+    return [{ name: 'DMA', managed: 3840 }, { name: 'DMA32', managed: 33706 }, { name: 'Normal', managed: managed - 3840 - 33706 }];
+  }
   if (!lowestNode) return [{ name: 'Normal', managed }];
   // DMA is the first 16 MiB; DMA32 runs to the PCI hole below 4 GiB (about 2 GiB of RAM on a
   // large server); Normal is the rest.
@@ -280,7 +324,7 @@ export function buildNodes(machine: Machine, knobs: KnobSettings, explicitTiers 
       for (let j = zi + 1; j < layout.length; j++) above += layout[j].managed;
       const reserve = zi === layout.length - 1 ? 0 : Math.floor(above / LOWMEM_RESERVE_RATIO[z.name]);
       return {
-        name: z.name, managed: z.managed, free: z.managed, reserve,
+        name: z.name, managed: z.managed, free: z.managed, reserve, boost: 0, drained: false,
         wmark: { min, low: min + gap, high: min + 2 * gap, promo: min + 3 * gap },
       };
     });

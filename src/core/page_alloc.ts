@@ -6,7 +6,7 @@
 // crossings, not by pages.
 
 import { compactionReady, CompactPriority, tryToCompactPages } from './compaction';
-import { HPAGE_NR, SWAP_CLUSTER_MAX, Wmark } from './machine';
+import { HPAGE_NR, SWAP_CLUSTER_MAX, Wmark, wmarkPages } from './machine';
 import type { Region, Slice } from './memory';
 import { nodeReclaimForFaults } from './node_reclaim';
 import type { Sim, WorkloadState } from './sim';
@@ -47,11 +47,32 @@ function demotionWakeOnFallback(sim: Sim, n: number): boolean {
 function getPageFromFreelist(sim: Sim, a: AllocRequest, mark: Wmark, want: number, allowNodeReclaim: boolean): number {
   let got = 0;
   const take = (n: number, k: number): number => {
-    const t = k > 0 ? sim.takeFromNode(n, k, a.huge, mark) : 0;
+    const t = takeAndBoost(n, k);
     if (t <= 0) return 0;
     sim.place(a.region, a.slice, n, t, a.huge);
     sim.vmstat.countNumaAlloc(a.preferred, n, cpuNode(sim, a.wl, a.preferred), a.huge ? t / HPAGE_NR : t);
     got += t;
+    return t;
+  };
+  const takeAndBoost = (n: number, k: number): number => {
+    const zones = sim.nodes[n].zones;
+    const before = zones.map((z) => z.free);
+    const t = k > 0 ? sim.takeFromNode(n, k, a.huge, mark) : 0;
+    if (t <= 0) return 0;
+    // The first time a zone is drained to its mark, its last free pages are scraps in
+    // pageblocks of other migratetypes: the pcp refills (rmqueue_bulk) that drain it fall back
+    // one after the other, each boosting, until the boost reaches its cap. Pages reclaimed later
+    // come back in movable pageblocks, so later drains do not fall back.
+    // ALLOC_NOFRAGMENT (the fast path of an allocation whose preferred zone has a DMA32 zone
+    // below it) only steals whole pageblocks, which boosts nothing: it moves on to the next zone.
+    if (mark === 'low' && noFragment(sim, a.preferred)) return t;
+    zones.forEach((z, zi) => {
+      const floor = wmarkPages(z, mark) + z.reserve;
+      if (z.drained || !(before[zi] > floor && z.free <= floor)) return;
+      z.drained = true;
+      for (let i = 0; i < 64 && migratetypeFallback(sim, n, zi); i++);
+    });
+    rmqueueBoostedWake(sim, n);
     return t;
   };
   for (const n of a.zonelist) {
@@ -181,4 +202,36 @@ function hugeSlowpath(sim: Sim, a: AllocRequest, want: number): number {
     unitsLeft -= batch;
   }
   return placed;
+}
+
+// --- watermark boosting and the kernel's own allocations -----------------------------------------
+
+/**
+ * steal_suitable_fallback() below pageblock order: an allocation found no free page of its
+ * migratetype on node n and took one from another migratetype's pageblock. boost_watermark()
+ * raises the zone's marks (from 5.0, unless vm.watermark_boost_factor is 0) and sets
+ * ZONE_BOOSTED_WATERMARK, so the next rmqueue() wakes kswapd. The hook a pageblock model
+ * calls; without one, the zone-drain model in getPageFromFreelist() decides when one happens.
+ */
+export function migratetypeFallback(sim: Sim, n: number, zone?: number): boolean {
+  if (!sim.kernel.watermarkBoost) return false;
+  const node = sim.nodes[n];
+  if (!node.boostWatermark(sim.knob('vm.watermark_boost_factor'), zone)) return false;
+  node.boostedWake = true;
+  return true;
+}
+
+/** alloc_flags_nofragment(): set when the preferred zone is ZONE_NORMAL with a populated DMA32
+ *  zone below it on its node. */
+function noFragment(sim: Sim, preferred: number): boolean {
+  const zones = sim.nodes[preferred].zones;
+  return zones.length > 1 && zones[zones.length - 1].name === 'Normal' && zones[zones.length - 2].name === 'DMA32';
+}
+
+/** rmqueue(): test-and-clear ZONE_BOOSTED_WATERMARK and wake the node's kswapd. */
+function rmqueueBoostedWake(sim: Sim, n: number): void {
+  const node = sim.nodes[n];
+  if (!node.boostedWake) return;
+  node.boostedWake = false;
+  wakeupKswapd(sim, n, 'watermark boosted by a migratetype fallback');
 }

@@ -90,8 +90,8 @@ export const VERSION_TABLE: readonly VersionRow[] = [
     eras: [
       { since: '5.0', value: 'yes', commit: '1c30844d2dfe', note: 'mm: reclaim small amounts of memory when an external fragmentation event occurs: vm.watermark_boost_factor, default 15000.' },
     ],
-    certainty: 'Id and release verified (later fixes cite it).',
-    modelled: 'not simulated in any version: the model has no migratetypes, so nothing boosts a watermark and simulated results do not depend on this row; the knob is written to a real kernel by the kernel runner, and before 5.0 it is a setting the kernel lacks (warned)',
+    certainty: 'Id and release verified (later fixes cite it). The same commit makes boosted kswapd reclaim without swap or writeback (may_swap = may_writepage = !nr_boost_reclaim); in 5.1 the kswapd wake moved from steal_suitable_fallback() to rmqueue() (ZONE_BOOSTED_WATERMARK), which the model does not tell apart. Checked against 6.1-era mm/vmscan.c balance_pgdat() and wakeup_kswapd().',
+    modelled: 'yes from 5.0: a migratetype fallback (src/core/page_alloc.ts migratetypeFallback; the simple model is a kernel allocation on a node with no free pageblock left) raises the zone\'s marks by a pageblock up to the factor x high and wakes kswapd, which reclaims the boost from clean page cache while allocations whose zonelist goes on leave the node; before 5.0 nothing boosts',
   },
   {
     id: 'deferred-split',
@@ -233,6 +233,8 @@ export interface KernelBehaviour {
   memcgDeferredSplit: boolean;
   /** 6.1+: a node's tier is what the scenario says; before, CPU-less nodes are tier 1. */
   explicitTiers: boolean;
+  /** 5.0+: a migratetype fallback boosts the zone's watermarks and wakes kswapd. */
+  watermarkBoost: boolean;
 }
 
 export function kernelBehaviour(version: string): KernelBehaviour {
@@ -241,6 +243,7 @@ export function kernelBehaviour(version: string): KernelBehaviour {
     deferredSplit: eraAt('deferred-split', version)?.value === 'deferred',
     memcgDeferredSplit: eraAt('memcg-deferred-split', version)?.value === 'per memcg',
     explicitTiers: eraAt('memory-tiers', version)?.value === 'explicit',
+    watermarkBoost: eraAt('watermark-boost', version)?.value === 'yes',
   };
 }
 

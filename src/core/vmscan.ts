@@ -310,8 +310,13 @@ export function wakeupKswapd(sim: Sim, n: number, cause: string): void {
   const k = sim.nodes[n].kswapd;
   k.target = kswapdMark(sim);
   if (k.awake) return;
-  if (sim.nodes[n].balanced(k.target)) return;
+  const node = sim.nodes[n];
+  // A boosted node is woken although balanced: the boost itself is what kswapd reclaims.
+  if (node.balanced(k.target) && !node.boosted()) return;
   k.awake = true;
+  // balance_pgdat() starts with nr_boost_reclaim = the zones' boosts (zone_boosts[]).
+  k.boostSnapshot = node.zones.map((z) => z.boost);
+  k.boostReclaim = k.boostSnapshot.reduce((a, b) => a + b, 0);
   k.wokeAtNs = sim.nowNs;
   k.reclaimedThisRun = 0;
   k.cause = cause;
@@ -321,8 +326,13 @@ export function wakeupKswapd(sim: Sim, n: number, cause: string): void {
 }
 
 function kswapdSleep(sim: Sim, n: number): void {
-  const k = sim.nodes[n].kswapd;
+  const node = sim.nodes[n];
+  const k = node.kswapd;
   k.awake = false;
+  // The run's boosts are taken back, reclaimed or not (boosts raised since then stay).
+  node.zones.forEach((z, i) => { z.boost -= Math.min(z.boost, k.boostSnapshot[i] ?? 0); });
+  k.boostSnapshot = [];
+  k.boostReclaim = 0;
   kswapdSleeps(sim, n);
   sim.events.record(sim.nowNs, 'kswapd_sleep', sim.nodes[n].id, k.reclaimedThisRun, k.cause, undefined, sim.nowNs - k.wokeAtNs);
 }
@@ -347,8 +357,30 @@ function balance(sim: Sim, n: number): void {
   const node = sim.nodes[n];
   const k = node.kswapd;
   const sc: ScanControl = { who: 'kswapd', mayUnmap: true, mayWrite: true, maySwap: true, memcg: null, fileOnly: false, cause: k.cause };
+  // Boosted reclaim (nr_boost_reclaim) neither swaps nor writes back: it only takes clean
+  // page cache, and gives up once a pass frees nothing.
+  const boostSc: ScanControl = { ...sc, mayWrite: false, maySwap: false };
   let guard = 0;
   while (k.budgetNs > 0 && guard++ < 64) {
+    // A node not balanced even at the boosted marks restarts as an ordinary pass.
+    if (k.boostReclaim > 0 && !node.balanced(k.target)) k.boostReclaim = 0;
+    if (k.boostReclaim > 0) {
+      const byBudget = Math.max(SWAP_CLUSTER_MAX, Math.floor(k.budgetNs / Math.max(1, sim.costs.reclaimPage)));
+      const r = shrinkNode(sim, n, Math.min(k.boostReclaim, byBudget), boostSc);
+      k.budgetNs -= Math.max(r.timeNs, 1);
+      k.reclaimedThisRun += r.reclaimed;
+      k.boostReclaim -= Math.min(k.boostReclaim, r.reclaimed);
+      if (r.reclaimed === 0) {
+        if (k.reclaimedThisRun === 0) k.failures++;
+        kswapdSleep(sim, n);
+        return;
+      }
+      if (k.boostReclaim <= 0 && node.deficit(k.target) <= 0) {
+        kswapdSleep(sim, n);
+        return;
+      }
+      continue;
+    }
     const deficit = node.deficit(k.target);
     if (deficit <= 0 && k.passLeft <= 0) {
       kswapdSleep(sim, n);

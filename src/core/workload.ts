@@ -155,7 +155,7 @@ function faultIn(sim: Sim, wl: WorkloadState, region: Region, pages: number): nu
     s.lastAccessNs = Math.max(s.lastAccessNs, sim.nowNs);
     region.fillCursor += chunk;
     done += chunk;
-    handleOverHigh(sim, region, wl);
+    handleOverHigh(sim, region, wl, chunk);
   }
   return done;
 }
@@ -183,7 +183,7 @@ function readFile(sim: Sim, wl: WorkloadState, region: Region, pages: number, wr
         const victim = outOfMemory(sim, wl, null, 'page cache allocation failed after reclaim');
         if (victim === wl || !victim) break;
       }
-      handleOverHigh(sim, region, wl);
+      handleOverHigh(sim, region, wl, placed);
     }
     s.lastAccessNs = sim.nowNs;
     region.fillCursor += chunk;

@@ -62,11 +62,12 @@ const TWO_NODES = `machine {
 `;
 
 /** A MADV_HUGEPAGE buffer bigger than what node 0 has free: placement decides everything. */
-const THP_PRESSURE = `scenario "thp"
+const THP_PRESSURE = (boost = '') => `scenario "thp"
 ${TWO_NODES}
 kernel {
   transparent_hugepage.enabled = madvise
   transparent_hugepage.defrag = madvise
+  ${boost}
 }
 workload cache { node = 0
   at 0 s  read file logs 1 GiB rate 4 GB/s
@@ -149,7 +150,8 @@ describe('core/versions: each row changes the run where the table says, and nowh
 
   it('THP NUMA placement: 4.0 | 4.1 .. 4.19 | 4.20-rc1 | 4.20-rc6 .. 5.3-rc4 | 5.3-rc5, 5.3 | 5.4-rc1 .. 6.9', () => {
     const vs = ['4.0', '4.1', '4.19', '4.20-rc1', '4.20-rc5', '4.20-rc6', '4.20', '5.2', '5.3-rc4', '5.3-rc5', '5.3', '5.4-rc1', '5.4', '6.1', '6.9'];
-    const { results } = atVersions(THP_PRESSURE, vs);
+    // Without watermark boosting (5.0), which changes the run on its own (test below).
+    const { results } = atVersions(THP_PRESSURE('vm.watermark_boost_factor = 0'), vs);
     // 4.0 and 4.20-rc1 take remote huge pages at once, as 5.3-rc5 does; but 4.0 and 4.20-rc1
     // also lack later rows (deferred split, counters), which this scenario does not touch.
     groups(results, [['4.0', '4.20-rc1', '4.20-rc5', '5.3-rc5', '5.3'], ['4.1', '4.19', '4.20-rc6', '4.20', '5.2', '5.3-rc4'], ['5.4-rc1', '5.4', '6.1', '6.9']]);
@@ -163,10 +165,19 @@ describe('core/versions: each row changes the run where the table says, and nowh
     assert.ok(thpOnNode1('5.3-rc5') > 0 && thpOnNode1('6.1') > 0);
   });
 
-  it('watermark boosting (5.0) is not simulated: 4.20 and 5.0 run identically', () => {
-    const { results } = atVersions(THP_PRESSURE, ['4.20', '5.0']);
-    const counters = common([...results.values()]);
-    assert.equal(behaviour(results.get('4.20')!, counters), behaviour(results.get('5.0')!, counters));
+  it('watermark boosting (5.0): draining node 0 boosts its watermarks and kswapd reclaims the boost from page cache; factor 0 runs as 4.20', () => {
+    const { results } = atVersions(THP_PRESSURE(), ['4.20', '5.0']);
+    const off = atVersions(THP_PRESSURE('vm.watermark_boost_factor = 0'), ['5.0']).results.get('5.0')!;
+    const counters = common([...results.values(), off]);
+    assert.equal(behaviour(results.get('4.20')!, counters), behaviour(off, counters));
+    const vm = (v: VariantResult) => v.summary.vmstat;
+    const boosted = results.get('5.0')!;
+    // 4.20 never wakes kswapd here (node 1 takes what node 0 cannot); 5.0 reclaims node 0's
+    // page cache although the allocations succeed on node 1, and neither swaps.
+    assert.equal(vm(results.get('4.20')!).pgsteal_kswapd, 0);
+    assert.ok(vm(boosted).pgsteal_kswapd >= 512, String(vm(boosted).pgsteal_kswapd));
+    assert.equal(vm(boosted).pswpout, 0);
+    assert.ok(boosted.events.some((e) => e.kind === 'kswapd_wake' && /watermark boosted/.test(e.cause)));
   });
 
   // No swap: what memory.max reclaim cannot free, it cannot make room for.
@@ -265,7 +276,7 @@ run { duration = 4 s  sample = 50 ms  seed = 3 }
   });
 
   it('zone_reclaim_success (6.12) and oom_kill (4.13): the counter appears, nothing else changes', () => {
-    const text = `scenario "zr"\n${TWO_NODES}kernel { vm.zone_reclaim_mode = 1 }\nworkload f { node = 0\n  at 0 s read file f 1800 MiB rate 4 GB/s\n  at 1 s exit\n}\nworkload a { node = 0\n  at 2 s alloc a 1 GiB rate 2 GB/s\n}\nrun { duration = 3 s }\n`;
+    const text = `scenario "zr"\n${TWO_NODES}kernel { vm.zone_reclaim_mode = 1\n  vm.watermark_boost_factor = 0 }\nworkload f { node = 0\n  at 0 s read file f 1800 MiB rate 4 GB/s\n  at 1 s exit\n}\nworkload a { node = 0\n  at 2 s alloc a 1 GiB rate 2 GB/s\n}\nrun { duration = 3 s }\n`;
     const { results } = atVersions(text, ['4.12', '4.13', '6.11', '6.12']);
     groups(results, [['4.12', '4.13', '6.11', '6.12']]);
     const has = (v: string, c: string) => c in results.get(v)!.summary.vmstat;

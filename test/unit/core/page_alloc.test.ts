@@ -1,0 +1,90 @@
+// The allocator's side effects: watermark boosting (boost_watermark, ZONE_BOOSTED_WATERMARK,
+// boosted balance_pgdat) and memory.high throttling.
+
+import * as assert from 'node:assert/strict';
+import { runScenarioSet } from '../../../src/core';
+import { highDelayNs } from '../../../src/core/memcontrol';
+import { allocPages, migratetypeFallback } from '../../../src/core/page_alloc';
+import type { VariantResult } from '../../../src/core/result';
+import { Sim } from '../../../src/core/sim';
+import { kswapdRun } from '../../../src/core/vmscan';
+import { compile } from '../../../src/language';
+
+const MACHINE = `machine {
+  node 0 { memory = 2 GiB  cpus = 0-3 }
+  node 1 { memory = 2 GiB  cpus = 4-7 }
+}
+`;
+
+function compiled(text: string) {
+  const c = compile(text);
+  const errors = c.diagnostics.filter((d) => d.severity === 'error');
+  assert.ok(c.set && errors.length === 0, errors.map((e) => e.message).join('; '));
+  return c.set!;
+}
+
+const run = (text: string): VariantResult => runScenarioSet(compiled(text)).variants[0];
+
+describe('core/page_alloc: watermark boosting', function () {
+  this.timeout(60000);
+
+  it('a migratetype fallback boosts the zone, wakes kswapd at the next rmqueue, and boosted kswapd neither swaps nor writes back', () => {
+    const set = compiled(`scenario "b"\n${MACHINE.replace('}\n}', '}\n  swap { size = 1 GiB }\n}')}workload w { node = 0\n  at 0 s alloc a 64 MiB\n}\nrun { duration = 1 s }\n`);
+    const sim = new Sim(set.variants[0]);
+    const node = sim.nodes[0];
+    assert.equal(migratetypeFallback(sim, 0), true);
+    assert.ok(node.boosted() && node.zones.some((z) => z.boost === 512));
+    assert.equal(node.kswapd.awake, false, 'woken by the next rmqueue(), not by the fallback itself');
+    const r = sim.newRegion('a', 'anon', 1 << 20, false, 'w', null);
+    assert.equal(allocPages(sim, { wl: null, region: r, slice: r.slices[0], pages: 1, huge: false, preferred: 0, zonelist: node.zonelist, directReclaim: true, kswapd: true, compact: null, noretry: false, cause: 'test' }), 1);
+    assert.equal(node.kswapd.awake, true);
+    assert.equal(node.kswapd.boostReclaim, 512);
+    // Nothing clean to reclaim (no page cache): the boosted pass frees nothing, gives up and
+    // takes its boost back; it does not swap.
+    node.kswapd.budgetNs = 1e9;
+    kswapdRun(sim, 0);
+    assert.equal(node.kswapd.awake, false);
+    assert.equal(node.boosted(), false);
+    assert.equal(sim.vmstat.counts.pswpout, 0);
+  });
+
+  it('vm.watermark_boost_factor = 0, or a kernel before 5.0, boosts nothing', () => {
+    for (const extra of ['vm.watermark_boost_factor = 0', 'version = 4.20']) {
+      const set = compiled(`scenario "b"\n${MACHINE}kernel { ${extra} }\nworkload w { node = 0\n  at 0 s alloc a 64 MiB\n}\nrun { duration = 1 s }\n`);
+      const sim = new Sim(set.variants[0]);
+      assert.equal(migratetypeFallback(sim, 0), false, extra);
+      assert.equal(sim.nodes[0].boosted(), false, extra);
+    }
+  });
+
+  it('the boost is capped at watermark_boost_factor x the high mark', () => {
+    const set = compiled(`scenario "b"\n${MACHINE}kernel { vm.watermark_boost_factor = 15000 }\nworkload w { node = 0\n  at 0 s alloc a 64 MiB\n}\nrun { duration = 1 s }\n`);
+    const sim = new Sim(set.variants[0]);
+    const top = sim.nodes[1].zones[0];
+    for (let i = 0; i < 100; i++) migratetypeFallback(sim, 1, 0);
+    assert.equal(top.boost, Math.max(512, Math.floor((top.wmark.high * 15000) / 10000)));
+  });
+});
+
+describe('core/memcontrol: memory.high throttling (calculate_high_delay)', function () {
+  this.timeout(60000);
+
+  it('sleeps overage^2 x nr_pages seconds per batch, nothing up to 10 ms, at most 2 s', () => {
+    // 10% over: 0.01 x 64 pages = 0.64 s.
+    assert.equal(Math.round(highDelayNs(1100, 1000, 64) / 1e6), 640);
+    assert.equal(highDelayNs(1000, 1000, 64), 0);
+    // 1% over: 0.0001 x 64 = 6.4 ms, under HZ / 100: no sleep.
+    assert.equal(highDelayNs(1010, 1000, 64), 0);
+    assert.equal(highDelayNs(3000, 1000, 64), 2e9);
+  });
+
+  it('a cgroup whose anon memory cannot be reclaimed (no swap) is throttled above memory.high, as reclaim stall', () => {
+    const text = (high: string) => `scenario "h"\n${MACHINE}cgroup c { ${high} }\nworkload w { node = 0\n  cgroup = c\n  at 0 s alloc a 256 MiB rate 512 MB/s\n}\nrun { duration = 2 s  sample = 100 ms }\n`;
+    const throttled = run(text('memory.high = 200 MiB'));
+    const free = run(text('memory.high = 1 GiB'));
+    const stall = (v: VariantResult) => v.summary.workloads[0].stall_ms.reclaim;
+    assert.equal(stall(free), 0);
+    assert.ok(stall(throttled) > 1000, String(stall(throttled)));
+    assert.ok(throttled.events.some((e) => e.kind === 'direct_reclaim' && e.pages === 0 && /memory.high penalty sleep/.test(e.cause)));
+  });
+});
