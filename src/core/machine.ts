@@ -96,8 +96,9 @@ export class NodeState {
   readonly zones: Zone[];
   /** MemTotal in pages: the sum of the zones' managed pages. */
   readonly totalPages: number;
-  /** Pages the kernel itself holds (slab, page tables, stacks), part of MemTotal - MemFree. */
-  readonly kernelPages: number;
+  /** Pages the kernel itself holds (slab, page tables, stacks), part of MemTotal - MemFree: the
+   *  boot-time share plus the page tables the workloads' faults allocate. */
+  kernelPages: number;
   /** Free pages that sit in whole free 2 MiB blocks; the rest of free memory is scattered. */
   freeBlocks = 0;
   readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, failures: 0, passLeft: 0, cause: '', boostReclaim: 0, boostSnapshot: [] };

@@ -158,6 +158,8 @@ export class Region {
   weights: Float64Array | null = null;
   /** The VMA's own policy (mbind), or null to follow the task's. */
   policy: Mempolicy | null = null;
+  /** Page-table pages (PTE and PMD tables) mapping the region, per node they sit on. */
+  readonly pageTables: number[];
   /** Nodes of the machine (the length of every per-node count). */
   private readonly nodes: number;
 
@@ -171,6 +173,7 @@ export class Region {
     this.owner = owner;
     this.cgroup = cgroup;
     this.nodes = nodes;
+    this.pageTables = new Array<number>(nodes).fill(0);
     const blocks = Math.max(1, Math.ceil(pages / HPAGE_NR));
     const count = Math.min(slicesPerRegion, blocks);
     const perSlice = Math.ceil(blocks / count) * HPAGE_NR;

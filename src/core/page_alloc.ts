@@ -5,7 +5,7 @@
 // Requests are bulk (many pages of one slice at once); the loop is driven by watermark
 // crossings, not by pages.
 
-import { compactionReady, CompactPriority, tryToCompactPages } from './compaction';
+import { allocNonMovable, compactionReady, CompactPriority, freeNonMovable, tryToCompactPages } from './compaction';
 import { HPAGE_NR, SWAP_CLUSTER_MAX, Wmark, wmarkPages } from './machine';
 import type { Region, Slice } from './memory';
 import { nodeReclaimForFaults } from './node_reclaim';
@@ -234,4 +234,39 @@ function rmqueueBoostedWake(sim: Sim, n: number): void {
   if (!node.boostedWake) return;
   node.boostedWake = false;
   wakeupKswapd(sim, n, 'watermark boosted by a migratetype fallback');
+}
+
+/**
+ * Unmovable kernel pages (page tables) for a fault on a CPU of node `zonelist[0]`: taken from
+ * the first node of the zonelist above its low mark, else above min (the allocation is tiny
+ * next to the faults it serves, so it is not reclaimed for), through the pageblock model's
+ * __rmqueue_fallback (allocNonMovable: own pageblocks, then whole free ones claimed, then
+ * stolen from used movable ones). Each steal is a migratetype fallback below pageblock order,
+ * which boosts the zone unless ALLOC_NOFRAGMENT kept the fast path from fragmenting. Returns
+ * the node the pages went to, or -1.
+ */
+export function kernelAlloc(sim: Sim, zonelist: number[], pages: number): number {
+  for (const mark of ['low', 'min'] as const) {
+    for (const n of zonelist) {
+      const node = sim.nodes[n];
+      if (node.availableAbove(mark) < pages) continue;
+      const ev = allocNonMovable(sim, n, pages, 'unmovable', mark);
+      if (ev.taken <= 0) continue;
+      if (!(mark === 'low' && noFragment(sim, zonelist[0]))) for (let i = 0; i < ev.stolen; i++) migratetypeFallback(sim, n);
+      rmqueueBoostedWake(sim, n);
+      node.kernelPages += ev.taken;
+      return n;
+    }
+  }
+  return -1;
+}
+
+/** Kernel pages given back (page tables of an unmapped range): they go back into the node's
+ *  unmovable pageblocks. */
+export function kernelFree(sim: Sim, n: number, pages: number): void {
+  if (pages <= 0) return;
+  const node = sim.nodes[n];
+  const k = Math.min(pages, node.kernelPages);
+  node.kernelPages -= k;
+  freeNonMovable(sim, n, k, 'unmovable');
 }

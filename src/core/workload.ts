@@ -11,7 +11,7 @@ import type { Region, Slice } from './memory';
 import { handleOverHigh, tryCharge } from './memcontrol';
 import { policyTargets } from './mempolicy';
 import { hintFaults } from './numa_balancing';
-import { allocPages } from './page_alloc';
+import { allocPages, kernelAlloc, kernelFree } from './page_alloc';
 import { dontneedSlice, thpEligible, thpFault } from './huge_memory';
 import { Rng } from './rng';
 import type { AccessState, Sim, WorkloadState } from './sim';
@@ -91,6 +91,9 @@ export function freeRegion(sim: Sim, region: Region): void {
     s.swapped = 0;
     s.dirty = 0;
   }
+  // free_pgtables() at munmap or exit.
+  region.pageTables.forEach((k, n) => kernelFree(sim, n, k));
+  region.pageTables.fill(0);
   region.alive = false;
   region.weights = null;
 }
@@ -105,6 +108,24 @@ export function exitWorkload(sim: Sim, wl: WorkloadState): void {
   wl.reads = [];
   wl.accesses = [];
   wl.alive = false;
+}
+
+/** Base pages one page-table page maps: a PTE page holds 512 entries of 4 KiB (x86-64), and a
+ *  PMD page 512 entries of 2 MiB. A THP's PMD also has a PTE page deposited with it
+ *  (pgtable_trans_huge_deposit), ready for a split, so the count is the same with THP. */
+const PTE_SPAN = HPAGE_NR;
+const PMD_SPAN = HPAGE_NR * HPAGE_NR;
+
+/** __pte_alloc()/__pmd_alloc() for the first faults into pages [from, to) of an anonymous
+ *  region filled in order: unmovable kernel pages placed by the task's policy. */
+function allocPageTables(sim: Sim, wl: WorkloadState, region: Region, from: number, to: number): void {
+  if (region.kind !== 'anon' || to <= from) return;
+  const tables = (p: number) => Math.ceil(p / PTE_SPAN) + Math.ceil(p / PMD_SPAN);
+  const pages = tables(to) - tables(from);
+  if (pages <= 0) return;
+  const [first] = policyTargets(sim, wl, pages, wl.spec.mempolicy);
+  const n = kernelAlloc(sim, first.target.zonelist, pages);
+  if (n >= 0) region.pageTables[n] += pages;
 }
 
 /** Faults `pages` more of a region in, from where its fill stopped. Returns pages faulted. */
@@ -150,6 +171,7 @@ function faultIn(sim: Sim, wl: WorkloadState, region: Region, pages: number): nu
       }
     }
     sim.vmstat.add('pgfault', chunk);
+    allocPageTables(sim, wl, region, region.fillCursor, region.fillCursor + chunk);
     // The fault itself references the page (young PTE, a new anon page enters the LRU
     // referenced): reclaim does not see a just-faulted slice as cold.
     s.lastAccessNs = Math.max(s.lastAccessNs, sim.nowNs);

@@ -1,5 +1,5 @@
-// The allocator's side effects: watermark boosting (boost_watermark, ZONE_BOOSTED_WATERMARK,
-// boosted balance_pgdat) and memory.high throttling.
+// The allocator's side effects: page tables that grow with the faults, watermark boosting
+// (boost_watermark, ZONE_BOOSTED_WATERMARK, boosted balance_pgdat) and memory.high throttling.
 
 import * as assert from 'node:assert/strict';
 import { runScenarioSet } from '../../../src/core';
@@ -27,6 +27,15 @@ const run = (text: string): VariantResult => runScenarioSet(compiled(text)).vari
 
 describe('core/page_alloc: watermark boosting', function () {
   this.timeout(60000);
+
+  it('a fault fill allocates one PTE page per 2 MiB and one PMD page per 1 GiB, and munmap gives them back', () => {
+    const v = run(`scenario "pt"\n${MACHINE}workload w { node = 0\n  at 0 s alloc a 512 MiB\n  at 1 s free a\n}\nrun { duration = 2 s  sample = 100 ms }\n`);
+    const free = v.series.nodes[0].MemFree;
+    const at = (ms: number) => free[v.series.t_ms.findIndex((t) => t >= ms)];
+    // 131072 data pages + 256 PTE pages + 1 PMD page, in kB.
+    assert.equal(at(0) - at(900), (131072 + 256 + 1) * 4);
+    assert.equal(at(2000), at(0));
+  });
 
   it('a migratetype fallback boosts the zone, wakes kswapd at the next rmqueue, and boosted kswapd neither swaps nor writes back', () => {
     const set = compiled(`scenario "b"\n${MACHINE.replace('}\n}', '}\n  swap { size = 1 GiB }\n}')}workload w { node = 0\n  at 0 s alloc a 64 MiB\n}\nrun { duration = 1 s }\n`);
