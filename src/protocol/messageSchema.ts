@@ -19,6 +19,10 @@ const selections = v.strictObject({
   baseline: v.optional(name),
   splitByWorkload: v.optional(v.boolean()),
   sweepMetric: v.optional(name),
+  heatX: v.optional(name),
+  heatY: v.optional(name),
+  // One per knob of a product; the language allows at most a few dozen knobs in one.
+  heatFixed: v.optional(v.pipe(v.array(name), v.maxLength(64))),
 });
 
 export const FromWebviewSchema = v.variant('type', [

@@ -37,6 +37,11 @@ export interface PanelSelections {
   baseline?: string;
   splitByWorkload?: boolean;
   sweepMetric?: string;
+  /** The heat map of a sweep over several knobs: the knobs across (x) and up (y), and the value
+   *  each other knob is held at, as `KNOB=VALUE`. */
+  heatX?: string;
+  heatY?: string;
+  heatFixed?: string[];
 }
 
 export type ExportFormat = 'csv' | 'json' | 'png';

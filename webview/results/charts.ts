@@ -9,6 +9,7 @@ import type { ResidencyChart, LayerKind } from './transforms/residency';
 import { type Timeline, rowSpan, itemAt, describeItem, LANES } from './transforms/events';
 import type { CgroupChart } from './transforms/cgroups';
 import type { SweepChart } from './transforms/sweep';
+import { shade, type HeatMap } from './transforms/heatmap';
 import type { OverlayLine } from './transforms/kernelOverlay';
 import { sizeUnitFor, formatKB, trimNumber } from './transforms/format';
 
@@ -323,4 +324,109 @@ export function sweepPlot(el: HTMLElement, s: SweepChart, p: Palette, width: num
   };
   const plot = new uPlot(opts, [s.x, s.y], el);
   return { plot, title: `${s.metric} against ${s.knob}`, container: el };
+}
+
+/** The colour of a heat-map cell: from the editor background (lowest) to the theme's orange
+ *  (highest), so the ramp follows the theme and reads as more or less of one thing. */
+export function heatColor(p: Palette, t: number): string {
+  return mix(p.orange, p.background, 0.12 + 0.88 * Math.min(1, Math.max(0, t)));
+}
+
+/** A metric over two knobs of a sweep: one cell per point, its value written in it when the cell
+ *  has room; hovering names the point, clicking picks its variant. */
+export function heatmapPlot(el: HTMLElement, m: HeatMap, p: Palette, width: number, onPick: (variant: string) => void): ChartHandle {
+  const nx = m.xLabels.length;
+  const ny = m.yLabels.length;
+  const fmt = (v: number): string => (m.metric === 'remote_access_ratio' ? `${(v * 100).toFixed(1)}%` : trimNumber(v, 4));
+  const tooltip = document.createElement('div');
+  tooltip.className = 'tooltip';
+  tooltip.hidden = true;
+  const common = { stroke: p.muted, grid: { show: false }, ticks: { stroke: p.grid, width: 1 }, font: '11px sans-serif', labelFont: '11px sans-serif' };
+
+  const draw = (u: uPlot): void => {
+    const ctx = u.ctx;
+    const px = uPlot.pxRatio;
+    ctx.save();
+    ctx.font = `${Math.round(11 * px)}px sans-serif`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    for (let r = 0; r < ny; r++) {
+      for (let c = 0; c < nx; c++) {
+        const x0 = u.valToPos(c - 0.5, 'x', true);
+        const x1 = u.valToPos(c + 0.5, 'x', true);
+        const y0 = u.valToPos(r + 0.5, 'y', true);
+        const y1 = u.valToPos(r - 0.5, 'y', true);
+        const v = m.values[r][c];
+        // A missing point is left empty, outlined.
+        if (v === null) {
+          ctx.strokeStyle = p.grid;
+          ctx.strokeRect(x0 + px, y0 + px, x1 - x0 - 2 * px, y1 - y0 - 2 * px);
+          continue;
+        }
+        const t = shade(m, v);
+        ctx.fillStyle = heatColor(p, t);
+        ctx.fillRect(x0 + px, y0 + px, x1 - x0 - 2 * px, y1 - y0 - 2 * px);
+        const text = fmt(v);
+        if (x1 - x0 > ctx.measureText(text).width + 6 * px && y1 - y0 > 14 * px) {
+          ctx.fillStyle = t > 0.6 ? p.background : p.foreground;
+          ctx.fillText(text, (x0 + x1) / 2, (y0 + y1) / 2);
+        }
+      }
+    }
+    ctx.restore();
+  };
+
+  /** The cell under a point of the plot area, or null. */
+  const cellAt = (u: uPlot, e: MouseEvent): { r: number; c: number; left: number; top: number } | null => {
+    const rect = u.over.getBoundingClientRect();
+    const left = e.clientX - rect.left;
+    const top = e.clientY - rect.top;
+    if (left < 0 || top < 0 || left >= rect.width || top >= rect.height) return null;
+    const c = Math.floor((left / rect.width) * nx);
+    const r = ny - 1 - Math.floor((top / rect.height) * ny);
+    return r >= 0 && r < ny && c >= 0 && c < nx ? { r, c, left, top } : null;
+  };
+
+  const opts: uPlot.Options = {
+    width,
+    height: Math.min(480, Math.max(180, ny * 44 + 60)),
+    series: [{ label: m.xKnob }, { label: m.metric, stroke: 'transparent', points: { show: false } }],
+    scales: { x: { time: false, range: [-0.5, nx - 0.5] }, y: { range: [-0.5, ny - 0.5] } },
+    axes: [
+      { ...common, label: m.xKnob, labelSize: 18, size: 36, splits: () => m.xLabels.map((_, i) => i), values: () => m.xLabels },
+      { ...common, label: m.yKnob, labelSize: 18, size: LEFT_AXIS - 18, splits: () => m.yLabels.map((_, i) => i), values: () => m.yLabels },
+    ],
+    legend: { show: false },
+    cursor: { show: false, drag: { x: false, y: false } },
+    hooks: { draw: [draw] },
+  };
+  // One invisible series spanning the grid keeps uPlot's scales alive; the cells are drawn above.
+  const data: uPlot.AlignedData = [Float64Array.from([-0.5, nx - 0.5]), Float64Array.from([-0.5, ny - 0.5])];
+  const plot = new uPlot(opts, data, el);
+  plot.over.appendChild(tooltip);
+  plot.over.addEventListener('mousemove', (e) => {
+    const cell = cellAt(plot, e);
+    const name = cell ? m.variants[cell.r][cell.c] : null;
+    if (!cell || !name) {
+      tooltip.hidden = true;
+      return;
+    }
+    const v = m.values[cell.r][cell.c];
+    tooltip.replaceChildren(
+      ...[`${m.xKnob} = ${m.xLabels[cell.c]}`, `${m.yKnob} = ${m.yLabels[cell.r]}`, `${m.metric}: ${v === null ? 'not run' : fmt(v)}`, 'click to show this variant']
+        .map((line) => Object.assign(document.createElement('div'), { textContent: line })),
+    );
+    tooltip.hidden = false;
+    const rect = plot.over.getBoundingClientRect();
+    tooltip.style.left = `${cell.left > rect.width - 240 ? cell.left - 12 - tooltip.offsetWidth : cell.left + 12}px`;
+    tooltip.style.top = `${Math.max(0, cell.top - 10)}px`;
+  });
+  plot.over.addEventListener('mouseleave', () => (tooltip.hidden = true));
+  plot.over.addEventListener('click', (e) => {
+    const cell = cellAt(plot, e);
+    const name = cell ? m.variants[cell.r][cell.c] : null;
+    if (name) onPick(name);
+  });
+  const held = m.fixed.map((f) => `${f.knob} = ${f.value}`).join(', ');
+  return { plot, title: `${m.metric} over ${m.xKnob} and ${m.yKnob}${held ? ` (${held})` : ''}`, container: el };
 }

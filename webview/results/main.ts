@@ -19,13 +19,14 @@ import { buildTimeline, shownKinds, timelineNotes, KIND_LABEL, type Timeline } f
 import { cgroupChart } from './transforms/cgroups';
 import { summaryTable, expectationLines } from './transforms/summary';
 import { sweepChart, sweepMetrics } from './transforms/sweep';
+import { heatMap, normalizeChoice, productSweeps, type HeatMapChoice } from './transforms/heatmap';
 import { formatSimTime } from './transforms/format';
 import { decimateVariant } from '../../src/protocol/decimate';
 import { renderSummaryTable, renderExpectations, fitSummaryTable } from './table';
 import { kernelPair, overlayLines } from './transforms/kernelOverlay';
 import { upsertInRunOrder } from './transforms/live';
 import { kernelOverlayView } from './kernelOverlayView';
-import { residencyPlot, timelinePlot, cgroupPlot, sweepPlot, timeGroup, laneColor, type ChartHandle } from './charts';
+import { residencyPlot, timelinePlot, cgroupPlot, sweepPlot, heatmapPlot, heatColor, timeGroup, laneColor, type ChartHandle } from './charts';
 
 let model: PanelModel | null = null;
 let selections: PanelSelections = vscode.getState()?.selections ?? {};
@@ -195,10 +196,16 @@ function render(): void {
   const cg = cgroupChart(variant);
   if (cg) nodes.push(section('cgroups', `cgroup memory.current · ${variant.name}`, cgroupHost));
   let sweepHost: HTMLElement | null = null;
+  const heatHosts: { index: number; choice: HeatMapChoice; host: HTMLElement; legend: HTMLCanvasElement }[] = [];
   if (r.sweeps.length) {
     const metrics = sweepMetrics(r);
     const metric = selections.sweepMetric && metrics.includes(selections.sweepMetric) ? selections.sweepMetric : metrics[0];
     sweepHost = h('div', { class: 'charts' });
+    const heatParts = productSweeps(r).map((index) => {
+      const part = heatMapControls(index);
+      heatHosts.push(part);
+      return h('div', { class: 'heatmap-block', 'data-sweep': String(index) }, part.toolbar, part.host, part.legendRow);
+    });
     nodes.push(
       section(
         'sweeps',
@@ -208,6 +215,7 @@ function render(): void {
           saveState();
           render();
         })),
+        ...heatParts,
         sweepHost,
       ),
     );
@@ -234,6 +242,21 @@ function render(): void {
     cgroupHost.append(div);
     charts.push(cgroupPlot(div, cg, palette, width, xRange));
   }
+  for (const hh of heatHosts) {
+    const map = heatMap(r, hh.index, selections.sweepMetric!, hh.choice);
+    if (!map) continue;
+    const div = h('div', { class: 'chart heatmap', 'data-x': map.xKnob, 'data-y': map.yKnob, 'data-fixed': map.fixed.map((f) => `${f.knob}=${f.value}`).join(' ') });
+    // The cells' values and variants, for tests and the curious, row by row from the bottom.
+    div.dataset.values = JSON.stringify(map.values);
+    div.dataset.variants = JSON.stringify(map.variants);
+    hh.host.append(div);
+    charts.push(heatmapPlot(div, map, palette, width, (v) => {
+      selections = { ...selections, variant: v };
+      saveState();
+      render();
+    }));
+    drawLegend(hh.legend, map.min, map.max, map.metric);
+  }
   if (sweepHost) {
     r.sweeps.forEach((_s, i) => {
       const sc = sweepChart(r, i, selections.sweepMetric!);
@@ -250,6 +273,68 @@ function render(): void {
     document.body.dataset.renderMs = ms.toFixed(1);
     vscode.postMessage({ type: 'rendered', charts: charts.length, ms });
   });
+}
+
+/** The selectors of a product sweep's heat map: which knob goes across and which up, and the
+ *  value each other knob is held at. Choices are kept by knob name and value, so they survive a
+ *  re-run that reorders nothing and fall back to the first two knobs otherwise. */
+function heatMapControls(index: number) {
+  const sweep = model!.result.sweeps[index];
+  const axes = sweep.axes!;
+  const knobs = axes.map((a) => a.knob);
+  const fixedWanted = new Map((selections.heatFixed ?? []).map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)]));
+  const choice = normalizeChoice(sweep, {
+    x: selections.heatX ? knobs.indexOf(selections.heatX) : undefined,
+    y: selections.heatY ? knobs.indexOf(selections.heatY) : undefined,
+    fixed: axes.map((a) => a.values.map(String).indexOf(fixedWanted.get(a.knob) ?? '')),
+  });
+  const keep = (next: HeatMapChoice) => {
+    const c = normalizeChoice(sweep, next);
+    selections = {
+      ...selections,
+      heatX: knobs[c.x],
+      heatY: knobs[c.y],
+      heatFixed: axes.map((a, j) => `${a.knob}=${String(a.values[c.fixed[j]])}`),
+    };
+    saveState();
+    render();
+  };
+  const toolbar = h('div', { class: 'toolbar heatmap-controls' },
+    select('Across', `heat-x-${index}`, knobs, knobs[choice.x], (k) => {
+      const x = knobs.indexOf(k);
+      // Choosing the knob that is up swaps the two.
+      keep({ ...choice, x, y: x === choice.y ? choice.x : choice.y });
+    }),
+    select('Up', `heat-y-${index}`, knobs, knobs[choice.y], (k) => {
+      const y = knobs.indexOf(k);
+      keep({ ...choice, y, x: y === choice.x ? choice.y : choice.x });
+    }),
+    ...axes.flatMap((a, j) => (j === choice.x || j === choice.y ? [] : [
+      select(`${a.knob} at`, `heat-fixed-${index}-${j}`, a.values.map(String), String(a.values[choice.fixed[j]]), (v) => {
+        const fixed = [...choice.fixed];
+        fixed[j] = a.values.map(String).indexOf(v);
+        keep({ ...choice, fixed });
+      }),
+    ])),
+  );
+  const legend = h('canvas', { class: 'heat-legend', width: '160', height: '10', 'aria-hidden': 'true' });
+  const legendRow = h('div', { class: 'heat-legend-row' }, h('span', { class: 'heat-min' }), legend, h('span', { class: 'heat-max' }));
+  return { index, choice, toolbar, host: h('div', { class: 'charts' }), legend, legendRow };
+}
+
+/** The colour ramp of the heat map with its lowest and highest values either side. */
+function drawLegend(canvas: HTMLCanvasElement, min: number, max: number, metric: string): void {
+  const ctx = canvas.getContext('2d');
+  if (ctx) {
+    for (let i = 0; i < canvas.width; i++) {
+      ctx.fillStyle = heatColor(palette, i / (canvas.width - 1));
+      ctx.fillRect(i, 0, 1, canvas.height);
+    }
+  }
+  const fmt = (v: number) => (metric === 'remote_access_ratio' ? `${(v * 100).toFixed(1)}%` : String(+v.toPrecision(4)));
+  const row = canvas.parentElement!;
+  row.querySelector('.heat-min')!.textContent = `${metric} ${fmt(min)}`;
+  row.querySelector('.heat-max')!.textContent = fmt(max);
 }
 
 function fitSummary(host: HTMLElement, row: HTMLElement): void {
