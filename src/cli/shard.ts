@@ -9,7 +9,9 @@ import type { ScenarioSet } from '../language/model';
 import { CORE_VERSION } from '../core';
 import type { RunResult } from '../core/result';
 import { MAX_VARIANTS } from '../protocol/resultSchema';
-import { PART_FORMAT, type ShardPart } from '../protocol/shardPart';
+import { PART_FORMAT, type PartOrigin, type ShardPart } from '../protocol/shardPart';
+
+export type { PartOrigin };
 
 export interface ShardSpec {
   /** K: this shard, from 0 to n - 1. */
@@ -61,15 +63,6 @@ export function runPlan(set: ScenarioSet, selected: readonly string[]): string[]
  *  plan and the number of shards. */
 export function runDigest(set: ScenarioSet, plan: readonly string[], n: number): string {
   return createHash('sha256').update(JSON.stringify({ set, plan, n })).digest('hex');
-}
-
-export interface PartOrigin {
-  file: string;
-  text: string;
-  seed: number | null;
-  scale: number | null;
-  budget: number;
-  variants: string[];
 }
 
 /** Shard k's part: its variants' result and what the merge needs to finish the run. */

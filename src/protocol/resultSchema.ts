@@ -280,17 +280,21 @@ export function checkRunResult(data: unknown): Checked<RunResult> {
 
 /** Validates the text of a result file: its length first, then JSON, then the schema. */
 export function parseRunResult(textOrBytes: string, byteLength = Buffer.byteLength(textOrBytes)): Checked<RunResult> {
+  const data = parseJsonFile(textOrBytes, byteLength);
+  return data.ok ? checkRunResult(data.value) : data;
+}
+
+/** The JSON in a file's text, refused over the result file limit. Not yet validated. */
+export function parseJsonFile(text: string, byteLength = Buffer.byteLength(text)): Checked<unknown> {
   if (byteLength > MAX_RESULT_FILE_BYTES) return { ok: false, problem: tooLarge(byteLength) };
-  let data: unknown;
   try {
-    data = JSON.parse(textOrBytes);
+    return { ok: true, value: JSON.parse(text) };
   } catch (e) {
     // Node's message quotes the text around the error; say only where, so no file content
     // reaches a notification.
     const at = /position (\d+)/.exec((e as Error).message);
     return { ok: false, problem: at ? `not valid JSON (at byte offset ${at[1]})` : 'not valid JSON' };
   }
-  return checkRunResult(data);
 }
 
 /** Says a result of `bytes` (null: known only to be over) is too large, and how to make a

@@ -6,13 +6,24 @@
 
 import * as v from 'valibot';
 import type { RunResult } from '../core/result';
-import { MAX_NAME_CHARS, MAX_RESULT_FILE_BYTES, MAX_VARIANTS, RunResultSchema, describeIssue, tooLarge, type Checked } from './resultSchema';
+import { MAX_NAME_CHARS, MAX_VARIANTS, RunResultSchema, describeIssue, parseJsonFile, type Checked } from './resultSchema';
 import { MAX_SOURCE_BYTES } from '../language';
 
 /** The format of part files; a merge refuses others. */
 export const PART_FORMAT = 1;
 
-export interface ShardPart {
+/** What a shard was run from: the scenario file as given on the command line, its text, and
+ *  the options that change the result. */
+export interface PartOrigin {
+  file: string;
+  text: string;
+  seed: number | null;
+  scale: number | null;
+  budget: number;
+  variants: string[];
+}
+
+export interface ShardPart extends PartOrigin {
   /** Marks the file as a part (a result file lacks it). */
   numa_lab_part: typeof PART_FORMAT;
   /** K of K/N, from 0. */
@@ -20,14 +31,6 @@ export interface ShardPart {
   shards: number;
   /** Version of the core that ran it. */
   version: string;
-  /** The scenario file as given on the command line, and its text. */
-  file: string;
-  text: string;
-  /** Options of the run that change its result. */
-  seed: number | null;
-  scale: number | null;
-  budget: number;
-  variants: string[];
   /** sha256 of the prepared scenario set and the plan: equal in every part of one run. */
   digest: string;
   /** Every variant the whole run has, in order; shard K holds those at K, K+N, K+2N, ... */
@@ -68,14 +71,9 @@ void sameShape;
 
 /** Validates a part file's text: its size, JSON, then the schema. */
 export function parseShardPart(text: string, byteLength = Buffer.byteLength(text)): Checked<ShardPart> {
-  if (byteLength > MAX_RESULT_FILE_BYTES) return { ok: false, problem: tooLarge(byteLength) };
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    const at = /position (\d+)/.exec((e as Error).message);
-    return { ok: false, problem: at ? `not valid JSON (at byte offset ${at[1]})` : 'not valid JSON' };
-  }
+  const parsed = parseJsonFile(text, byteLength);
+  if (!parsed.ok) return parsed;
+  const data = parsed.value;
   if (typeof data === 'object' && data !== null && !('numa_lab_part' in data) && 'variants' in data) {
     return { ok: false, problem: 'is a result, not a shard part: parts are written by numa-lab run FILE --shard K/N' };
   }
