@@ -51,9 +51,14 @@ export function documentSymbols(c: Compilation): DocumentSymbol[] {
         out.push(sym(item.name.text, 'variant', item, item.name, settingsDetail(item.settings, text), children));
         break;
       }
-      case 'sweep':
-        out.push(sym(`sweep ${item.knob?.text ?? ''}`.trim(), 'sweep', item, item.knob ?? item.keyword, text.slice((item.knob ?? item.keyword).end, item.end).replace(/^\s*=\s*/, '')));
+      case 'sweep': {
+        // A product lists its knobs in the name and each knob's values in the detail.
+        // (The item's own span runs to the end of the product; its first knob ends where the first x starts.)
+        const axes = [{ knob: item.knob, end: item.cross[0]?.op.start ?? item.end }, ...item.cross];
+        const detail = axes.map((a) => text.slice((a.knob ?? item.keyword).end, a.end).replace(/^\s*=\s*/, '').replace(/\s+/g, ' ').trim()).join(' x ');
+        out.push(sym(`sweep ${sweptKnobs(item)}`.trim(), 'sweep', item, item.knob ?? item.keyword, detail));
         break;
+      }
       case 'expect':
         out.push(sym(text.slice(item.start, item.end).replace(/\s+/g, ' '), 'expect', item, item.keyword));
         break;
@@ -62,13 +67,18 @@ export function documentSymbols(c: Compilation): DocumentSymbol[] {
   return out;
 }
 
+/** A sweep's knobs as written: `a`, or `a x b x c` for a product. */
+function sweptKnobs(item: A.SweepItem): string {
+  return [item.knob, ...item.cross.map((c) => c.knob)].flatMap((k) => (k ? [k.text] : [])).join(' x ');
+}
+
 /** Where Run (scenario), Run variant and Run sweep lenses go. */
 export function codeLensTargets(c: Compilation): CodeLensTarget[] {
   const out: CodeLensTarget[] = [];
   for (const item of c.file.items) {
     if (item.kind === 'scenario') out.push({ kind: 'scenario', name: item.title ?? '', span: sp(item) });
     else if (item.kind === 'variant' && item.name) out.push({ kind: 'variant', name: item.name.text, span: sp(item) });
-    else if (item.kind === 'sweep' && item.knob) out.push({ kind: 'sweep', name: item.knob.text, span: sp(item) });
+    else if (item.kind === 'sweep' && item.knob) out.push({ kind: 'sweep', name: sweptKnobs(item), span: sp(item) });
   }
   // A file without a `scenario` line is still runnable: put the lens on the first item.
   if (!out.some((t) => t.kind === 'scenario') && c.file.items.length > 0) {

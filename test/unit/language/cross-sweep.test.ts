@@ -125,4 +125,15 @@ describe('language: sweeps over several knobs', () => {
     assert.doesNotMatch(w?.markdown ?? '', /crosses/);
     assert.match(S.hover(c, text.indexOf('sweep'))!.markdown, /`x KNOB = \.\.\.` after it crosses more knobs/);
   });
+
+  it('outlines a product as one sweep over its knobs, and puts one Run sweep lens on it', () => {
+    const c = compile(readFileSync(CROSS, 'utf8'));
+    const sweeps = S.documentSymbols(c).filter((x) => x.kind === 'sweep');
+    assert.deepEqual(sweeps.map((x) => [x.name, x.detail]), [[
+      'sweep vm.zone_reclaim_mode x vm.min_unmapped_ratio x vm.watermark_scale_factor',
+      '[0, 1, 3, 4] x [1, 5, 20, 50] x 10 to 1000 step 330',
+    ]]);
+    const lenses = S.codeLensTargets(c).filter((t) => t.kind === 'sweep');
+    assert.deepEqual(lenses.map((t) => t.name), ['vm.zone_reclaim_mode x vm.min_unmapped_ratio x vm.watermark_scale_factor']);
+  });
 });
