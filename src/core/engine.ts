@@ -173,7 +173,7 @@ class Recorder {
       const res = perWorkload.get(w.name)!;
       for (let n = 0; n < this.sim.nodes.length; n++) s.workloads[k++].resident_kB.push(res[n] * 4);
     }
-    for (const [name, c] of this.counters) s.vmstat[name].push(Math.round(this.sim.vmstat.counts[c]));
+    for (let i = 0; i < this.counters.length; i++) s.vmstat[this.counters[i][0]].push(Math.round(this.sim.vmstat.counts[this.counters[i][1]]));
     this.sim.workloads.forEach((w, i) => {
       const prev = this.last[i];
       const cost = w.latencyNs + w.totalStallNs();
@@ -238,11 +238,17 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
   for (let t0 = 0; t0 < duration; t0 += dt) {
     const t1 = Math.min(duration, t0 + dt);
     sim.nowNs = t0;
-    for (const node of sim.nodes) node.kswapd.budgetNs = Math.min(t1 - t0, node.kswapd.budgetNs + (t1 - t0));
-    sim.workloads.forEach((w, i) => taskNumaWork(sim, w, firstPhase[i]));
+    // Index loops: this runs every step, mostly before the JIT has optimized it, where for-of
+    // allocates an iterator result per element.
+    for (let n = 0; n < N; n++) sim.nodes[n].kswapd.budgetNs = Math.min(t1 - t0, sim.nodes[n].kswapd.budgetNs + (t1 - t0));
+    for (let i = 0; i < sim.workloads.length; i++) taskNumaWork(sim, sim.workloads[i], firstPhase[i]);
     nodeBytes.fill(0);
-    for (const w of sim.workloads) stepWorkload(sim, w, t0, t1, nodeBytes, load);
-    for (const r of sim.regions) for (const s of r.slices) if (s.lastAccessNs < t0) s.accessing = false;
+    for (let i = 0; i < sim.workloads.length; i++) stepWorkload(sim, sim.workloads[i], t0, t1, nodeBytes, load);
+    for (let j = 0; j < sim.regions.length; j++) {
+      const r = sim.regions[j];
+      if (!r.alive) continue;
+      for (let i = 0; i < r.slices.length; i++) if (r.slices[i].lastAccessNs < t0) r.slices[i].accessing = false;
+    }
     for (let n = 0; n < N; n++) {
       const node = sim.nodes[n];
       sim.nowNs = t1;

@@ -140,7 +140,7 @@ export class NodeState {
   tier = 0;
   get free(): number {
     let f = 0;
-    for (const z of this.zones) f += z.free;
+    for (let i = 0; i < this.zones.length; i++) f += this.zones[i].free;
     return f;
   }
   /** Free pages outside whole free 2 MiB blocks. */
@@ -152,14 +152,17 @@ export class NodeState {
    *  movable classzone's lowmem_reserve), for an order-0 request. */
   availableAbove(mark: Wmark): number {
     let a = 0;
-    for (const z of this.zones) a += Math.max(0, z.free - wmarkPages(z, mark) - z.reserve);
+    for (let i = 0; i < this.zones.length; i++) {
+      const z = this.zones[i];
+      a += Math.max(0, z.free - wmarkPages(z, mark) - z.reserve);
+    }
     return a;
   }
 
   /** Sum over zones of mark + reserve: the node's free level at which allocations fail. */
   level(mark: Wmark): number {
     let l = 0;
-    for (const z of this.zones) l += wmarkPages(z, mark) + z.reserve;
+    for (let i = 0; i < this.zones.length; i++) l += wmarkPages(this.zones[i], mark) + this.zones[i].reserve;
     return l;
   }
 

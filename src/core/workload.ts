@@ -393,8 +393,16 @@ function accessible(region: Region, s: Slice): number {
   return region.kind === 'file' ? s.pages : s.populated();
 }
 
-/** Share of the accesses that land in each slice, from the access pattern. */
-function patternWeights(sim: Sim, a: AccessState): Float64Array {
+/** Pages an access can land on in each slice of the region, as they are now. */
+function accessibleBySlice(r: Region): Float64Array {
+  const pop = new Float64Array(r.slices.length);
+  for (let i = 0; i < r.slices.length; i++) pop[i] = accessible(r, r.slices[i]);
+  return pop;
+}
+
+/** Share of the accesses that land in each slice, from the access pattern (`pop`: each slice's
+ *  accessible pages). */
+function patternWeights(sim: Sim, a: AccessState, pop: Float64Array): Float64Array {
   const r = a.region;
   const w = new Float64Array(r.slices.length);
   const pat: AccessPattern = a.pattern.pattern;
@@ -403,10 +411,9 @@ function patternWeights(sim: Sim, a: AccessState): Float64Array {
     // Rank follows address order; the slice's weight is the integral of x^-s over its ranks.
     const F = (x: number) => (Math.abs(pat.exponent - 1) < 1e-9 ? Math.log(x + 1) : ((x + 1) ** (1 - pat.exponent) - 1) / (1 - pat.exponent));
     let cum = 0;
-    r.slices.forEach((s, i) => {
-      const pop = accessible(r, s);
-      w[i] = F(cum + pop) - F(cum);
-      cum += pop;
+    r.slices.forEach((_, i) => {
+      w[i] = F(cum + pop[i]) - F(cum);
+      cum += pop[i];
       total += w[i];
     });
   } else if (pat.kind === 'hotset') {
@@ -416,8 +423,7 @@ function patternWeights(sim: Sim, a: AccessState): Float64Array {
     let hotTotal = 0;
     let coldTotal = 0;
     r.slices.forEach((s, i) => {
-      const pop = accessible(r, s);
-      const density = pop / s.pages;
+      const density = pop[i] / s.pages;
       const overlap = overlapWrapped(a.hotStart, hotPages, r.pages, s.firstPage, s.pages);
       hot[i] = overlap * density;
       cold[i] = (s.pages - overlap) * density;
@@ -430,10 +436,10 @@ function patternWeights(sim: Sim, a: AccessState): Float64Array {
       total += w[i];
     });
   } else {
-    r.slices.forEach((s, i) => {
-      w[i] = accessible(r, s);
+    for (let i = 0; i < w.length; i++) {
+      w[i] = pop[i];
       total += w[i];
-    });
+    }
   }
   if (total > 0) for (let i = 0; i < w.length; i++) w[i] /= total;
   return w;
@@ -480,8 +486,9 @@ function pageTableNode(sim: Sim, wl: WorkloadState, r: Region, dataNode: number)
   return i < 0 ? wl.homeNode : i;
 }
 
-/** Moves the hot set when it is due and returns each slice's share of the phase's accesses. */
-function phaseWeights(sim: Sim, a: AccessState): Float64Array {
+/** Moves the hot set when it is due and returns each slice's share of the phase's accesses
+ *  (`w`) and accessible pages (`pop`). */
+function phaseWeights(sim: Sim, a: AccessState): { w: Float64Array; pop: Float64Array } {
   const r = a.region;
   const pat = a.pattern.pattern;
   if (pat.kind === 'hotset' && (sim.nowNs >= a.nextMoveNs || a.workDone >= a.nextMoveWork)) {
@@ -492,7 +499,8 @@ function phaseWeights(sim: Sim, a: AccessState): Float64Array {
     r.splitAt(a.hotStart);
     r.splitAt((a.hotStart + Math.ceil(pat.bytes / PAGE_SIZE)) % r.pages);
   }
-  return patternWeights(sim, a);
+  const pop = accessibleBySlice(r);
+  return { w: patternWeights(sim, a, pop), pop };
 }
 
 /** TLB miss shares of the phase's accesses for 4 KiB and 2 MiB translations. */
@@ -512,33 +520,53 @@ function tlbMisses(a: AccessState, populated: number): { m4k: number; m2m: numbe
   return { m4k: missShare(populated, r4), m2m: missShare(populated, r2) };
 }
 
+/** accessCost's per (CPU node, memory node) figures, reused from call to call (a typed array
+ *  per call was most of what a step allocated). */
+let pairScratch = { lat: new Float64Array(0), walk: new Float64Array(0) };
+
 /** The mean cost of one access of the phase with its pages where they are now, the load on each
- *  node's memory (`load`, share of peak bandwidth) included. */
-export function accessCost(sim: Sim, wl: WorkloadState, a: AccessState, w: Float64Array, load: Float64Array): AccessCost {
+ *  node's memory (`load`, share of peak bandwidth) included. `pop`: each slice's accessible
+ *  pages. */
+export function accessCost(sim: Sim, wl: WorkloadState, a: AccessState, w: Float64Array, pop: Float64Array, load: Float64Array): AccessCost {
   const r = a.region;
   const c = sim.costs;
   let populated = 0;
-  for (const s of r.slices) populated += accessible(r, s);
+  for (let i = 0; i < pop.length; i++) populated += pop[i];
   const { m4k, m2m } = tlbMisses(a, populated);
   const out: AccessCost = { latency: 0, local: 0, remote: 0, slowTier: 0, remoteShare: 0 };
+  // What an access from CPU node cn to a page on node n costs does not depend on the slice: the
+  // loaded latency and the 4 KiB walk, once per pair (cpu node k, memory node n) at k * N + n.
+  // A 4 KiB walk's leaf PTE read goes to the page tables' node; a 2 MiB walk ends at a PMD that
+  // stays cached (a PMD page maps 1 GiB).
+  const N = sim.nodes.length;
+  const cpus = wl.cpuNodes;
+  if (pairScratch.lat.length < cpus.length * N) pairScratch = { lat: new Float64Array(cpus.length * N), walk: new Float64Array(cpus.length * N) };
+  const latAt = pairScratch.lat;
+  const walkAt = pairScratch.walk;
+  for (let k = 0; k < cpus.length; k++) {
+    const cn = cpus[k].node;
+    for (let n = 0; n < N; n++) {
+      const pt = pageTableNode(sim, wl, r, n);
+      latAt[k * N + n] = sim.accessLatency(cn, n, load[n]);
+      walkAt[k * N + n] = c.tlb4k * (sim.latency[cn][pt] / sim.latency[cn][cn]) * m4k;
+    }
+  }
   let covered = 0;
   for (let i = 0; i < r.slices.length; i++) {
     if (w[i] <= 0) continue;
     const s = r.slices[i];
-    const pop = accessible(r, s);
-    if (pop <= 0) continue;
+    const p = pop[i];
+    if (p <= 0) continue;
     covered += w[i];
-    for (let n = 0; n < sim.nodes.length; n++) {
+    for (let n = 0; n < N; n++) {
       const m = s.mapped(n);
       if (m <= 0) continue;
-      const share = (w[i] * m) / pop;
+      const share = (w[i] * m) / p;
       const hugeShare = s.huge[n] / m;
-      for (const { node: cn, weight } of wl.cpuNodes) {
-        // A 4 KiB walk's leaf PTE read goes to the page tables' node; a 2 MiB walk ends at a PMD
-        // that stays cached (a PMD page maps 1 GiB).
-        const pt = pageTableNode(sim, wl, r, n);
-        const walk4k = c.tlb4k * (sim.latency[cn][pt] / sim.latency[cn][cn]) * m4k;
-        const ns = sim.accessLatency(cn, n, load[n]) + hugeShare * c.tlb2m * m2m + (1 - hugeShare) * walk4k;
+      for (let k = 0; k < cpus.length; k++) {
+        const cn = cpus[k].node;
+        const weight = cpus[k].weight;
+        const ns = latAt[k * N + n] + hugeShare * c.tlb2m * m2m + (1 - hugeShare) * walkAt[k * N + n];
         const x = share * weight * ns;
         out.latency += x;
         if (!sim.isTopTier(n)) out.slowTier += x;
@@ -551,7 +579,7 @@ export function accessCost(sim: Sim, wl: WorkloadState, a: AccessState, w: Float
     // access itself then goes to where the page lands (local).
     const missing = r.kind === 'file' ? Math.max(0, s.pages - s.mappedTotal()) : s.swapped;
     if (missing > 0) {
-      const share = (w[i] * missing) / pop;
+      const share = (w[i] * missing) / p;
       for (const { node: cn, weight } of wl.cpuNodes) {
         const x = share * weight * (sim.latency[cn][wl.homeNode] + c.tlb4k * m4k);
         out.latency += x;
@@ -732,8 +760,8 @@ function accessPhasesStep(sim: Sim, wl: WorkloadState, t0: number, t1: number, n
     }
     if (a.cursorNs >= t1) continue;
     const from = Math.max(t0, a.cursorNs);
-    const w = phaseWeights(sim, a);
-    const cost = accessCost(sim, wl, a, w, load);
+    const { w, pop } = phaseWeights(sim, a);
+    const cost = accessCost(sim, wl, a, w, pop, load);
     if (a.workLeft === null) {
       const to = Math.min(t1, a.endNs);
       const activeNs = to - from;

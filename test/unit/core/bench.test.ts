@@ -8,7 +8,7 @@ import { ROOT } from './helpers';
 
 describe('bench/run-all.mjs', function () {
   this.timeout(120000);
-  it('prints the per-variant, scale and RSS numbers', function () {
+  it('prints the per-variant, scale, fresh-process and RSS numbers', function () {
     if (!existsSync(path.join(ROOT, 'dist/cli.js'))) this.skip();
     const devNull = () => { const st = lstatSync('/dev/null'); return `${st.ino} ${st.isCharacterDevice()}`; };
     const before = devNull();
@@ -16,6 +16,7 @@ describe('bench/run-all.mjs', function () {
     assert.equal(r.status, 0, r.stderr);
     for (const name of ['zrm-off', 'zrm-on', 'membind']) assert.match(r.stdout, new RegExp(`${name} +\\d+\\.\\d ms`));
     assert.match(r.stdout, /16x \/ 1x: \d+\.\d\d/);
+    assert.match(r.stdout, /in a fresh process, best of \d+: \d+\.\d\d s wall, \d+\.\d\d s CPU/);
     assert.equal(devNull(), before, '/dev/null is the same inode and type after the benchmark');
   });
 
