@@ -11,6 +11,7 @@ import type { CgroupChart } from './transforms/cgroups';
 import type { SweepChart } from './transforms/sweep';
 import { shade, type HeatMap } from './transforms/heatmap';
 import type { OverlayLine } from './transforms/kernelOverlay';
+import type { PerfChart } from './transforms/workloads';
 import { sizeUnitFor, formatKB, trimNumber } from './transforms/format';
 
 const SYNC_KEY = 'numa-time';
@@ -290,6 +291,34 @@ export function cgroupPlot(el: HTMLElement, c: CgroupChart, p: Palette, width: n
   const plot = new uPlot(opts, data, el);
   startAt(plot, xRange);
   return { plot, title: 'cgroup memory.current', container: el };
+}
+
+/** Closed-loop progress of the variant's workloads over time, one line per workload: its
+ *  throughput (accesses per second) or the mean cost of its accesses (ns, stalls included). */
+export function perfPlot(el: HTMLElement, c: PerfChart, which: 'throughput' | 'cost', p: Palette, width: number, xRange: [number, number]): ChartHandle {
+  const throughput = which === 'throughput';
+  const fmt = (v: number): string => (throughput ? `${trimNumber(v / 1e6, 4)} M/s` : `${trimNumber(v, 4)} ns`);
+  const base = timeOptions(width, 170);
+  const opts: uPlot.Options = {
+    ...(base as uPlot.Options),
+    series: [
+      { label: 't (s)', value: (_u, v) => (v === null ? '–' : trimNumber(v, 4)) },
+      ...c.series.map((s, i): uPlot.Series => ({
+        label: `${s.name} ${throughput ? 'accesses/s' : 'ns/access'}`,
+        stroke: p.cycle[i % p.cycle.length],
+        width: 1.5,
+        spanGaps: false,
+        points: { show: false },
+        value: (_u, v) => (v === null || v === undefined ? '–' : fmt(v)),
+      })),
+    ],
+    scales: { ...base.scales, y: { range: (_u, _min, max) => [0, Math.max(max, 1e-9) * 1.05] } },
+    axes: axes(p, throughput ? 'accesses/s (M)' : 'ns per access', (_u, splits) => splits.map((v) => (throughput ? trimNumber(v / 1e6, 3) : trimNumber(v, 3)))),
+  };
+  const data = [c.x, ...c.series.map((s) => (throughput ? s.perSecond : s.nsPerAccess))] as uPlot.AlignedData;
+  const plot = new uPlot(opts, data, el);
+  startAt(plot, xRange);
+  return { plot, title: throughput ? 'Throughput per workload (accesses/s)' : 'Cost per access per workload (ns, stalls included)', container: el };
 }
 
 export function sweepPlot(el: HTMLElement, s: SweepChart, p: Palette, width: number): ChartHandle {

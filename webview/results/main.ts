@@ -26,7 +26,9 @@ import { renderSummaryTable, renderExpectations, fitSummaryTable } from './table
 import { kernelPair, overlayLines } from './transforms/kernelOverlay';
 import { upsertInRunOrder } from './transforms/live';
 import { kernelOverlayView } from './kernelOverlayView';
-import { residencyPlot, timelinePlot, cgroupPlot, sweepPlot, heatmapPlot, heatColor, timeGroup, laneColor, type ChartHandle } from './charts';
+import { residencyPlot, timelinePlot, cgroupPlot, sweepPlot, heatmapPlot, heatColor, perfPlot, timeGroup, laneColor, type ChartHandle } from './charts';
+import { perfChart, workloadTimes } from './transforms/workloads';
+import { workloadTimesView } from './workloadsView';
 
 let model: PanelModel | null = null;
 let selections: PanelSelections = vscode.getState()?.selections ?? {};
@@ -177,6 +179,9 @@ function render(): void {
   renderExpectations(expHost, expectationLines(r));
   const summaryRow = h('div', { class: 'summary-row' }, tableHost, expHost);
   nodes.push(section('summary', 'Summary', summaryRow));
+  // Closed-loop time: every variant's run time, unfinished workloads and time split.
+  const times = workloadTimes(r);
+  if (times.some((t) => t.workloads.length > 0)) nodes.push(section('workload-times', 'Run time per workload', workloadTimesView(times, palette, currentVariant()?.name)));
 
   // Charts get at most 8 points per horizontal pixel: the same picture as every sample (the
   // thinning keeps each bucket's extremes) up to an 8x zoom, at a fraction of the drawing.
@@ -195,6 +200,9 @@ function render(): void {
   nodes.push(section('events', `Reclaim and placement events · ${variant.name}`, timelineHost, legendForLanes(tl), timelineNoteList(variant, tl)));
   const cg = cgroupChart(variant);
   if (cg) nodes.push(section('cgroups', `cgroup memory.current · ${variant.name}`, cgroupHost));
+  const perf = perfChart(variant);
+  const perfHost = h('div', { class: 'charts' });
+  if (perf) nodes.push(section('workload-perf', `Throughput and cost per access · ${variant.name}`, perfHost));
   let sweepHost: HTMLElement | null = null;
   const heatHosts: { index: number; choice: HeatMapChoice; host: HTMLElement; legend: HTMLCanvasElement }[] = [];
   if (r.sweeps.length) {
@@ -256,6 +264,13 @@ function render(): void {
       render();
     }));
     drawLegend(hh.legend, map.min, map.max, map.metric);
+  }
+  if (perf) {
+    for (const which of ['throughput', 'cost'] as const) {
+      const div = h('div', { class: `chart perf ${which}`, 'data-workloads': perf.series.map((s) => s.name).join(' ') });
+      perfHost.append(div);
+      charts.push(perfPlot(div, perf, which, palette, width, xRange));
+    }
   }
   if (sweepHost) {
     r.sweeps.forEach((_s, i) => {
