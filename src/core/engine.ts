@@ -244,11 +244,6 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
     for (let i = 0; i < sim.workloads.length; i++) taskNumaWork(sim, sim.workloads[i], firstPhase[i]);
     nodeBytes.fill(0);
     for (let i = 0; i < sim.workloads.length; i++) stepWorkload(sim, sim.workloads[i], t0, t1, nodeBytes, load);
-    for (let j = 0; j < sim.regions.length; j++) {
-      const r = sim.regions[j];
-      if (!r.alive) continue;
-      for (let i = 0; i < r.slices.length; i++) if (r.slices[i].lastAccessNs < t0) r.slices[i].accessing = false;
-    }
     for (let n = 0; n < N; n++) {
       const node = sim.nodes[n];
       sim.nowNs = t1;

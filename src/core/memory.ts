@@ -9,6 +9,7 @@
 // events, never the number of pages.
 
 import type { Mempolicy } from '../language/model';
+import { SliceLru, splitLru } from './lru';
 import { HPAGE_NR } from './machine';
 
 /** Equal slices a region starts with, before the cuts its scenario declares. */
@@ -36,9 +37,10 @@ export const DEFAULT_RESOLUTION: Resolution = { slicesPerRegion: SLICES_PER_REGI
  *   pages were;
  * - scalar-pages: a count over all nodes, divided by content;
  * - scalar-mapped-subset: a count over all nodes of mapped pages, divided as the mapped pages were;
- * - copy: a property of every page of the slice (times, states), the same in both parts.
+ * - copy: a property of every page of the slice (times, states), the same in both parts;
+ * - lru: the LRU state (src/core/lru.ts splitLru), after the counts.
  */
-export type SplitRule = 'position' | 'thp' | 'pages' | 'deferred-subset' | 'mapped-subset' | 'scalar-pages' | 'scalar-mapped-subset' | 'copy';
+export type SplitRule = 'position' | 'thp' | 'pages' | 'deferred-subset' | 'mapped-subset' | 'scalar-pages' | 'scalar-mapped-subset' | 'copy' | 'lru';
 export const SPLIT_RULES: Readonly<Record<string, SplitRule>> = {
   index: 'position', pages: 'position', firstPage: 'position',
   huge: 'thp', deferred: 'thp',
@@ -47,7 +49,8 @@ export const SPLIT_RULES: Readonly<Record<string, SplitRule>> = {
   active: 'mapped-subset', protnone: 'mapped-subset', demoted: 'mapped-subset', promoted: 'mapped-subset',
   swapped: 'scalar-pages', holes: 'scalar-pages',
   dirty: 'scalar-mapped-subset',
-  protnoneAtNs: 'copy', lastAccessNs: 'copy', reuseNs: 'copy', accessing: 'copy',
+  protnoneAtNs: 'copy', lastAccessNs: 'copy',
+  lru: 'lru',
 };
 
 export type RegionKind = 'anon' | 'file';
@@ -77,9 +80,8 @@ export class Slice {
   holes = 0;
   protnoneAtNs = 0;
   lastAccessNs = 0;
-  /** Mean time between two accesses to one page while an access phase runs; Infinity when idle. */
-  reuseNs = Infinity;
-  accessing = false;
+  /** Referenced bits, list positions and shadow entries (src/core/lru.ts). */
+  readonly lru: SliceLru;
 
   constructor(index: number, firstPage: number, pages: number, nodes: number) {
     this.index = index;
@@ -88,6 +90,7 @@ export class Slice {
     const z = () => new Array<number>(nodes).fill(0);
     this.base = z(); this.huge = z(); this.deferred = z(); this.deferredMapped = z();
     this.active = z(); this.protnone = z(); this.demoted = z(); this.promoted = z();
+    this.lru = new SliceLru(nodes);
   }
 
   /** Pages occupying memory on node n. */
@@ -114,11 +117,6 @@ export class Slice {
     return this.mappedTotal() + this.swapped;
   }
 
-  /** How long since a typical page of the slice was touched: the LRU's notion of age. */
-  coldness(nowNs: number): number {
-    return this.accessing ? this.reuseNs / 2 : nowNs - this.lastAccessNs;
-  }
-
   /** Removes `k` mapped pages of node n from the per-node LRU/NUMA states proportionally,
    *  inactive pages first when `inactiveFirst`. */
   dropStates(n: number, k: number, mappedBefore: number, inactiveFirst: boolean): void {
@@ -132,6 +130,9 @@ export class Slice {
       this.active[n] = Math.min(this.active[n], Math.round((this.active[n] * after) / Math.max(1, mappedBefore)));
     }
     this.active[n] = Math.min(this.active[n], after);
+    // The inactive cohorts follow lazily (lru.ts syncInactive); PG_workingset in proportion.
+    const ws = this.lru.workingset;
+    ws[n] = Math.min(after, inactiveFirst ? ws[n] : Math.round((ws[n] * after) / Math.max(1, mappedBefore)));
     for (const arr of [this.protnone, this.demoted, this.promoted]) {
       arr[n] = Math.min(after, Math.round((arr[n] * after) / Math.max(1, mappedBefore)));
     }
@@ -277,6 +278,7 @@ export class Region {
       set(left, k, get(s, k));
       set(right, k, get(s, k));
     }
+    splitLru(s, left, right);
     return [left, right];
   }
 }

@@ -6,6 +6,7 @@ import type { Cgroup, Scenario, Workload } from '../language/model';
 import { EventLog } from './events';
 import { scatteredTaken } from './compaction';
 import { buildNodes, HPAGE_NR, NodeState, PAGE_SIZE } from './machine';
+import { lruAdd, NodeLru } from './lru';
 import { DEFAULT_RESOLUTION, Region, Resolution, Slice } from './memory';
 import { Rng } from './rng';
 import { DEFAULT_KERNEL, KernelBehaviour, kernelBehaviour } from './versions';
@@ -180,6 +181,8 @@ export class Sim {
   readonly cgroups = new Map<string, CgroupState>();
   readonly vmstat = new Vmstat();
   readonly events = new EventLog();
+  /** Each node's lruvec state: list positions, nonresident age, reclaim costs. */
+  readonly lru: NodeLru[];
   readonly rng: Rng;
   readonly costs: Costs;
   /** latency[cpuNode][memNode], ns (by node index). */
@@ -200,6 +203,7 @@ export class Sim {
     this.kernel = kernelBehaviour(scenario.kernel?.version ?? DEFAULT_KERNEL);
     const built = buildNodes(scenario.machine, scenario.knobs, this.kernel.explicitTiers);
     this.nodes = built.nodes;
+    this.lru = this.nodes.map(() => new NodeLru());
     this.topTier = Math.min(...this.nodes.map((x) => x.tier));
     this.minFreeKbytes = built.minFreeKbytes;
     this.rng = new Rng(scenario.run.seed);
@@ -250,6 +254,8 @@ export class Sim {
     if (pages <= 0) return;
     if (huge) s.huge[n] += pages;
     else s.base[n] += pages;
+    // The faulting access (or the read) references the page.
+    lruAdd(this, s, n, pages, region.kind === 'file' ? 'read' : 'fault');
     this.charge(region, pages);
   }
 
@@ -345,6 +351,7 @@ export class Sim {
       s.base[to] += pages;
     }
     s.dropStates(from, pages, before, true);
+    lruAdd(this, s, to, pages, 'migrated');
     this.giveToNode(from, pages, contiguity);
   }
 

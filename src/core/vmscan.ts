@@ -1,11 +1,14 @@
-// Page reclaim: mm/vmscan.c. shrink_node() over the LRUs of one node (coldest pages first, file
-// versus anon by get_scan_count() and swappiness), demotion to the next tier instead of swap
-// (demote_folio_list), swap-out, the deferred-split shrinker run by shrink_slab(), kswapd
-// (wakeup_kswapd, balance_pgdat to the high or promo watermark) and direct reclaim
-// (try_to_free_pages).
+// Page reclaim: mm/vmscan.c. shrink_node() over the active and inactive lists of one node
+// (src/core/lru.ts): the second chance of folio_check_references(), activation, deactivation by
+// shrink_active_list() while inactive_is_low(), anon versus file by get_scan_count() (swappiness
+// and the cost of each type), demotion to the next tier instead of swap (demote_folio_list),
+// swap-out with workingset shadow entries, the deferred split shrinker run by shrink_slab() after
+// the lists with do_shrink_slab()'s priority scaling, kswapd (wakeup_kswapd, balance_pgdat to
+// the high or promo watermark) and direct reclaim (try_to_free_pages).
 
 import { kswapdSleeps } from './compaction';
-import { HPAGE_NR, SWAP_CLUSTER_MAX, Wmark } from './machine';
+import { activeToHead, type Cohort, type LruQueue, type LruSegment, evict, folioLooks, inactiveIsLow, lruPages, type NodeLru, noteCost, pushInactive, sround, syncInactive, takeFromCohort, youngChance, youngShare } from './lru';
+import { HPAGE_NR, SWAP_CLUSTER_MAX } from './machine';
 import type { Region, Slice } from './memory';
 import type { CgroupState, Sim, WorkloadState } from './sim';
 
@@ -32,50 +35,120 @@ export interface ReclaimResult {
   timeNs: number;
 }
 
-/** A page touched more recently than this is referenced when the LRU reaches it: it is rotated
- *  back (second chance) rather than reclaimed, unless nothing colder is left. */
-const REFERENCED_NS = 1e9;
-/** DEF_PRIORITY: kswapd's first pass scans lru_size >> 12 pages. */
+/** DEF_PRIORITY: a reclaim pass first scans lru_size >> 12 pages of each list. */
 const DEF_PRIORITY = 12;
 /** Share of LRU-reclaimed pages that come back as whole free 2 MiB blocks: the LRU tail holds
  *  pages allocated together, so reclaim frees runs of neighbours, but not every block empties. */
 const RECLAIM_CONTIGUITY = 0.5;
+/** do_shrink_slab()'s batch when a shrinker sets none (SHRINK_BATCH). */
+const SHRINK_BATCH = 128;
+/** deferred_split_shrinker.seeks (DEFAULT_SEEKS). */
+const DEFERRED_SPLIT_SEEKS = 2;
 
-interface Candidate {
-  region: Region;
-  slice: Slice;
-  cold: number;
-  pages: number;
-}
+/** The LRU lists in the kernel's order (enum lru_list). */
+const INACTIVE_ANON = 0, ACTIVE_ANON = 1, INACTIVE_FILE = 2, ACTIVE_FILE = 3;
 
 function isDemotionOn(sim: Sim, n: number): boolean {
   return sim.scenario.knobs['numa.demotion_enabled'] === true && sim.nodes[n].demotionTargets.length > 0;
 }
 
-/** shrink_slab() for the deferred split queue (deferred_split_scan): splits every queued THP on
- *  the node (of the cgroup, for memcg reclaim) and frees its unmapped subpages. */
-export function deferredSplitScan(sim: Sim, n: number, memcg: CgroupState | null, cause = 'deferred split shrinker under reclaim'): number {
+// --- the deferred split shrinker ------------------------------------------------------------
+
+/** The deferred split queue a region's THPs wait on: per memcg since 5.4 (87eaceb3faa5), one
+ *  per node before. '' is the root memcg's (or the node's). */
+function queueOf(sim: Sim, r: Region): string {
+  return sim.kernel.memcgDeferredSplit ? r.cgroup ?? '' : '';
+}
+
+/** THPs queued on node n for the queue `key` (deferred_split_count()). */
+function queuedThps(sim: Sim, n: number, key: string | null): number {
+  let t = 0;
+  for (const r of sim.regions) {
+    if (r.kind !== 'anon' || (key !== null && queueOf(sim, r) !== key)) continue;
+    for (const s of r.slices) t += s.deferred[n];
+  }
+  return t / HPAGE_NR;
+}
+
+/** deferred_split_scan(): splits up to `max` THPs of the queue `key` (all queues when null) on
+ *  node n, oldest first, and frees their unmapped subpages. Returns THPs split and pages freed. */
+function splitQueued(sim: Sim, n: number, key: string | null, max: number, cause: string): { split: number; freed: number } {
   let freed = 0;
   let split = 0;
   for (const r of sim.regions) {
-    if (r.kind !== 'anon' || (memcg && r.cgroup !== memcg.spec.name)) continue;
+    if (split >= max) break;
+    if (r.kind !== 'anon' || (key !== null && queueOf(sim, r) !== key)) continue;
     for (const s of r.slices) {
       if (s.deferred[n] === 0) continue;
-      const thps = s.deferred[n] / HPAGE_NR;
+      const thps = Math.min(s.deferred[n] / HPAGE_NR, max - split);
+      if (thps <= 0) break;
       freed += sim.splitDeferred(r, s, n, thps);
       split += thps;
     }
   }
-  if (split > 0) {
-    sim.vmstat.add('slabs_scanned', split);
-    sim.events.record(sim.nowNs, 'thp_split', sim.nodes[n].id, split * HPAGE_NR, cause);
-  }
+  if (split > 0) sim.events.record(sim.nowNs, 'thp_split', sim.nodes[n].id, split * HPAGE_NR, cause);
+  return { split, freed };
+}
+
+/** shrink_slab() for the deferred split queue as drop_slab() runs it: every queued THP on the
+ *  node (of the cgroup, for memcg reclaim) is split. */
+export function deferredSplitScan(sim: Sim, n: number, memcg: CgroupState | null, cause = 'deferred split shrinker under reclaim'): number {
+  const key = memcg ? (sim.kernel.memcgDeferredSplit ? memcg.spec.name : null) : null;
+  if (memcg && key === null) return 0;
+  const { split, freed } = splitQueued(sim, n, key, Infinity, cause);
+  sim.vmstat.add('slabs_scanned', split);
   return freed;
 }
 
+/**
+ * do_shrink_slab() of the deferred split shrinker for one memcg's queue on node n at reclaim
+ * `priority`: it scans (queue >> priority) * 4 / seeks THPs plus the work earlier calls
+ * deferred (nr_deferred >> priority), at most twice the queue, in batches of SHRINK_BATCH, and
+ * defers what it did not scan. At DEF_PRIORITY a queue under 2048 THPs is left alone: the queue
+ * drains when the LRU fails to give enough and the priority drops.
+ */
+function shrinkDeferredSplit(sim: Sim, n: number, key: string, priority: number): { freed: number; split: number } {
+  const freeable = queuedThps(sim, n, key);
+  if (freeable <= 0) return { freed: 0, split: 0 };
+  const L = sim.lru[n];
+  const nr = L.shrinkerDeferred.get(key) ?? 0;
+  const delta = Math.floor((Math.floor(freeable) >> priority) * 4 / DEFERRED_SPLIT_SEEKS);
+  let total = Math.min(Math.floor(nr / 2 ** priority) + delta, 2 * freeable);
+  let scanned = 0, freed = 0, split = 0;
+  while (total >= SHRINK_BATCH || (total >= freeable && total > 0)) {
+    const k = Math.min(SHRINK_BATCH, total);
+    const r = splitQueued(sim, n, key, k, 'deferred split shrinker under reclaim');
+    sim.vmstat.add('slabs_scanned', k);
+    total -= k;
+    scanned += k;
+    freed += r.freed;
+    split += r.split;
+    if (r.split === 0) break; // SHRINK_STOP: the queue is empty
+  }
+  L.shrinkerDeferred.set(key, Math.min(Math.max(0, nr + delta - scanned), 2 * freeable));
+  return { freed, split };
+}
+
+/** shrink_slab() after the LRU of each memcg shrink_node_memcgs() visits: the target cgroup for
+ *  memcg reclaim, every cgroup and the root for global reclaim. Before 5.4 the one queue of the
+ *  node is not memcg aware: only global reclaim (the root) reaches it. */
+function shrinkSlab(sim: Sim, n: number, sc: ScanControl, priority: number): { freed: number; timeNs: number } {
+  let freed = 0, split = 0;
+  const keys = sim.kernel.memcgDeferredSplit
+    ? (sc.memcg ? [sc.memcg.spec.name] : [...sim.cgroups.keys(), ''])
+    : (sc.memcg ? [] : ['']);
+  for (const key of keys) {
+    const r = shrinkDeferredSplit(sim, n, key, priority);
+    freed += r.freed;
+    split += r.split;
+  }
+  return { freed, timeNs: split * sim.costs.splitThp };
+}
+
 /** echo MODE > /proc/sys/vm/drop_caches: bit 1 invalidates every clean page-cache page
- *  (drop_pagecache_sb; ours is never mapped), bit 2 runs every shrinker until it frees little
- *  (drop_slab), which empties the deferred split queue of every node and memcg. */
+ *  (drop_pagecache_sb; ours is never mapped, and invalidation leaves no shadow entries), bit 2
+ *  runs every shrinker until it frees little (drop_slab), which empties the deferred split queue
+ *  of every node and memcg. */
 export function dropCaches(sim: Sim, mode: number): void {
   if (mode & 1) {
     for (const r of sim.regions) {
@@ -83,7 +156,7 @@ export function dropCaches(sim: Sim, mode: number): void {
       for (const s of r.slices) {
         for (let n = 0; n < sim.nodes.length; n++) {
           const dirty = Math.min(s.base[n], Math.round((s.dirty * s.base[n]) / Math.max(1, s.mappedTotal())));
-          sim.freeBase(r, s, n, s.base[n] - dirty, 1, true);
+          sim.freeBase(r, s, n, s.base[n] - dirty, 1, false);
         }
       }
     }
@@ -91,35 +164,167 @@ export function dropCaches(sim: Sim, mode: number): void {
   if (mode & 2) for (let n = 0; n < sim.nodes.length; n++) deferredSplitScan(sim, n, null, 'drop_caches (drop_slab)');
 }
 
-/** Unmapped deferred pages on a node, that the shrinker would free. */
-function deferredFreeable(sim: Sim, n: number, memcg: CgroupState | null): number {
-  let t = 0;
-  for (const r of sim.regions) {
-    if (r.kind !== 'anon' || (memcg && r.cgroup !== memcg.spec.name)) continue;
-    for (const s of r.slices) t += s.deferred[n] - s.deferredMapped[n];
-  }
-  return t;
-}
+// --- the LRU lists as one reclaim sees them -------------------------------------------------
 
-function gather(sim: Sim, n: number, kind: 'anon' | 'file', sc: ScanControl, respectLow: boolean): Candidate[] {
-  const out: Candidate[] = [];
-  for (const r of sim.regions) {
-    if (r.kind !== kind) continue;
-    if (sc.memcg && r.cgroup !== sc.memcg.spec.name) continue;
-    if (respectLow && !sc.memcg) {
-      const cg = sim.cgroupOf(r);
-      // memory.low: global reclaim leaves a cgroup alone while it is under its protection.
-      if (cg && cg.spec.low !== null && cg.charged * 4096 <= cg.spec.low) continue;
-    }
-    for (const s of r.slices) {
-      let pages = s.base[n] + (kind === 'anon' ? s.huge[n] : 0);
-      if (kind === 'file' && !sc.mayWrite) pages -= Math.min(pages, Math.round((s.dirty * s.base[n]) / Math.max(1, s.mappedTotal())));
-      if (pages > 0) out.push({ region: r, slice: s, cold: s.coldness(sim.nowNs), pages });
+/** Node n's four lists restricted to the pages this reclaim may take (its memcg, memory.low,
+ *  dirty page cache without may_writepage), scanned from the tail. The order of each list is
+ *  kept between reclaims (NodeLru.queues): laid out oldest first when a scan has gone through
+ *  it, with the pages reclaim puts back at a head appended. A pass does not look again at pages
+ *  it put back itself (get_scan_count() sizes a pass from the lists as they were); the next
+ *  pass, at a lower priority, may. */
+class ListView {
+  readonly size = [0, 0, 0, 0];
+  private readonly regions: Region[] = [];
+  private readonly key: string;
+  /** Per list: the end of the queue this reclaim may scan to, and whether it laid it out. */
+  private readonly limit = [-1, -1, -1, -1];
+  private readonly rebuilt = [false, false, false, false];
+  /** The node's list counter when the pass began. */
+  private startSeq: number;
+
+  constructor(private sim: Sim, private n: number, private sc: ScanControl, respectLow: boolean) {
+    this.startSeq = sim.lru[n].seq;
+    this.key = `${sc.memcg?.spec.name ?? ''}|${respectLow}`;
+    for (const r of sim.regions) {
+      if (!r.alive) continue;
+      if (sc.memcg && r.cgroup !== sc.memcg.spec.name) continue;
+      if (respectLow && !sc.memcg) {
+        const cg = sim.cgroupOf(r);
+        // memory.low: global reclaim leaves a cgroup alone while it is under its protection.
+        if (cg && cg.spec.low !== null && cg.charged * 4096 <= cg.spec.low) continue;
+      }
+      this.regions.push(r);
+      const f = r.kind === 'file' ? INACTIVE_FILE : INACTIVE_ANON;
+      for (const s of r.slices) {
+        const m = lruPages(s, n);
+        if (m <= 0) continue;
+        const active = Math.min(m, s.active[n]);
+        this.size[f] += m - active - this.skipped(r, s);
+        this.size[f + 1] += active;
+      }
     }
   }
-  // Coldest first; ties by region then slice so the order is stable.
-  out.sort((a, b) => b.cold - a.cold || a.region.id - b.region.id || a.slice.index - b.slice.index);
-  return out;
+
+  /** Dirty page cache stays out of a reclaim that may not write it. */
+  private skipped(r: Region, s: Slice): number {
+    if (r.kind !== 'file' || this.sc.mayWrite) return 0;
+    const m = lruPages(s, this.n);
+    return Math.min(m - Math.min(m, s.active[this.n]), Math.round((s.dirty * s.base[this.n]) / Math.max(1, s.mappedTotal())));
+  }
+
+  private queue(l: number): LruQueue {
+    const qs = this.sim.lru[this.n].queues;
+    const k = `${l}|${this.key}`;
+    let q = qs.get(k);
+    if (!q) {
+      q = { segs: [], cursor: 0 };
+      qs.set(k, q);
+    }
+    if (this.limit[l] < 0) this.limit[l] = q.segs.length;
+    return q;
+  }
+
+  /** Lays list l out again, oldest first; this reclaim may scan what was there before it began. */
+  private rebuild(l: number, q: LruQueue): void {
+    const { sim, n } = this;
+    const file = l >= INACTIVE_FILE;
+    const active = l === ACTIVE_ANON || l === ACTIVE_FILE;
+    const segs: LruSegment[] = [];
+    const seqs: number[] = [];
+    for (const r of this.regions) {
+      if ((r.kind === 'file') !== file) continue;
+      for (const s of r.slices) {
+        const m = lruPages(s, n);
+        if (m <= 0) continue;
+        if (active) {
+          const a = Math.min(m, s.active[n]);
+          if (a > 0) { segs.push({ region: r, slice: s, cohort: null, pages: a }); seqs.push(s.lru.activeSeq[n]); }
+          continue;
+        }
+        for (const c of syncInactive(sim, s, n)) {
+          segs.push({ region: r, slice: s, cohort: c, pages: c.pages });
+          seqs.push(c.seq);
+        }
+      }
+    }
+    const order = segs.map((_, i) => i).sort((a, b) => seqs[a] - seqs[b] || a - b);
+    q.segs = order.map((i) => segs[i]);
+    q.cursor = 0;
+    let lim = 0;
+    while (lim < order.length && seqs[order[lim]] < this.startSeq) lim++;
+    this.limit[l] = lim;
+    this.rebuilt[l] = true;
+  }
+
+  /** A new pass at a lower priority: get_scan_count() sizes it from the lists as they are now,
+   *  pages put back by the earlier passes included. */
+  newPass(): void {
+    this.startSeq = this.sim.lru[this.n].seq;
+    const qs = this.sim.lru[this.n].queues;
+    for (let l = 0; l < 4; l++) {
+      if (this.limit[l] < 0) continue;
+      this.limit[l] = qs.get(`${l}|${this.key}`)!.segs.length;
+      this.rebuilt[l] = false;
+    }
+  }
+
+  /** Pages of a segment still there to scan. */
+  private available(seg: LruSegment, l: number): number {
+    const { n } = this;
+    const s = seg.slice;
+    // A region gone, or the slice split since it was queued (Region.splitAt replaces slices).
+    if (!seg.region.alive || seg.region.slices[s.index] !== s) return 0;
+    if (seg.cohort === null) return Math.min(seg.pages, s.active[n]);
+    const c = seg.cohort;
+    // A cohort merged away or emptied since: its pages are in another segment.
+    if (c.pages <= 0 || !s.lru.inactive[n].includes(c)) return 0;
+    // The whole cohort: pages that joined it since the segment was queued are at its place.
+    let avail = c.pages;
+    if (l === INACTIVE_FILE && !this.sc.mayWrite) {
+      const inactive = Math.max(1, lruPages(s, n) - s.active[n]);
+      avail = Math.floor(avail * (1 - this.skipped(seg.region, s) / inactive));
+    }
+    return avail;
+  }
+
+  /** Takes up to `k` pages from the tail of list l, segment by segment; `each` returns the
+   *  pages it took. */
+  take(l: number, k: number, each: (seg: LruSegment, t: number) => number, done: () => boolean = () => false): number {
+    const q = this.queue(l);
+    let left = k;
+    for (;;) {
+      if (left <= 0 || done()) break;
+      if (q.cursor >= this.limit[l]) {
+        if (this.rebuilt[l]) break;
+        this.rebuild(l, q);
+        continue;
+      }
+      const seg = q.segs[q.cursor];
+      const avail = this.available(seg, l);
+      const t = Math.min(left, avail);
+      const got = t > 0 ? each(seg, t) : 0;
+      seg.pages -= got;
+      left -= got;
+      this.size[l] -= got;
+      // Past it when its pages are gone (a stale segment has none, or its slice has no inactive
+      // pages left); a pass that stopped at its goal resumes here.
+      if (got === 0 || avail <= got || (seg.cohort === null && seg.pages <= 0)) q.cursor++;
+    }
+    // Drop what every later scan has passed.
+    if (q.cursor > 1024 && q.cursor * 2 > q.segs.length) {
+      q.segs.splice(0, q.cursor);
+      this.limit[l] -= q.cursor;
+      q.cursor = 0;
+    }
+    return k - left;
+  }
+
+  /** Puts `k` pages of a slice at the head of list l. */
+  putHead(l: number, region: Region, slice: Slice, cohort: Cohort | null, k: number): void {
+    if (k <= 0) return;
+    this.queue(l).segs.push({ region, slice, cohort, pages: k });
+    this.size[l] += k;
+  }
 }
 
 /** Migrates `k` pages of a slice to the first demotion target with room (alloc_demote_page:
@@ -146,144 +351,272 @@ function demote(sim: Sim, region: Region, s: Slice, n: number, k: number, sc: Sc
   return 0;
 }
 
-/**
- * shrink_node(): reclaims up to `nrToReclaim` pages from node n. Returns pages freed on n and
- * the time it took (the reclaimer's time: kswapd's budget or the stalled task's).
- */
-export function shrinkNode(sim: Sim, n: number, nrToReclaim: number, sc: ScanControl): ReclaimResult {
-  const c = sim.costs;
-  let reclaimed = 0;
-  let timeNs = 0;
-  let scanned = 0;
-  let slabFreed = 0;
+/** One reclaim's work on node n: shrink_list() over the lists, shrink_slab() after them. */
+class NodeReclaim {
+  reclaimed = 0;
+  lruReclaimed = 0;
+  scanned = 0;
+  timeNs = 0;
+  private readonly L: NodeLru;
+  private readonly demotion: boolean;
+  private readonly swapNsPerPage: number;
 
-  // shrink_slab: the deferred split queue goes first; freeing it needs no LRU scanning. Before
-  // 5.4 (87eaceb3faa5) the shrinker was not memcg aware: cgroup reclaim could not reach it.
-  if (!sc.fileOnly && (!sc.memcg || sim.kernel.memcgDeferredSplit)) {
-    const freeable = deferredFreeable(sim, n, sc.memcg);
-    if (freeable > 0) {
-      const freed = deferredSplitScan(sim, n, sc.memcg);
-      reclaimed += freed;
-      slabFreed = freed;
-      timeNs += (freed / (HPAGE_NR / 2)) * c.splitThp;
-    }
+  constructor(private sim: Sim, private n: number, private sc: ScanControl, private view: ListView) {
+    this.L = sim.lru[n];
+    this.demotion = isDemotionOn(sim, n);
+    const swap = sim.scenario.machine.swap;
+    this.swapNsPerPage = swap ? (4096 / swap.bandwidthBytesPerSec) * 1e9 : 0;
   }
-  if (reclaimed >= nrToReclaim) return { reclaimed, timeNs };
 
-  const demotion = isDemotionOn(sim, n);
-  const swapFree = sim.swapTotalPages - sim.swapUsedPages;
-  const anonOk = !sc.fileOnly && sc.mayUnmap && sc.maySwap && (demotion || swapFree > 0);
-  const swappiness = sim.knob('vm.swappiness');
-  const swapNsPerPage = sim.scenario.machine.swap ? (4096 / sim.scenario.machine.swap.bandwidthBytesPerSec) * 1e9 : 0;
+  /** Reclaim time so far moves the node's reclaim clock: pages looked at again later in the
+   *  same reclaim had that long to be referenced. The reclaims of a step happen within it (its
+   *  faulting threads reclaim side by side), so the clock stays inside the step. */
+  private spend(ns: number): void {
+    this.timeNs += ns;
+    this.L.clockNs = Math.min(this.L.clockNs + ns, this.sim.nowNs + this.sim.dtNs);
+  }
 
-  // Takes `target` pages from the candidates, coldest first: a referenced page costs two scans
-  // (rotated once, taken on the next pass); with demotion on, pages go to the next tier first
-  // and `dispose(cand, k, demoted)` frees what did not fit there.
-  const takeColdest = (cands: Candidate[], target: number, dispose: (cand: Candidate, k: number, demoted: number) => void): void => {
-    let left = target;
-    for (const cand of cands) {
-      if (left <= 0) break;
-      const k = Math.min(left, cand.pages);
-      scanned += cand.cold < REFERENCED_NS ? 2 * k : k;
-      dispose(cand, k, demotion ? demote(sim, cand.region, cand.slice, n, k, sc) : 0);
-      left -= k;
-    }
-  };
-  const creditDemoted = (pages: number): void => {
-    timeNs += pages * c.demotePage;
-    reclaimed += pages;
-  };
-
-  for (const respectLow of [true, false]) {
-    const files = gather(sim, n, 'file', sc, respectLow);
-    const anons = anonOk ? gather(sim, n, 'anon', sc, respectLow) : [];
-    const need = nrToReclaim - reclaimed;
-    if (need <= 0) break;
-    const coldFile = files.reduce((t, x) => t + (x.cold >= REFERENCED_NS ? x.pages : 0), 0);
-    const fileTotal = files.reduce((t, x) => t + x.pages, 0);
-    const anonTotal = anons.reduce((t, x) => t + x.pages, 0);
-    // get_scan_count(): plenty of cold page cache means file only (cache_trim_mode); otherwise
-    // split by swappiness weighted by list sizes.
-    // An inactive file list still large at this priority (inactive_file >> DEF_PRIORITY) also
-    // means file only: this call takes the cold page cache and leaves anon alone.
-    let fileTarget: number;
-    let cacheTrim = false;
-    if (anonTotal === 0 || coldFile >= need) fileTarget = need;
-    else if (coldFile >> DEF_PRIORITY > 0) {
-      fileTarget = coldFile;
-      cacheTrim = true;
-    } else if (fileTotal === 0) fileTarget = 0;
-    else {
-      const a = swappiness * anonTotal;
-      const f = (200 - swappiness) * fileTotal;
-      fileTarget = Math.round((need * f) / Math.max(1, a + f));
-    }
-    let anonTarget = cacheTrim ? 0 : need - Math.min(fileTarget, fileTotal);
-    if (!cacheTrim) fileTarget = need - Math.min(anonTarget, anonTotal);
-    anonTarget = Math.min(anonTarget, anonTotal);
-
-    // File pages: dropped (clean) or written and dropped; demoted first when demotion is on.
-    takeColdest(files, fileTarget, (cand, k, demoted) => {
-      const s = cand.slice;
-      if (demoted < k) {
-        const drop = k - demoted;
-        const dirtyShare = Math.min(s.dirty, Math.round((s.dirty * drop) / Math.max(1, s.mappedTotal())));
-        s.dirty -= dirtyShare;
-        sim.freeBase(cand.region, s, n, drop, RECLAIM_CONTIGUITY, true);
-        timeNs += drop * c.reclaimPage + dirtyShare * swapNsPerPage;
-        reclaimed += drop;
+  /** shrink_inactive_list(): folio_check_references() on `k` pages from the tail. Anon: young
+   *  and PG_referenced -> activate; young -> keep (PG_referenced set, back to the head); not
+   *  young -> reclaim. Page cache is unmapped: it is reclaimed referenced or not
+   *  (FOLIOREF_RECLAIM_CLEAN); its protection is activation when read again. */
+  shrinkInactive(l: number, k: number, goal: number): void {
+    const { sim, n, view } = this;
+    const file = l === INACTIVE_FILE;
+    let activated = 0, pagedOut = 0;
+    view.take(l, k, (seg, want) => {
+      const s = seg.slice, c = seg.cohort!;
+      // Cohorts follow removals lazily: never more than the slice's inactive pages now.
+      want = Math.min(want, lruPages(s, n) - s.active[n]);
+      if (want <= 0) return 0;
+      const y = youngChance(sim, seg.region, s, c, this.L.clockNs);
+      // Stop near the goal: shrink_lruvec() ends a pass once nr_to_reclaim is met.
+      const huge = s.huge[n] / Math.max(1, lruPages(s, n));
+      const recShare = file ? 1 : (1 - c.fresh / Math.max(1, c.pages)) * (1 - huge * y.thp - (1 - huge) * y.base);
+      const t = Math.min(want, Math.max(SWAP_CLUSTER_MAX, Math.ceil((goal - this.reclaimed) / Math.max(1e-3, recShare))));
+      const { marked, fresh } = takeFromCohort(c, t);
+      this.scanned += t;
+      this.spend(folioLooks(s, n, t) * sim.costs.reclaimPage);
+      // Pages young from their fault have no PG_referenced yet: kept, and marked. The others are
+      // folios: whole THPs in the slice's THP share, base pages for the rest; a young one is
+      // activated when it has PG_referenced, kept otherwise; the rest is reclaimed.
+      const old = file ? t : t - fresh;
+      const mFrac = old > 0 ? Math.min(1, marked / old) : 0;
+      const thps = file ? 0 : Math.min(Math.floor(s.huge[n] / HPAGE_NR), Math.round((old * s.huge[n]) / Math.max(1, lruPages(s, n)) / HPAGE_NR));
+      const base = old - thps * HPAGE_NR;
+      const youngThps = Math.min(thps, sround(sim, thps * y.thp));
+      const youngBase = Math.min(base, sround(sim, base * y.base));
+      const actThps = Math.min(youngThps, sround(sim, youngThps * mFrac));
+      const actBase = Math.min(youngBase, sround(sim, youngBase * mFrac));
+      const act = actThps * HPAGE_NR + actBase;
+      const keep = (file ? 0 : fresh) + (youngThps - actThps) * HPAGE_NR + youngBase - actBase;
+      const recThps = thps - youngThps;
+      const rec = recThps * HPAGE_NR + base - youngBase;
+      if (act > 0) {
+        s.active[n] += act;
+        activeToHead(sim, s, n, act);
+        activated += act;
       }
-      creditDemoted(demoted);
-    });
-    // Anon pages: demoted, or swapped out (THPs are split first: no THP swap here).
-    takeColdest(anons, anonTarget, (cand, k, demoted) => {
-      const s = cand.slice;
-      creditDemoted(demoted);
-      const rest = Math.min(k - demoted, sim.swapTotalPages - sim.swapUsedPages);
-      if (rest > 0) {
-        if (s.base[n] < rest) sim.splitHuge(s, n, Math.ceil((rest - s.base[n]) / HPAGE_NR) * HPAGE_NR, `${sc.who} reclaim: split before swap-out (no THP swap)`);
-        const out = Math.min(rest, s.base[n]);
-        sim.freeBase(cand.region, s, n, out, RECLAIM_CONTIGUITY, true);
-        // The page stays charged to nothing in memory.current (swap is accounted apart).
-        s.swapped += out;
-        sim.swapUsedPages += out;
-        sim.vmstat.add('pswpout', out);
-        timeNs += out * (c.reclaimPage + swapNsPerPage);
-        reclaimed += out;
-        sim.events.record(sim.nowNs, 'swap_out', sim.nodes[n].id, out, `${sc.who} reclaim: ${sc.cause}`, sc.workload?.name);
+      if (keep > 0) {
+        view.putHead(l, seg.region, s, pushInactive(sim, s, n, keep, keep, 0, this.L.clockNs), keep);
       }
+      if (rec > 0) pagedOut += this.reclaimPages(seg.region, s, rec, file, recThps);
+      return t;
+    }, () => this.reclaimed >= goal);
+    sim.vmstat.add('pgactivate', activated);
+    // lru_note_cost(): the I/O this list cost (pages written to swap or back to their file).
+    noteCost(sim, n, file, pagedOut);
+  }
+
+  /** shrink_active_list(): `k` pages from the active tail go to the inactive head with
+   *  PG_workingset. folio_referenced() clears the young bits and anon pages keep PG_referenced,
+   *  so a deactivated page used again is activated at its next look; page cache keeps the
+   *  PG_referenced its accesses set while it was active. */
+  shrinkActive(l: number, k: number): void {
+    const { sim, n, view } = this;
+    const file = l === ACTIVE_FILE;
+    const done = view.take(l, k, (seg, want) => {
+      const s = seg.slice;
+      const t = Math.min(want, s.active[n]);
+      if (t <= 0) return 0;
+      this.spend(folioLooks(s, n, t) * sim.costs.reclaimPage);
+      s.active[n] -= t;
+      s.lru.workingset[n] = Math.min(lruPages(s, n), s.lru.workingset[n] + t);
+      const accessed = sim.nowNs - s.lru.liveAtNs <= 2 * sim.dtNs;
+      view.putHead(l - 1, seg.region, s, pushInactive(sim, s, n, t, !file || accessed ? t : 0, 0, this.L.clockNs), t);
+      return t;
     });
-    if (reclaimed >= nrToReclaim || (files.length + anons.length) === 0) {
-      if (reclaimed > 0 || !respectLow) break;
+    sim.vmstat.add('pgrefill', done);
+    sim.vmstat.add('pgdeactivate', done);
+  }
+
+  /** shrink_folio_list() for `k` unreferenced inactive pages of a slice: demoted when a lower
+   *  tier has room, else page cache dropped (dirty pages written first) or anon swapped out
+   *  (THPs split first: no THP swap). Evicted pages leave shadow entries. Returns pages
+   *  written (swap-out or writeback). */
+  private reclaimPages(region: Region, s: Slice, k: number, file: boolean, thps: number): number {
+    const { sim, n, sc } = this;
+    const c = sim.costs;
+    const wsShare = Math.min(1, s.lru.workingset[n] / Math.max(1, lruPages(s, n)));
+    const demoted = this.demotion ? demote(sim, region, s, n, k, sc) : 0;
+    this.spend(demoted * c.demotePage);
+    this.reclaimed += demoted;
+    this.lruReclaimed += demoted;
+    let left = k - demoted;
+    let written = 0;
+    if (left <= 0) return 0;
+    if (file) {
+      const dirtyShare = Math.min(s.dirty, Math.round((s.dirty * left) / Math.max(1, s.mappedTotal())));
+      s.dirty -= dirtyShare;
+      sim.freeBase(region, s, n, left, RECLAIM_CONTIGUITY, true);
+      this.spend(dirtyShare * this.swapNsPerPage);
+      written = dirtyShare;
+    } else {
+      left = Math.min(left, sim.swapTotalPages - sim.swapUsedPages);
+      if (left <= 0) return 0;
+      // A THP picked for reclaim is split and all its subpages go (no THP swap here).
+      const split = Math.max(Math.min(thps, Math.floor(left / HPAGE_NR)), Math.ceil((left - s.base[n]) / HPAGE_NR));
+      if (split > 0) sim.splitHuge(s, n, split * HPAGE_NR, `${sc.who} reclaim: split before swap-out (no THP swap)`);
+      left = Math.min(left, s.base[n]);
+      sim.freeBase(region, s, n, left, RECLAIM_CONTIGUITY, true);
+      // The page stays charged to nothing in memory.current (swap is accounted apart).
+      s.swapped += left;
+      sim.swapUsedPages += left;
+      sim.vmstat.add('pswpout', left);
+      this.spend(left * this.swapNsPerPage);
+      written = left;
+      sim.events.record(sim.nowNs, 'swap_out', sim.nodes[n].id, left, `${sc.who} reclaim: ${sc.cause}`, sc.workload?.name);
     }
+    s.lru.workingset[n] = Math.max(0, s.lru.workingset[n] - Math.round(left * wsShare));
+    evict(sim, s, n, left, wsShare);
+    this.reclaimed += left;
+    this.lruReclaimed += left;
+    return written;
   }
-  // Pages the shrinker freed were never on the scanned LRU lists.
-  const lruFreed = reclaimed - slabFreed;
-  if (sc.who === 'kswapd') {
-    sim.vmstat.add('pgscan_kswapd', scanned);
-    sim.vmstat.add('pgsteal_kswapd', lruFreed);
-  } else {
-    sim.vmstat.add('pgscan_direct', scanned);
-    sim.vmstat.add('pgsteal_direct', lruFreed);
+
+  slab(priority: number): void {
+    const r = shrinkSlab(this.sim, this.n, this.sc, priority);
+    this.reclaimed += r.freed;
+    this.spend(r.timeNs);
   }
-  return { reclaimed, timeNs };
 }
 
-/** Pages on node n that an LRU pass would reclaim on sight: page cache and (when anon may go to
- *  swap or a lower tier) anon pages not referenced since the LRU last looked at them. A
- *  referenced page is rotated or activated instead (page_check_references), so a node full of
+/** can_reclaim_anon_pages(): swap space left, or a lower tier to demote to. */
+function canReclaimAnon(sim: Sim, n: number, sc: ScanControl): boolean {
+  return !sc.fileOnly && sc.mayUnmap && sc.maySwap && (isDemotionOn(sim, n) || sim.swapTotalPages > sim.swapUsedPages);
+}
+
+/**
+ * get_scan_count(): the weight each list type gets. Anon alone when the file lists are tiny,
+ * file alone without swap, in cache_trim_mode or for cgroup reclaim at swappiness 0, both
+ * equally at priority 0, otherwise by swappiness and the recent cost of each type
+ * (lru_note_cost: what was paged out, and refaults of the workingset).
+ */
+function scanWeights(sim: Sim, n: number, sc: ScanControl, view: ListView, priority: number, deactivate: boolean[]): [number, number] {
+  const swappiness = sim.knob('vm.swappiness');
+  if (!canReclaimAnon(sim, n, sc)) return [0, 1];
+  if (sc.memcg && swappiness === 0) return [0, 1];
+  if (priority === 0 && swappiness > 0) return [1, 1];
+  const file = view.size[INACTIVE_FILE] + view.size[ACTIVE_FILE];
+  const node = sim.nodes[n];
+  // prepare_scan_count(): file_is_tiny when the page cache and the free pages together are
+  // under the high watermark and the anon list has pages to give at this priority.
+  if (!sc.memcg && file + node.free <= node.level('high') && !deactivate[0] && view.size[INACTIVE_ANON] >> priority > 0) return [1, 0];
+  // cache_trim_mode: page cache at this priority and no refaults or low inactive list asking
+  // for its active list to be aged: trim the cache and leave anon alone.
+  if (file >> priority > 0 && !deactivate[1]) return [0, 1];
+  const L = sim.lru[n];
+  let total = L.anonCost + L.fileCost;
+  const anonCost = total + L.anonCost;
+  const fileCost = total + L.fileCost;
+  total = anonCost + fileCost;
+  const ap = (swappiness * (total + 1)) / (anonCost + 1);
+  const fp = ((200 - swappiness) * (total + 1)) / (fileCost + 1);
+  return [ap, fp];
+}
+
+/**
+ * shrink_node(): reclaims up to `nrToReclaim` pages from node n. A pass at `priority` scans the
+ * lists by get_scan_count() (at least lru_size >> priority, as much as is still wanted),
+ * deactivates where prepare_scan_count() asks for it, rebalances the anon lists while
+ * inactive_is_low(), then runs the shrinkers; while the pages freed fall short the priority
+ * drops, which makes the next pass scan more and the shrinkers give more. Returns pages freed
+ * on n and the reclaimer's time.
+ */
+export function shrinkNode(sim: Sim, n: number, nrToReclaim: number, sc: ScanControl): ReclaimResult {
+  const L = sim.lru[n];
+  L.clockNs = Math.max(L.clockNs, sim.nowNs);
+  let r = shrinkNodeOnce(sim, n, nrToReclaim, sc, true);
+  // Every cgroup under memory.low and nothing reclaimed: reclaim again ignoring the protection.
+  if (r.reclaimed === 0 && !sc.memcg && [...sim.cgroups.values()].some((cg) => cg.spec.low !== null)) {
+    const again = shrinkNodeOnce(sim, n, nrToReclaim, sc, false);
+    r = { ...again, timeNs: again.timeNs + r.timeNs };
+  }
+  // snapshot_refaults(): the next reclaim deactivates when refaults activated pages since.
+  L.activateSeen[0] = L.activate[0];
+  L.activateSeen[1] = L.activate[1];
+  return r;
+}
+
+function shrinkNodeOnce(sim: Sim, n: number, nrToReclaim: number, sc: ScanControl, respectLow: boolean): ReclaimResult {
+  const L = sim.lru[n];
+  const view = new ListView(sim, n, sc, respectLow);
+  const rc = new NodeReclaim(sim, n, sc, view);
+  const ageAnon = canReclaimAnon(sim, n, sc) || (!sc.fileOnly && sim.swapTotalPages > 0);
+  for (let priority = DEF_PRIORITY; priority >= 0 && rc.reclaimed < nrToReclaim; priority--) {
+    const need = nrToReclaim - rc.reclaimed;
+    const scannedBefore = rc.scanned;
+    if (priority < DEF_PRIORITY) view.newPass();
+    const deactivate = [
+      L.activate[0] !== L.activateSeen[0] || inactiveIsLow(view.size[INACTIVE_ANON], view.size[ACTIVE_ANON]),
+      L.activate[1] !== L.activateSeen[1] || inactiveIsLow(view.size[INACTIVE_FILE], view.size[ACTIVE_FILE]),
+    ];
+    const [fa, ff] = scanWeights(sim, n, sc, view, priority, deactivate);
+    const w = [view.size[INACTIVE_ANON] * fa, view.size[ACTIVE_ANON] * fa, view.size[INACTIVE_FILE] * ff, view.size[ACTIVE_FILE] * ff];
+    const lruSize = view.size.reduce((a, b) => a + b, 0);
+    const passScan = Math.max(need, SWAP_CLUSTER_MAX, lruSize >> priority);
+    const inactiveW = w[INACTIVE_ANON] + w[INACTIVE_FILE];
+    const scale = passScan / Math.max(1e-9, inactiveW > 0 ? inactiveW : w[ACTIVE_ANON] + w[ACTIVE_FILE]);
+    for (const [inactive, type] of [[INACTIVE_ANON, 0], [INACTIVE_FILE, 1]]) {
+      if (w[inactive] + w[inactive + 1] <= 0) continue;
+      if (deactivate[type]) rc.shrinkActive(inactive + 1, Math.ceil(w[inactive + 1] * scale));
+      if (rc.reclaimed < nrToReclaim) rc.shrinkInactive(inactive, Math.ceil(w[inactive] * scale), nrToReclaim);
+    }
+    // shrink_lruvec(): anon aging continues even when anon is not scanned.
+    if (ageAnon && inactiveIsLow(view.size[INACTIVE_ANON], view.size[ACTIVE_ANON])) {
+      const ratioGap = view.size[ACTIVE_ANON] - view.size[INACTIVE_ANON];
+      rc.shrinkActive(ACTIVE_ANON, Math.min(Math.ceil(ratioGap / 2), Math.max(SWAP_CLUSTER_MAX, rc.scanned - scannedBefore)));
+    }
+    rc.slab(priority);
+    if (rc.scanned === scannedBefore && lruSize === 0 && priority > 1) priority = 1; // nothing on the lists: straight to the shrinkers' last passes
+  }
+  const lruFreed = rc.lruReclaimed;
+  if (sc.who === 'kswapd') {
+    sim.vmstat.add('pgscan_kswapd', rc.scanned);
+    sim.vmstat.add('pgsteal_kswapd', lruFreed);
+  } else {
+    sim.vmstat.add('pgscan_direct', rc.scanned);
+    sim.vmstat.add('pgsteal_direct', lruFreed);
+  }
+  return { reclaimed: rc.reclaimed, timeNs: rc.timeNs };
+}
+
+/** Pages on node n that an LRU pass would reclaim on sight: inactive page cache and (when anon
+ *  may go to swap or a lower tier) inactive anon pages not young since the LRU last looked at
+ *  them. A young page is kept or activated instead (folio_check_references), so a node full of
  *  a busy workload's memory gives a direct reclaimer only what the lowered priorities force. */
 export function unreferencedReclaimable(sim: Sim, n: number): number {
   const anonOk = isDemotionOn(sim, n) || sim.swapTotalPages > sim.swapUsedPages;
+  const clock = Math.max(sim.nowNs, sim.lru[n].clockNs);
   let t = 0;
   for (const r of sim.regions) {
-    if (r.kind === 'anon' && !anonOk) continue;
+    if (!r.alive || (r.kind === 'anon' && !anonOk)) continue;
     for (const s of r.slices) {
-      if (s.coldness(sim.nowNs) < REFERENCED_NS) continue;
-      t += s.base[n] + (r.kind === 'anon' ? s.huge[n] : 0);
+      if (lruPages(s, n) <= 0) continue;
+      for (const c of syncInactive(sim, s, n)) t += c.pages * (1 - youngShare(sim, r, s, n, c, clock));
     }
   }
-  return t;
+  return Math.floor(t);
 }
 
 /** Time of one DEF_PRIORITY pass of direct reclaim over node n's LRU (lru_size >> 12 pages):

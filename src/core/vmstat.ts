@@ -14,6 +14,9 @@ export const VMSTAT_COUNTERS = [
   'zone_reclaim_success', 'zone_reclaim_failed',
   'kswapd_low_wmark_hit_quickly', 'kswapd_high_wmark_hit_quickly', 'pageoutrun',
   'slabs_scanned', 'oom_kill',
+  'pgactivate', 'pgdeactivate', 'pgrefill',
+  'workingset_refault_anon', 'workingset_refault_file', 'workingset_activate_anon', 'workingset_activate_file',
+  'workingset_restore_anon', 'workingset_restore_file',
   // Model counters named by the language's metric list: kswapd wakeups (the kernel counts
   // pageoutrun), and pages demoted again after a promotion (ping-pong).
   'kswapd_wakeups', 'numa_promotion_pingpong',
@@ -30,6 +33,8 @@ export const SAMPLED_COUNTERS: readonly VmstatCounter[] = [
   // Sampled so a phase's own stalls and compactions can be told from earlier phases' (the
   // real-kernel corpus compares counters over one phase).
   'allocstall', 'compact_success', 'zone_reclaim_failed', 'thp_split_pmd',
+  // Thrashing over time: refaults of evicted pages and those the workingset check activated.
+  'workingset_refault_anon', 'workingset_refault_file', 'workingset_activate_anon', 'workingset_activate_file',
 ];
 
 export class Vmstat {

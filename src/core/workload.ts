@@ -13,13 +13,11 @@ import { policyTargets } from './mempolicy';
 import { hintFaults } from './numa_balancing';
 import { allocPages, kernelAlloc, kernelFree } from './page_alloc';
 import { dontneedSlice, thpEligible, thpFault } from './huge_memory';
+import { clearShadows, reclaimClockAtLeast, refault, touch } from './lru';
 import { Rng } from './rng';
 import type { AccessState, Sim, WorkloadState } from './sim';
 import { dropCaches, kswapdRun } from './vmscan';
 
-/** A page reused more often than this is referenced by every LRU pass: it sits on the active
- *  list. */
-const ACTIVE_REUSE_NS = 10e9;
 /** Sub-chunks a step's faults are cut into, with kswapd running in between. */
 const SUBSTEPS = 8;
 /** Pages one swap-in reads: 1 << vm.page-cluster (default 3). */
@@ -90,6 +88,7 @@ export function freeRegion(sim: Sim, region: Region): void {
     sim.swapUsedPages -= s.swapped;
     s.swapped = 0;
     s.dirty = 0;
+    clearShadows(s);
   }
   // free_pgtables() at munmap or exit.
   region.pageTables.forEach((k, n) => kernelFree(sim, n, k));
@@ -182,6 +181,14 @@ function faultIn(sim: Sim, wl: WorkloadState, region: Region, pages: number): nu
   return done;
 }
 
+/** Runs an allocation for slice s and hands what it placed on each node to `after`. */
+function placeCounting(sim: Sim, s: Slice, alloc: () => number, after: (placed: number, perNode: number[]) => void): number {
+  const before = s.base.map((b, n) => b + s.huge[n]);
+  const placed = alloc();
+  if (placed > 0) after(placed, before.map((b, n) => s.base[n] + s.huge[n] - b));
+  return placed;
+}
+
 /** Reads `pages` file pages starting at the read cursor into the page cache (those not cached). */
 function readFile(sim: Sim, wl: WorkloadState, region: Region, pages: number, write: boolean, limit: number): number {
   let done = 0;
@@ -198,7 +205,8 @@ function readFile(sim: Sim, wl: WorkloadState, region: Region, pages: number, wr
         outOfMemory(sim, wl, region.cgroup, `memory.max of cgroup ${region.cgroup}`);
         break;
       }
-      const placed = allocBase(sim, wl, region, s, missing, 'page cache');
+      const out = s.pages - s.mappedTotal();
+      const placed = placeCounting(sim, s, () => allocBase(sim, wl, region, s, missing, 'page cache'), (k, perNode) => refault(sim, region, s, k, out, perNode));
       wl.stall('fault', placed * (write ? sim.costs.minorFault : sim.costs.fileRead));
       if (write) s.dirty += placed;
       if (placed < missing) {
@@ -609,28 +617,26 @@ export function applyAccesses(sim: Sim, wl: WorkloadState, a: AccessState, w: Fl
     const pop = accessible(r, s);
     if (pop <= 0) continue;
     s.lastAccessNs = sim.nowNs;
-    s.accessing = true;
+    // Referenced bits (and page-cache activation) from the share of pages the accesses touched.
+    touch(sim, r, s, (accesses * w[i]) / pop, activeNs);
     if (accesses <= 0) continue;
     const acc = accesses * w[i];
     const reuse = pop / (ratePerNs * w[i]);
-    const touch = 1 - Math.exp(-activeNs / reuse);
+    const touched = 1 - Math.exp(-activeNs / reuse);
     for (let n = 0; n < sim.nodes.length; n++) {
       const m = s.mapped(n);
       if (m <= 0) continue;
       nodeBytes[n] += ((acc * m) / pop) * ACCESS_BYTES;
-      if (s.protnone[n] > 0) hintFaults(sim, wl, s, n, s.protnone[n] * touch, reuse, fromNs, fromNs + activeNs);
-      if (reuse < ACTIVE_REUSE_NS && !(tieringTpp && !sim.isTopTier(n))) {
-        s.active[n] = s.mapped(n);
-        s.demoted[n] = 0;
-      }
+      if (s.protnone[n] > 0) hintFaults(sim, wl, s, n, s.protnone[n] * touched, reuse, fromNs, fromNs + activeNs);
+      // TPP keeps a demoted page inactive until a hint fault: it counts as accessed only then.
+      if (touched > 0 && !(tieringTpp && !sim.isTopTier(n))) s.demoted[n] = 0;
     }
     const missing = r.kind === 'file' ? Math.max(0, s.pages - s.mappedTotal()) : s.swapped;
     if (missing > 0) {
-      const k = Math.min(missing, stochasticRound(sim, missing * touch));
+      const k = Math.min(missing, stochasticRound(sim, missing * touched));
       if (k > 0) bringIn(sim, wl, r, s, k);
     }
     if (r.kind === 'file' && a.writeFraction > 0) s.dirty = Math.min(s.mappedTotal(), s.dirty + Math.round(acc * a.writeFraction));
-    s.reuseNs = reuse;
   }
 }
 
@@ -653,7 +659,8 @@ function bringIn(sim: Sim, wl: WorkloadState, r: Region, s: Slice, k: number): v
     outOfMemory(sim, wl, r.cgroup, `memory.max of cgroup ${r.cgroup}`);
     return;
   }
-  const placed = allocBase(sim, wl, r, s, k, r.kind === 'file' ? 'page cache' : 'swap-in');
+  const out = r.kind === 'file' ? s.pages - s.mappedTotal() : s.swapped;
+  const placed = placeCounting(sim, s, () => allocBase(sim, wl, r, s, k, r.kind === 'file' ? 'page cache' : 'swap-in'), (got, perNode) => refault(sim, r, s, got, out, perNode));
   if (r.kind === 'file') {
     wl.stall('fault', placed * sim.costs.fileRead);
     return;
@@ -725,6 +732,7 @@ function faultStep(sim: Sim, wl: WorkloadState, t0: number, t1: number): void {
   const stallBefore = wl.totalStallNs();
   for (let sub = 0; sub < SUBSTEPS && wl.alive; sub++) {
     const part = (total: number) => Math.floor((total * (sub + 1)) / SUBSTEPS) - Math.floor((total * sub) / SUBSTEPS);
+    reclaimClockAtLeast(sim, t0 + ((t1 - t0) * sub) / SUBSTEPS);
     wl.allocs.forEach((al, i) => faultIn(sim, wl, al.region, part(alloc[i])));
     wl.reads.forEach((rd, i) => readFile(sim, wl, rd.region, part(read[i]), rd.write, rd.target));
     for (let n = 0; n < sim.nodes.length; n++) kswapdRun(sim, n, (t1 - t0) / SUBSTEPS);

@@ -12,7 +12,9 @@ export const VMSTAT_COUNTERS = [
   'compact_stall', 'compact_success', 'compact_fail',
   'thp_fault_alloc', 'thp_fault_fallback', 'thp_split_page', 'thp_split_pmd', 'thp_deferred_split_page',
   'zone_reclaim_success', 'zone_reclaim_failed', 'oom_kill', 'kswapd_wakeups', 'pgmigrate_success',
-  'numa_promotion_pingpong',
+  'numa_promotion_pingpong', 'pgactivate', 'pgdeactivate', 'pgrefill',
+  'workingset_refault_anon', 'workingset_refault_file', 'workingset_activate_anon', 'workingset_activate_file',
+  'workingset_restore_anon', 'workingset_restore_file',
 ] as const;
 
 export const SUMMARY_METRICS = ['avg_access_ns', 'remote_access_ratio'] as const;

@@ -96,7 +96,7 @@ export const COST_PRESETS: Record<string, CostPreset> = {
       'cost.thp_fault': 57 * MS,
       'cost.hint_fault': 55 * US,
       'cost.migrate_page': 128 * US,
-      'cost.demote_page': 439 * US,
+      'cost.demote_page': 426 * US,
       'cost.reclaim_page': 6.3 * US,
       'cost.file_read': 91 * US,
     },

@@ -186,7 +186,7 @@ export const KNOBS: readonly Knob[] = [
     kernelName: 'model cost (migrate_pages)',
   },
   {
-    name: 'cost.demote_page', type: time(0, 1 * S), default: 2400 * NS, unit: 'ns',
+    name: 'cost.demote_page', type: time(0, 1 * S), default: 1800 * NS, unit: 'ns',
     doc: 'kswapd or direct reclaim demoting one 4 KiB page to a lower tier (isolate, unmap, migrate).',
     kernelName: 'model cost (demote_folio_list)',
   },

@@ -33,8 +33,8 @@ function filledRegion(): Region {
     s.holes = 50;
     s.dirty = 10;
     s.lastAccessNs = 1000 + i;
-    s.reuseNs = 5e6;
-    s.accessing = true;
+    s.lru.exposure = 5;
+    s.lru.inactive[1].push({ pages: s.base[1] - s.active[1], seq: i, e0: 1, marked: 3, fresh: 2 });
   });
   return r;
 }
@@ -42,7 +42,7 @@ function filledRegion(): Region {
 function totals(r: Region): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, rule] of Object.entries(SPLIT_RULES)) {
-    if (rule === 'position' || rule === 'copy') continue;
+    if (rule === 'position' || rule === 'copy' || rule === 'lru') continue;
     out[k] = r.slices.reduce((t, s) => {
       const v = (s as unknown as Record<string, number | number[]>)[k];
       return t + (Array.isArray(v) ? v.reduce((a, b) => a + b, 0) : v);
@@ -60,9 +60,13 @@ describe('core/slices', () => {
   it('a split conserves every count, keeps every subset within its part and slices in address order', () => {
     const r = filledRegion();
     const before = totals(r);
+    const cohorts = (x: Region) => x.slices.reduce((t, s) => t + s.lru.inactive[1].reduce((a, c) => a + c.pages, 0), 0);
+    const cohortsBefore = cohorts(r);
     const cuts = [1, 1000, 4097, 70000, 131072, 200001, 262000];
     for (const p of cuts) r.splitAt(p);
     assert.deepEqual(totals(r), before);
+    // The inactive list's cohorts are divided, not lost or made up.
+    assert.equal(cohorts(r), cohortsBefore);
     let next = 0;
     r.slices.forEach((s, i) => {
       assert.equal(s.index, i);
@@ -79,8 +83,7 @@ describe('core/slices', () => {
         }
       }
       assert.ok(s.dirty <= s.mappedTotal());
-      assert.equal(s.reuseNs, 5e6);
-      assert.ok(s.accessing);
+      assert.equal(s.lru.exposure, 5);
     });
     assert.equal(next, r.pages);
     for (const p of [0, 511, 512, 70000, 262143]) {
