@@ -6,14 +6,14 @@
 
 import { compile, limitProblems, LineMap } from '../language';
 import type { ScenarioSet } from '../language/model';
-import { assembleResult, parseScale, scaleScenario, scaleWarnings } from '../core';
+import { assembleResult, parseScale, runScenarioSet, scaleScenario, scaleWarnings } from '../core';
 import type { Progress, RunResult } from '../core/result';
 import { formatDiagnostic } from './check';
 import { readScenarioFile } from './io';
 import { parseBudget, unknownOption } from './args';
 import { bufferedSink, planWrite, writeFileSafely, writeProblem, type Sink } from '../io/safeWrite';
 import { writeJson } from '../io/jsonStream';
-import { defaultJobs, RunCancelled, runPool, type Overall } from '../runner/pool';
+import { defaultJobs, fitsMainThread, RunCancelled, runPool, type Overall } from '../runner/pool';
 import { makePart, parseShard, runPlan, shardVariants, type PartOrigin, type ShardSpec } from './shard';
 
 const USAGE = `usage: numa-lab run FILE [--variant NAME]... [--format table|json|csv] [--out PATH] [--seed N] [--scale FACTOR] [--budget FACTOR] [--shard K/N] [--jobs N]
@@ -30,8 +30,10 @@ const USAGE = `usage: numa-lab run FILE [--variant NAME]... [--format table|json
   --shard K/N      run only shard K (from 0) of N: every Nth variant from the Kth, written as a
                    JSON part for numa-lab merge; auto/N takes K from SLURM_ARRAY_TASK_ID or
                    JOB_COMPLETION_INDEX (see docs/sharding.md)
-  --jobs N         run variants and sweep points on N worker threads (default: the cores, here
-                   ${defaultJobs()}); the result is the same, byte for byte, whatever N is
+  --jobs N         run variants and sweep points on at most N worker threads (default: the cores,
+                   here ${defaultJobs()}); a run of little estimated work runs on the main thread
+                   instead, where starting threads costs more than it saves; the result is the
+                   same, byte for byte, whatever N is
 `;
 
 interface RunArgs {
@@ -289,6 +291,15 @@ export async function runCommand(args: string[]): Promise<number> {
 /** The variants on a pool of --jobs threads; Ctrl-C stops every one. The result, or the exit
  *  code after saying why not: 130 when interrupted, 3 when a variant failed (named). */
 async function runOnPool(set: ScenarioSet, variants: string[], parsed: RunArgs, progress: ReturnType<typeof progressLine>): Promise<RunResult | number> {
+  if (fitsMainThread(set, variants)) {
+    try {
+      return runScenarioSet(set, { variants, onProgress: progress.update });
+    } catch (e) {
+      progress.done();
+      process.stderr.write(`numa-lab run: ${parsed.file}: ${(e as Error).message}\n`);
+      return 3;
+    }
+  }
   const run = runPool(set, { jobs: parsed.jobs, variants, onProgress: progress.update });
   const interrupt = (): void => void run.cancel();
   process.once('SIGINT', interrupt);

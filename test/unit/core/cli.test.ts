@@ -263,7 +263,7 @@ describe('cli/run --jobs', function () {
       assert.match(r.err, new RegExp(`--jobs needs a number of threads from 1 to 9999, not '${bad.replace('.', '\\.')}'`));
     }
     assert.match((await capture([zr, '--jobs'])).err, /--jobs needs a value/);
-    assert.match((await capture(['--help'])).out, /--jobs N +run variants and sweep points on N worker threads \(default: the cores, here\s+\d+\)/);
+    assert.match((await capture(['--help'])).out, /--jobs N +run variants and sweep points on at most N worker threads \(default: the cores,\s+here \d+\)/);
   });
 
   it('Ctrl-C stops every thread: exit 130, "cancelled", no --out file', async function () {

@@ -9,7 +9,7 @@ import { compile } from '../../../src/language/index';
 import type { ScenarioSet } from '../../../src/language/model';
 import { runScenarioSet, scaleScenario } from '../../../src/core';
 import type { Progress } from '../../../src/core/result';
-import { RunCancelled, runPool, VariantFailed, type Overall } from '../../../src/runner/pool';
+import { fitsMainThread, RunCancelled, runPool, VariantFailed, type Overall } from '../../../src/runner/pool';
 import { REPO } from '../panels/exampleResults';
 
 const WORKER = path.join(REPO, 'dist', 'worker.js');
@@ -30,6 +30,14 @@ describe('runner/pool', function () {
   this.timeout(120000);
   before(function () {
     if (!fs.existsSync(WORKER)) this.skip();
+  });
+
+  it('a run of little estimated work fits the main thread, a long one goes to the threads', () => {
+    const small = compileFile('examples/zone-reclaim.numa');
+    assert.equal(fitsMainThread(small), true);
+    assert.equal(fitsMainThread(compileFile('test/e2e/fixtures/run-long.numa')), false);
+    assert.equal(fitsMainThread(compileFile('examples/tiering.numa')), false);
+    assert.equal(fitsMainThread(small, [small.variants[0].variant]), true);
   });
 
   it('gives the same bytes on 1, 2 and 3 threads as the core on this thread', async () => {
