@@ -2,10 +2,11 @@
 // `--jobs 2` on the 6-variant tiering example and a 64-point sweep, wall time of the whole CLI
 // run, the speedup (issue 12 expects 1.7x or more on two cores) and whether both wrote the same
 // bytes. First it measures what two threads of pure arithmetic get over one on this machine at
-// this moment: no program gets more, and on cores shared with other work it can be far below 2. Run after `npm run build`:   node bench/jobs.mjs [--quick] [--reps N]
+// this moment: no program gets more, and on cores shared with other work it can be far below 2.
+// After each run it times two independent --jobs 1 processes at once, the ceiling for that run. Run after `npm run build`:   node bench/jobs.mjs [--quick] [--reps N]
 // --quick (the unit test's correctness check) runs the examples at 1/16 of their memory and 8 of
 // the sweep's points: its times say nothing.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -34,6 +35,20 @@ function timeRun(file, jobs, args) {
   // Exit 1 is a failed expectation: still a result.
   if (r.status !== 0 && r.status !== 1) throw new Error(`numa-lab run ${file} --jobs ${jobs}: exit ${r.status}: ${r.stderr}`);
   return { ms, bytes: readFileSync(out) };
+}
+
+/** Two independent `--jobs 1` processes of the same run at once: their throughput over one
+ *  process's is what this machine gives this simulation with no pool involved (cache and memory
+ *  bandwidth shared by the cores count here, which the arithmetic ceiling does not see). */
+async function twoProcessCeiling(file, args, oneMs) {
+  const t0 = performance.now();
+  await Promise.all([0, 1].map((k) => new Promise((resolve, reject) => {
+    const out = path.join(tmp, `${path.basename(file)}.pair${k}.json`);
+    const child = spawn(process.execPath, [cli, 'run', path.join(root, file), '--jobs', '1', '--format', 'json', '--out', out, ...args], { stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', resolve);
+  })));
+  return (2 * oneMs) / (performance.now() - t0);
 }
 
 /** The throughput of two threads of a fixed arithmetic loop over one: the most two threads can
@@ -74,6 +89,8 @@ try {
     }
     console.log(`  ${file} (${what})`);
     console.log(`    --jobs 1 ${(one.ms / 1000).toFixed(2).padStart(7)} s   --jobs 2 ${(two.ms / 1000).toFixed(2).padStart(7)} s   speedup ${(one.ms / two.ms).toFixed(2)}x (goal >= 1.7x)   output ${same ? 'byte-identical' : 'DIFFERS'} (${one.bytes.length} bytes)`);
+    const pair = await twoProcessCeiling(file, args, one.ms);
+    console.log(`    two --jobs 1 processes at once do ${pair.toFixed(2)}x the work of one: this machine's ceiling for this run`);
     if (!same) process.exitCode = 1;
   }
 } finally {
