@@ -25,8 +25,19 @@ export interface ChartHandle {
   container: HTMLElement;
 }
 
+/** The theme's look of an axis: muted labels, grid-coloured ticks, and grid lines unless a
+ *  chart draws its own cells. */
+function axisStyle(p: Palette, grid = true): uPlot.Axis {
+  return { stroke: p.muted, grid: grid ? { stroke: p.grid, width: 1 } : { show: false }, ticks: { stroke: p.grid, width: 1 }, font: '11px sans-serif', labelFont: '11px sans-serif' };
+}
+
+/** One line per workload or cgroup, coloured from the theme's cycle, without point markers. */
+function lineSeries(label: string, i: number, p: Palette, value: uPlot.Series['value'], gaps?: Partial<uPlot.Series>): uPlot.Series {
+  return { label, stroke: p.cycle[i % p.cycle.length], width: 1.5, points: { show: false }, value, ...gaps };
+}
+
 function axes(p: Palette, yLabel: string, yValues?: uPlot.Axis['values']): uPlot.Axis[] {
-  const common = { stroke: p.muted, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid, width: 1 }, font: '11px sans-serif', labelFont: '11px sans-serif' };
+  const common = axisStyle(p);
   return [
     { ...common, label: 'simulated time (s)', labelSize: 18, size: 36 },
     { ...common, label: yLabel, labelSize: 18, size: LEFT_AXIS - 18, values: yValues },
@@ -276,13 +287,7 @@ export function cgroupPlot(el: HTMLElement, c: CgroupChart, p: Palette, width: n
     ...(base as uPlot.Options),
     series: [
       { label: 't (s)', value: (_u, v) => (v === null ? '–' : trimNumber(v, 4)) },
-      ...c.series.map((s, i): uPlot.Series => ({
-        label: `${s.name} memory.current`,
-        stroke: p.cycle[i % p.cycle.length],
-        width: 1.5,
-        points: { show: false },
-        value: (_u, _v, _si, idx) => (idx === null || idx === undefined ? '–' : formatKB(s.bytes[idx] / 1024, unit)),
-      })),
+      ...c.series.map((s, i) => lineSeries(`${s.name} memory.current`, i, p, (_u, _v, _si, idx) => (idx === null || idx === undefined ? '–' : formatKB(s.bytes[idx] / 1024, unit)))),
     ],
     scales: { ...base.scales, y: { range: (_u, _min, max) => [0, Math.max(max, 1) * 1.05] } },
     axes: axes(p, `memory.current (${unit.label})`),
@@ -303,14 +308,7 @@ export function perfPlot(el: HTMLElement, c: PerfChart, which: 'throughput' | 'c
     ...(base as uPlot.Options),
     series: [
       { label: 't (s)', value: (_u, v) => (v === null ? '–' : trimNumber(v, 4)) },
-      ...c.series.map((s, i): uPlot.Series => ({
-        label: `${s.name} ${throughput ? 'accesses/s' : 'ns/access'}`,
-        stroke: p.cycle[i % p.cycle.length],
-        width: 1.5,
-        spanGaps: false,
-        points: { show: false },
-        value: (_u, v) => (v === null || v === undefined ? '–' : fmt(v)),
-      })),
+      ...c.series.map((s, i) => lineSeries(`${s.name} ${throughput ? 'accesses/s' : 'ns/access'}`, i, p, (_u, v) => (v === null || v === undefined ? '–' : fmt(v)), { spanGaps: false })),
     ],
     scales: { ...base.scales, y: { range: (_u, _min, max) => [0, Math.max(max, 1e-9) * 1.05] } },
     axes: axes(p, throughput ? 'accesses/s (M)' : 'ns per access', (_u, splits) => splits.map((v) => (throughput ? trimNumber(v / 1e6, 3) : trimNumber(v, 3)))),
@@ -323,7 +321,7 @@ export function perfPlot(el: HTMLElement, c: PerfChart, which: 'throughput' | 'c
 
 export function sweepPlot(el: HTMLElement, s: SweepChart, p: Palette, width: number): ChartHandle {
   const fmtY = (v: number): string => (s.metric === 'remote_access_ratio' ? `${(v * 100).toFixed(1)}%` : trimNumber(v, 4));
-  const common = { stroke: p.muted, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid, width: 1 }, font: '11px sans-serif', labelFont: '11px sans-serif' };
+  const common = axisStyle(p);
   const opts: uPlot.Options = {
     width,
     height: 220,
@@ -370,7 +368,7 @@ export function heatmapPlot(el: HTMLElement, m: HeatMap, p: Palette, width: numb
   const tooltip = document.createElement('div');
   tooltip.className = 'tooltip';
   tooltip.hidden = true;
-  const common = { stroke: p.muted, grid: { show: false }, ticks: { stroke: p.grid, width: 1 }, font: '11px sans-serif', labelFont: '11px sans-serif' };
+  const common = axisStyle(p, false);
 
   const draw = (u: uPlot): void => {
     const ctx = u.ctx;
