@@ -1,5 +1,5 @@
-// The time loop of one variant: fixed steps whose count depends on the run's duration, never on
-// memory size. Each step: NUMA scans that are due, every workload's faults, I/O and accesses,
+// The time loop of one variant: fixed steps of the sample interval clamped to 1-50 ms, never
+// derived from the run's duration (an upper bound) nor from memory size. Each step: NUMA scans that are due, every workload's faults, I/O and accesses,
 // then kswapd with the time left in the step; samples every `run.sample`.
 
 import { stepNs } from '../language/budget';

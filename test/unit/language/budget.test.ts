@@ -72,7 +72,9 @@ describe('budget', function () {
   it('refuses 12 nodes x 14 variants x 100k samples at the run block, with the estimate and how to lower it', () => {
     const text = scaled(12, 2, 14, 'run {\n  duration = 100 s\n  sample = 1 ms\n}');
     const ds = budgetErrors(text);
-    assert.equal(ds.length, 1, ds.map((d) => d.message).join('\n'));
+    // Its work is over the limit too: a 1 ms sample makes 1 ms steps, however long the run.
+    assert.equal(ds.length, 2, ds.map((d) => d.message).join('\n'));
+    assert.match(ds[1].message, /units of work \(1,400,000 steps of 14 variants/);
     const d = ds[0];
     assert.equal(d.severity, 'error');
     assert.equal(text.slice(d.start, d.end), 'run');
@@ -100,7 +102,7 @@ describe('budget', function () {
     // 400 workloads for a simulated hour: under the workload limit, over the work limit.
     const long = budgetErrors(scaled(2, 400, 0, 'run { duration = 60 min }'));
     assert.equal(long.length, 1);
-    assert.match(long[0].message, /units of work \(20,000 steps of 1 variant x \(400 workloads \+ 2 nodes\)\)/);
+    assert.match(long[0].message, /units of work \(72,000 steps of 1 variant x \(400 workloads \+ 2 nodes\)\)/);
   });
 
   it('is raised by a factor: the one the message suggests admits the scenario', () => {
