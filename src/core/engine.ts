@@ -12,6 +12,7 @@ import { Sim, WorkloadState } from './sim';
 import { countersAt, counterNameAt } from './versions';
 import { SAMPLED_COUNTERS, type VmstatCounter } from './vmstat';
 import { kswapdRun } from './vmscan';
+import { khugepagedRun } from './khugepaged';
 import { stepWorkload } from './workload';
 
 
@@ -251,6 +252,7 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
       load[n] = nodeBytes[n] / ((t1 - t0) / 1e9) / Math.max(1, node.spec.bandwidthBytesPerSec);
     }
     sim.nowNs = t1;
+    khugepagedRun(sim);
     while (t1 >= nextSample - 1e-6 && nextSample <= duration) {
       rec.sample(nextSample);
       opts.inspect?.(sim, nextSample);

@@ -76,6 +76,11 @@ const KNOB_FILES: Record<string, { path: string; text?: (v: KnobValue) => string
   'kernel.numa_balancing_promote_rate_limit_MBps': { path: '/proc/sys/kernel/numa_balancing_promote_rate_limit_MBps' },
   'transparent_hugepage.enabled': { path: '/sys/kernel/mm/transparent_hugepage/enabled' },
   'transparent_hugepage.defrag': { path: '/sys/kernel/mm/transparent_hugepage/defrag' },
+  'transparent_hugepage.khugepaged_defrag': { path: '/sys/kernel/mm/transparent_hugepage/khugepaged/defrag', text: (v) => (v ? '1' : '0') },
+  'transparent_hugepage.khugepaged_pages_to_scan': { path: '/sys/kernel/mm/transparent_hugepage/khugepaged/pages_to_scan' },
+  'transparent_hugepage.khugepaged_scan_sleep_millisecs': { path: '/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs', text: (v) => String(Math.round(Number(v) / MS)) },
+  'transparent_hugepage.khugepaged_alloc_sleep_millisecs': { path: '/sys/kernel/mm/transparent_hugepage/khugepaged/alloc_sleep_millisecs', text: (v) => String(Math.round(Number(v) / MS)) },
+  'transparent_hugepage.khugepaged_max_ptes_none': { path: '/sys/kernel/mm/transparent_hugepage/khugepaged/max_ptes_none' },
   'numa.demotion_enabled': { path: '/sys/kernel/mm/numa/demotion_enabled', text: (v) => (v ? '1' : '0') },
 };
 

@@ -121,6 +121,31 @@ export const KNOBS: readonly Knob[] = [
     doc: 'Whether a huge-page fault may stall in direct compaction and reclaim (always, or madvise for MADV_HUGEPAGE ranges) or only wakes kswapd/kcompactd (defer).',
     kernelName: '/sys/kernel/mm/transparent_hugepage/defrag',
   },
+  {
+    name: 'transparent_hugepage.khugepaged_defrag', type: { kind: 'bool' }, default: true, unit: '',
+    doc: 'khugepaged may compact and reclaim (on the range\'s node only) to get the huge page it collapses into.',
+    kernelName: '/sys/kernel/mm/transparent_hugepage/khugepaged/defrag',
+  },
+  {
+    name: 'transparent_hugepage.khugepaged_pages_to_scan', type: int(1, 1 << 30), default: 4096, unit: 'pages',
+    doc: 'PTEs khugepaged scans at each wake-up, looking for 2 MiB ranges mapped by base pages to collapse.',
+    kernelName: '/sys/kernel/mm/transparent_hugepage/khugepaged/pages_to_scan',
+  },
+  {
+    name: 'transparent_hugepage.khugepaged_scan_sleep_millisecs', type: time(1 * MS, 3600 * S), default: 10000 * MS, unit: 'ms',
+    doc: 'Time between two khugepaged scans.',
+    kernelName: '/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs',
+  },
+  {
+    name: 'transparent_hugepage.khugepaged_alloc_sleep_millisecs', type: time(1 * MS, 3600 * S), default: 60000 * MS, unit: 'ms',
+    doc: 'How long khugepaged waits after it failed to allocate a huge page.',
+    kernelName: '/sys/kernel/mm/transparent_hugepage/khugepaged/alloc_sleep_millisecs',
+  },
+  {
+    name: 'transparent_hugepage.khugepaged_max_ptes_none', type: int(0, 511), default: 511, unit: 'pages',
+    doc: 'Empty PTEs a 2 MiB range may have and still be collapsed (the collapse fills them, raising RSS).',
+    kernelName: '/sys/kernel/mm/transparent_hugepage/khugepaged/max_ptes_none',
+  },
   // --- tiering -------------------------------------------------------------------------------
   {
     name: 'numa.demotion_enabled', type: { kind: 'bool' }, default: false, unit: '',

@@ -8,6 +8,7 @@ import { allocNonMovable, compactionSuitable, fragmentationIndex, kswapdSleeps, 
 import { thpGfp } from '../../../src/core/huge_memory';
 import { HPAGE_NR } from '../../../src/core/machine';
 import { Sim } from '../../../src/core/sim';
+import { runScenarioSet } from '../../../src/core';
 import { compile } from '../../../src/language';
 import { GiB, machine, scenario } from './helpers';
 
@@ -132,5 +133,46 @@ describe('language: dontneed SIZE per CHUNK from OFFSET', () => {
   it('refuses an offset that runs past the chunk', () => {
     const c = compile(src('dontneed r 4 KiB per 8 KiB from 6 KiB'));
     assert.ok(c.diagnostics.some((d) => d.severity === 'error' && /past the end of each 8 KiB chunk/.test(d.message)), JSON.stringify(c.diagnostics));
+  });
+});
+
+describe('core/khugepaged: collapsing base-page ranges', () => {
+  /** 64 MiB of THPs half unmapped with a synchronous split (base pages, every other PTE empty),
+   *  accessed; a filler may then take the node's free blocks; khugepaged wakes every 3 s. */
+  const run = (extra: string, fillMiB: number) => {
+    const text = `machine { node 0 { memory = 1 GiB  cpus = 0 } }
+kernel {
+  transparent_hugepage.enabled = madvise
+  transparent_hugepage.khugepaged_scan_sleep_millisecs = 3000
+  patch.dontneed_sync_split = true
+  ${extra}
+}
+workload app {
+  cpus = 0
+  at 0 s  alloc region 64 MiB MADV_HUGEPAGE
+  at 1 s  dontneed region 4 KiB per 8 KiB
+  at 1 s  access region uniform rate 1M/s
+}
+workload filler {
+  cpus = 0
+  at 2 s  alloc fill ${fillMiB} MiB
+}
+run { duration = 12 s }
+`;
+    const c = compile(text);
+    assert.deepEqual(c.diagnostics.filter((d) => d.severity === 'error'), []);
+    return runScenarioSet(c.set!).variants[0].summary.vmstat;
+  };
+  it('collapses half-empty ranges (max_ptes_none 511 fills the empty PTEs), 8 ranges per scan, and none with max_ptes_none 0', () => {
+    const on = run('', 1);
+    assert.equal(on.thp_split_page, 32);
+    assert.equal(on.thp_collapse_alloc, 32, 'pages_to_scan 4096 = 8 ranges a wake, at 3, 6, 9 and 12 s');
+    assert.equal(run('transparent_hugepage.khugepaged_max_ptes_none = 0', 1).thp_collapse_alloc, 0);
+    assert.equal(run('transparent_hugepage.khugepaged_pages_to_scan = 512', 1).thp_collapse_alloc, 4, 'one range a wake: at 3, 6, 9 and 12 s');
+  });
+  it('stops with thp_collapse_alloc_failed once the node has no free block and may not compact', () => {
+    const v = run('transparent_hugepage.khugepaged_defrag = false', 900);
+    assert.ok(v.thp_collapse_alloc < 32, `collapsed ${v.thp_collapse_alloc}`);
+    assert.ok(v.thp_collapse_alloc_failed >= 1, `failed ${v.thp_collapse_alloc_failed}`);
   });
 });
