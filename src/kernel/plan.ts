@@ -81,6 +81,7 @@ const KNOB_FILES: Record<string, { path: string; text?: (v: KnobValue) => string
   'transparent_hugepage.khugepaged_scan_sleep_millisecs': { path: '/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs', text: (v) => String(Math.round(Number(v) / MS)) },
   'transparent_hugepage.khugepaged_alloc_sleep_millisecs': { path: '/sys/kernel/mm/transparent_hugepage/khugepaged/alloc_sleep_millisecs', text: (v) => String(Math.round(Number(v) / MS)) },
   'transparent_hugepage.khugepaged_max_ptes_none': { path: '/sys/kernel/mm/transparent_hugepage/khugepaged/max_ptes_none' },
+  'transparent_hugepage.khugepaged_max_ptes_swap': { path: '/sys/kernel/mm/transparent_hugepage/khugepaged/max_ptes_swap' },
   'numa.demotion_enabled': { path: '/sys/kernel/mm/numa/demotion_enabled', text: (v) => (v ? '1' : '0') },
 };
 

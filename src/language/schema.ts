@@ -123,28 +123,33 @@ export const KNOBS: readonly Knob[] = [
   },
   {
     name: 'transparent_hugepage.khugepaged_defrag', type: { kind: 'bool' }, default: true, unit: '',
-    doc: 'khugepaged may compact and reclaim (on the range\'s node only) to get the huge page it collapses into.',
+    doc: 'khugepaged may compact and reclaim (GFP_TRANSHUGE) to get the huge page it collapses into, on the node holding most of the range; off, it takes free 2 MiB blocks only (GFP_TRANSHUGE_LIGHT).',
     kernelName: '/sys/kernel/mm/transparent_hugepage/khugepaged/defrag',
   },
   {
     name: 'transparent_hugepage.khugepaged_pages_to_scan', type: int(1, 1 << 30), default: 4096, unit: 'pages',
-    doc: 'PTEs khugepaged scans at each wake-up, looking for 2 MiB ranges mapped by base pages to collapse.',
+    doc: 'Progress of one khugepaged scan, in pages: every 2 MiB range the cursor passes counts 512 whatever it holds, so 4096 is 8 ranges per wake-up.',
     kernelName: '/sys/kernel/mm/transparent_hugepage/khugepaged/pages_to_scan',
   },
   {
     name: 'transparent_hugepage.khugepaged_scan_sleep_millisecs', type: time(1 * MS, 3600 * S), default: 10000 * MS, unit: 'ms',
-    doc: 'Time between two khugepaged scans.',
+    doc: 'How long khugepaged sleeps after each scan.',
     kernelName: '/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs',
   },
   {
     name: 'transparent_hugepage.khugepaged_alloc_sleep_millisecs', type: time(1 * MS, 3600 * S), default: 60000 * MS, unit: 'ms',
-    doc: 'How long khugepaged waits after it failed to allocate a huge page.',
+    doc: 'How long khugepaged sleeps when a scan fails to allocate a huge page; the scan then goes on, and a second failure ends it (thp_collapse_alloc_failed counts each).',
     kernelName: '/sys/kernel/mm/transparent_hugepage/khugepaged/alloc_sleep_millisecs',
   },
   {
     name: 'transparent_hugepage.khugepaged_max_ptes_none', type: int(0, 511), default: 511, unit: 'pages',
     doc: 'Empty PTEs a 2 MiB range may have and still be collapsed (the collapse fills them, raising RSS).',
     kernelName: '/sys/kernel/mm/transparent_hugepage/khugepaged/max_ptes_none',
+  },
+  {
+    name: 'transparent_hugepage.khugepaged_max_ptes_swap', type: int(0, 511), default: 64, unit: 'pages',
+    doc: 'Swap entries a 2 MiB range may have and still be collapsed: khugepaged reads them back in first (major faults), and only if at least half the range was referenced.',
+    kernelName: '/sys/kernel/mm/transparent_hugepage/khugepaged/max_ptes_swap',
   },
   // --- tiering -------------------------------------------------------------------------------
   {
