@@ -91,7 +91,7 @@ export function dontneedSlice(sim: Sim, wl: WorkloadState | null, region: Region
   for (let n = 0; n < sim.nodes.length; n++) {
     const baseFree = Math.round(s.base[n] * baseShare);
     if (baseFree > 0) {
-      sim.freeBase(region, s, n, baseFree, contiguity, false);
+      sim.freeBase(region, s, n, baseFree, contiguity, false, wl ? wl.homeNode : -1);
       s.holes += baseFree;
       if (pattern && contiguity < 1) patternFreed(sim.nodes[n], baseFree, pattern.period, pattern.offset, pattern.len);
     }
@@ -113,7 +113,7 @@ export function dontneedSlice(sim: Sim, wl: WorkloadState | null, region: Region
       s.huge[n] -= pages;
       s.base[n] += pages - unmapped;
       s.dropStates(n, unmapped, before, false);
-      sim.giveToNode(n, unmapped, 0);
+      sim.giveToNode(n, unmapped, 0, wl ? wl.homeNode : -1);
       sim.charge(region, -unmapped);
       sim.vmstat.add('thp_split_page', partial);
       wl?.stall('fault', partial * sim.costs.splitThp);

@@ -388,7 +388,7 @@ export function noteCost(sim: Sim, n: number, file: boolean, pages: number): voi
   const L = sim.lru[n];
   if (file) L.fileCost += pages; else L.anonCost += pages;
   const node = sim.nodes[n];
-  const lruSize = node.totalPages - node.free - node.kernelPages;
+  const lruSize = node.totalPages - node.free - node.pcpPages - node.kernelPages;
   if (L.fileCost + L.anonCost > lruSize / 4) {
     L.fileCost /= 2;
     L.anonCost /= 2;

@@ -33,6 +33,85 @@ export interface Zone {
   /** The zone has been drained to its mark once: its scraps in other migratetypes' pageblocks
    *  are used up (the simple fallback model of src/core/page_alloc.ts). */
   drained: boolean;
+  /** The per-CPU page lists (struct per_cpu_pages) of movable order-0 pages, indexed by the node
+   *  of the CPU that holds them: free pages that are not in NR_FREE_PAGES, so neither MemFree
+   *  nor the watermark checks see them. */
+  pcp: Pcp;
+}
+
+/** One zone's per-CPU lists: one CPU's list per CPU-bearing node (the CPU a task runs on). */
+export interface Pcp {
+  /** pcp->count per CPU node. */
+  count: number[];
+  /** pcp->high and pcp->batch (zone_highsize, zone_batchsize). */
+  high: number;
+  batch: number;
+}
+
+/** zone_batchsize(): about a quarter of 0.1% of the zone, at most 1 MiB / 4, as 2^n - 1. */
+export function zoneBatchsize(managed: number): number {
+  let batch = Math.floor(Math.min(managed >> 10, (1024 * 1024) / PAGE_SIZE) / 4);
+  if (batch < 1) batch = 1;
+  const x = batch + (batch >> 1);
+  batch = 2 ** Math.floor(Math.log2(x)) - 1;
+  return Math.max(1, batch);
+}
+
+/** zone_highsize() (5.14+): the zone's low watermark split over the CPUs of its node (over every
+ *  CPU for a CPU-less node), at least four batches. */
+export function zoneHighsize(low: number, batch: number, nodeCpus: number, onlineCpus: number): number {
+  const split = nodeCpus > 0 ? nodeCpus : Math.max(1, onlineCpus);
+  return Math.max(Math.floor(low / split), batch * 4);
+}
+
+/** Pages of a zone's pcp lists over every CPU. */
+export function pcpPages(z: Zone): number {
+  let t = 0;
+  for (let i = 0; i < z.pcp.count.length; i++) t += z.pcp.count[i];
+  return t;
+}
+
+/** Pages of a zone in use (not in the buddy, not on a pcp list). */
+function zoneUsed(z: Zone): number {
+  return z.managed - z.free - pcpPages(z);
+}
+
+/**
+ * free_unref_page_commit() for `k` pages a CPU frees into its list: the list grows to pcp->high
+ * (to 4 batches while kswapd reclaims the node, ZONE_RECLAIM_ACTIVE), then free_pcppages_bulk()
+ * gives nr_pcp_free() pages back to the buddy: a batch each time the list reaches high. (The
+ * kernel doubles the bulk free while frees come without any allocation through the list,
+ * free_factor, and halves it at every allocation; the corpus's long DONTNEED streams end with
+ * the lists near high, so the kernel's own allocations keep it low: docs/model.md.)
+ * Returns pages given to the buddy.
+ */
+function pcpCommit(p: Pcp, cpu: number, k: number, reclaimActive: boolean): number {
+  const high = reclaimActive ? Math.min(p.batch * 4, p.high) : p.high;
+  const nr = high < p.batch ? 1 : p.batch;
+  let c = p.count[cpu];
+  let toBuddy = 0;
+  // At or above high (high lowered while kswapd reclaims): every free gives back nr pages.
+  if (c >= high && k > 0) {
+    const drop = nr - 1;
+    const steps = drop > 0 ? Math.min(k, Math.ceil((c - high + 1) / drop)) : k;
+    c -= steps * drop;
+    k -= steps;
+    toBuddy += steps * nr;
+  }
+  if (k > 0) {
+    const room = high - c;
+    if (k < room) c += k;
+    else {
+      // The first bulk free when the count reaches high, then one every nr frees.
+      k -= room;
+      c = high - nr;
+      const bulks = 1 + Math.floor(k / nr);
+      toBuddy += bulks * nr;
+      c += k - (bulks - 1) * nr;
+    }
+  }
+  p.count[cpu] = c;
+  return toBuddy;
 }
 
 /** wmark_pages(): a zone's mark with its watermark boost. */
@@ -149,14 +228,23 @@ export class NodeState {
   }
 
   /** Pages an allocation can take before every zone fails `mark` (zone_watermark_ok with the
-   *  movable classzone's lowmem_reserve), for an order-0 request. */
-  availableAbove(mark: Wmark): number {
+   *  movable classzone's lowmem_reserve), for an order-0 request; from a task on CPU node `cpu`,
+   *  also its pcp lists of the zones that pass the check (rmqueue_pcplist after the check). */
+  availableAbove(mark: Wmark, cpu = -1): number {
     let a = 0;
     for (let i = 0; i < this.zones.length; i++) {
       const z = this.zones[i];
-      a += Math.max(0, z.free - wmarkPages(z, mark) - z.reserve);
+      const above = z.free - wmarkPages(z, mark) - z.reserve;
+      if (above > 0) a += above + (cpu >= 0 ? z.pcp.count[cpu] : 0);
     }
     return a;
+  }
+
+  /** Free pages held on the pcp lists of the node's zones, over every CPU. */
+  get pcpPages(): number {
+    let t = 0;
+    for (let i = 0; i < this.zones.length; i++) t += pcpPages(this.zones[i]);
+    return t;
   }
 
   /** Sum over zones of mark + reserve: the node's free level at which allocations fail. */
@@ -194,17 +282,24 @@ export class NodeState {
   }
 
   private usedShare(z: Zone): number {
-    const used = this.totalPages - this.free;
-    return used > 0 ? (z.managed - z.free) / used : 0;
+    const used = this.totalPages - this.free - this.pcpPages;
+    return used > 0 ? zoneUsed(z) / used : 0;
   }
 
   /** Takes `n` pages from the zones, highest zone first (the zonelist order within a node),
-   *  each down to `mark` + reserve. Returns pages taken (n or fewer). */
-  takePages(n: number, mark: Wmark | null): number {
+   *  each down to `mark` + reserve. A task's order-0 allocation (`cpu`, the node of its CPU)
+   *  takes its pcp list of a zone that passes the check first. Returns pages taken (n or
+   *  fewer). */
+  takePages(n: number, mark: Wmark | null, cpu = -1): number {
     let left = n;
     for (let i = this.zones.length - 1; i >= 0 && left > 0; i--) {
       const z = this.zones[i];
       const floor = mark === null ? 0 : wmarkPages(z, mark) + z.reserve;
+      if (cpu >= 0 && z.free > floor) {
+        const p = Math.min(left, z.pcp.count[cpu]);
+        z.pcp.count[cpu] -= p;
+        left -= p;
+      }
       const t = Math.min(left, Math.max(0, z.free - floor));
       z.free -= t;
       left -= t;
@@ -212,27 +307,59 @@ export class NodeState {
     return n - left;
   }
 
-  /** Returns `n` freed pages to the zones in proportion to each zone's used pages (a page on
+  /** Shares of `n` freed pages per zone, in proportion to each zone's used pages (a page on
    *  the LRU is in a zone with that probability). */
-  givePages(n: number): void {
-    if (n <= 0) return;
+  private freeShares(n: number): number[] {
+    const shares = this.zones.map(() => 0);
     let left = n;
-    const used = this.zones.map((z) => z.managed - z.free);
+    const used = this.zones.map(zoneUsed);
     const totalUsed = used.reduce((a, b) => a + b, 0);
     for (let i = this.zones.length - 1; i >= 0 && left > 0; i--) {
-      const z = this.zones[i];
       const share = i === 0 ? left : Math.min(left, used[i], Math.round((n * used[i]) / Math.max(1, totalUsed)));
-      const t = Math.min(share, z.managed - z.free);
-      z.free += t;
+      const t = Math.min(share, used[i]);
+      shares[i] += t;
       left -= t;
     }
     // Rounding leftovers go to any zone with room.
     for (let i = this.zones.length - 1; i >= 0 && left > 0; i--) {
-      const z = this.zones[i];
-      const t = Math.min(left, z.managed - z.free);
-      z.free += t;
+      const t = Math.min(left, used[i] - shares[i]);
+      shares[i] += t;
       left -= t;
     }
+    return shares;
+  }
+
+  /** Returns `n` freed pages to the zones' free lists. */
+  givePages(n: number): void {
+    if (n <= 0) return;
+    this.freeShares(n).forEach((k, i) => { this.zones[i].free += k; });
+  }
+
+  /** Order-0 pages a task on CPU node `cpu` frees (free_unref_page): into that CPU's pcp list of
+   *  each zone, the overflow to the free lists. Returns the pages that reached the free lists. */
+  givePagesPcp(n: number, cpu: number): number {
+    if (n <= 0) return 0;
+    let toBuddy = 0;
+    this.freeShares(n).forEach((k, i) => {
+      const z = this.zones[i];
+      const b = pcpCommit(z.pcp, cpu, k, this.kswapd.awake);
+      z.free += b;
+      toBuddy += b;
+    });
+    return toBuddy;
+  }
+
+  /** drain_all_pages() for this node's zones: every CPU's lists back to the free lists. */
+  drainPcp(): number {
+    let t = 0;
+    for (const z of this.zones) {
+      for (let c = 0; c < z.pcp.count.length; c++) {
+        z.free += z.pcp.count[c];
+        t += z.pcp.count[c];
+        z.pcp.count[c] = 0;
+      }
+    }
+    return t;
   }
 
   /** pgdat_watermark_boosted(): some zone carries a boost kswapd has not reclaimed yet. */
@@ -318,6 +445,7 @@ export function buildNodes(machine: Machine, knobs: KnobSettings, explicitTiers 
   const lowmemPages = allManaged.reduce((a, b) => a + b, 0);
   const scale = Number(knobs['vm.watermark_scale_factor'] ?? 10);
 
+  const onlineCpus = machine.nodes.reduce((t, n) => t + n.cpus.length, 0);
   const nodes = machine.nodes.map((spec, i) => {
     const layout = layouts[i];
     const zones: Zone[] = layout.map((z, zi) => {
@@ -327,9 +455,12 @@ export function buildNodes(machine: Machine, knobs: KnobSettings, explicitTiers 
       let above = 0;
       for (let j = zi + 1; j < layout.length; j++) above += layout[j].managed;
       const reserve = zi === layout.length - 1 ? 0 : Math.floor(above / LOWMEM_RESERVE_RATIO[z.name]);
+      // zone_pcp_update() after the marks are set (setup_per_zone_wmarks).
+      const batch = zoneBatchsize(z.managed);
+      const pcp: Pcp = { count: new Array(machine.nodes.length).fill(0), batch, high: zoneHighsize(min + gap, batch, spec.cpus.length, onlineCpus) };
       return {
         name: z.name, managed: z.managed, free: z.managed, reserve, boost: 0, drained: false,
-        wmark: { min, low: min + gap, high: min + 2 * gap, promo: min + 3 * gap },
+        wmark: { min, low: min + gap, high: min + 2 * gap, promo: min + 3 * gap }, pcp,
       };
     });
     const total = zones.reduce((s, z) => s + z.managed, 0);

@@ -57,7 +57,7 @@ function getPageFromFreelist(sim: Sim, a: AllocRequest, mark: Wmark, want: numbe
   const takeAndBoost = (n: number, k: number): number => {
     const zones = sim.nodes[n].zones;
     const before = zones.map((z) => z.free);
-    const t = k > 0 ? sim.takeFromNode(n, k, a.huge, mark) : 0;
+    const t = k > 0 ? sim.takeFromNode(n, k, a.huge, mark, pcpCpu(a)) : 0;
     if (t <= 0) return 0;
     // The first time a zone is drained to its mark, its last free pages are scraps in
     // pageblocks of other migratetypes: the pcp refills (rmqueue_bulk) that drain it fall back
@@ -77,12 +77,12 @@ function getPageFromFreelist(sim: Sim, a: AllocRequest, mark: Wmark, want: numbe
   };
   for (const n of a.zonelist) {
     if (want - got <= 0) break;
-    const k = allowance(sim, n, a.huge, mark, want - got);
+    const k = allowance(sim, n, a.huge, mark, want - got, pcpCpu(a));
     take(n, k);
     let budget = 0;
     if (want - got > 0 && allowNodeReclaim && mark === 'low') {
       budget = nodeReclaimForFaults(sim, n, a.preferred, want - got, a.huge, a.wl);
-      if (budget > 0) take(n, allowance(sim, n, a.huge, mark, Math.min(budget, want - got)));
+      if (budget > 0) take(n, allowance(sim, n, a.huge, mark, Math.min(budget, want - got), pcpCpu(a)));
     }
     if (k <= 0 && budget <= 0) {
       // Measured on 6.1 with demotion on (kernel-data/tier.json): the node an allocation
@@ -94,11 +94,17 @@ function getPageFromFreelist(sim: Sim, a: AllocRequest, mark: Wmark, want: numbe
   return got;
 }
 
+/** The CPU node whose pcp lists serve a request: a task's order-0 allocation (THPs and the
+ *  kernel's own requests do not use the movable order-0 lists). */
+function pcpCpu(a: AllocRequest): number {
+  return a.wl && !a.huge ? a.wl.homeNode : -1;
+}
+
 /** Pages node n can give this request above `mark` (zone_watermark_ok; order 9 also needs a
  *  free 2 MiB block). */
-function allowance(sim: Sim, n: number, huge: boolean, mark: Wmark, want: number): number {
+function allowance(sim: Sim, n: number, huge: boolean, mark: Wmark, want: number, cpu: number): number {
   const node = sim.nodes[n];
-  const avail = node.availableAbove(mark);
+  const avail = node.availableAbove(mark, cpu);
   if (!huge) return Math.min(want, avail);
   return Math.min(Math.floor(want / HPAGE_NR), Math.floor(avail / HPAGE_NR), node.freeBlocks) * HPAGE_NR;
 }
@@ -132,12 +138,20 @@ export function allocPages(sim: Sim, a: AllocRequest): number {
   if (a.huge) return placed + hugeSlowpath(sim, a, a.pages - placed);
 
   // Order-0: direct reclaim and retry while reclaim makes progress (should_reclaim_retry).
+  let drained = false;
   for (let round = 0; round < 16 && placed < a.pages; round++) {
     const need = a.pages - placed;
     const deficit = Math.max(0, Math.max(...a.zonelist.map((n) => sim.nodes[n].level('min') + 1 - sim.nodes[n].free)));
     const got = tryToFreePages(sim, a.zonelist, need + deficit + SWAP_CLUSTER_MAX, a.wl, a.cause);
     placed += getPageFromFreelist(sim, a, 'min', a.pages - placed, false);
     if (got === 0) break;
+    // __alloc_pages_direct_reclaim(): reclaim made progress but the retry still failed, so the
+    // other CPUs' pcp lists are drained (drain_all_pages) and it retries once more.
+    if (placed < a.pages && !drained) {
+      drained = true;
+      sim.drainAllPages();
+      placed += getPageFromFreelist(sim, a, 'min', a.pages - placed, false);
+    }
   }
   return placed;
 }

@@ -261,7 +261,7 @@ export class Sim {
 
   /** Takes `pages` out of the free lists of node n, breaking free 2 MiB blocks only when the
    *  scattered free pages run out (the buddy allocator splits the smallest order that fits). */
-  takeFromNode(n: number, pages: number, huge: boolean, mark: 'min' | 'low' | 'high' | 'promo' | null): number {
+  takeFromNode(n: number, pages: number, huge: boolean, mark: 'min' | 'low' | 'high' | 'promo' | null, cpu = -1): number {
     const node = this.nodes[n];
     if (huge) {
       const blocks = Math.min(Math.floor(pages / HPAGE_NR), node.freeBlocks);
@@ -272,32 +272,47 @@ export class Sim {
       return whole * HPAGE_NR;
     }
     const scattered = node.scatteredFree;
-    const got = node.takePages(pages, mark);
-    scatteredTaken(node, Math.min(got, scattered), scattered);
-    if (got > scattered) node.freeBlocks -= Math.ceil((got - scattered) / HPAGE_NR);
+    const pcpBefore = node.pcpPages;
+    const got = node.takePages(pages, mark, cpu);
+    // Pages from a pcp list were not in the buddy's free lists.
+    const buddy = got - (pcpBefore - node.pcpPages);
+    scatteredTaken(node, Math.min(buddy, scattered), scattered);
+    if (buddy > scattered) node.freeBlocks -= Math.ceil((buddy - scattered) / HPAGE_NR);
     node.clampBlocks();
     return got;
   }
 
   /** Returns pages to node n's free lists. `contiguity` is the share of them that come back as
    *  whole free 2 MiB blocks (1 for a freed THP or a whole freed range, less for LRU reclaim). */
-  giveToNode(n: number, pages: number, contiguity: number): void {
+  giveToNode(n: number, pages: number, contiguity: number, cpu = -1): void {
     if (pages <= 0) return;
     const node = this.nodes[n];
-    node.givePages(pages);
-    node.freeBlocks += Math.floor((pages * contiguity) / HPAGE_NR);
+    let buddy = pages;
+    if (cpu >= 0) buddy = node.givePagesPcp(pages, cpu);
+    else node.givePages(pages);
+    node.freeBlocks += Math.floor((buddy * contiguity) / HPAGE_NR);
     node.clampBlocks();
   }
 
-  /** Frees base pages of a slice on node n (reclaim, DONTNEED, exit). */
-  freeBase(region: Region, s: Slice, n: number, pages: number, contiguity: number, inactiveFirst: boolean): void {
+  /** Frees base pages of a slice on node n (reclaim, DONTNEED, exit); a task's frees (`cpu`,
+   *  the node of its CPU) go through that CPU's pcp lists. */
+  freeBase(region: Region, s: Slice, n: number, pages: number, contiguity: number, inactiveFirst: boolean, cpu = -1): void {
     const k = Math.min(pages, s.base[n]);
     if (k <= 0) return;
     const before = s.mapped(n);
     s.base[n] -= k;
     s.dropStates(n, k, before, inactiveFirst);
-    this.giveToNode(n, k, contiguity);
+    this.giveToNode(n, k, contiguity, cpu);
     this.charge(region, -k);
+  }
+
+  /** drain_all_pages(NULL): every CPU's pcp lists of every zone back to the free lists. */
+  drainAllPages(): void {
+    for (const node of this.nodes) {
+      // Drained pages merge in the buddy only as far as their neighbours are free.
+      node.drainPcp();
+      node.clampBlocks();
+    }
   }
 
   /** Frees whole THPs of a slice on node n. */

@@ -149,14 +149,14 @@ function shrinkSlab(sim: Sim, n: number, sc: ScanControl, priority: number): { f
  *  (drop_pagecache_sb; ours is never mapped, and invalidation leaves no shadow entries), bit 2
  *  runs every shrinker until it frees little (drop_slab), which empties the deferred split queue
  *  of every node and memcg. */
-export function dropCaches(sim: Sim, mode: number): void {
+export function dropCaches(sim: Sim, mode: number, cpu = -1): void {
   if (mode & 1) {
     for (const r of sim.regions) {
       if (r.kind !== 'file' || !r.alive) continue;
       for (const s of r.slices) {
         for (let n = 0; n < sim.nodes.length; n++) {
           const dirty = Math.min(s.base[n], Math.round((s.dirty * s.base[n]) / Math.max(1, s.mappedTotal())));
-          sim.freeBase(r, s, n, s.base[n] - dirty, 1, false);
+          sim.freeBase(r, s, n, s.base[n] - dirty, 1, false, cpu);
         }
       }
     }
@@ -623,7 +623,7 @@ export function unreferencedReclaimable(sim: Sim, n: number): number {
  *  what a reclaimer pays to find that the pages it looks at are all in use. */
 export function lruPassNs(sim: Sim, n: number): { pages: number; ns: number } {
   const node = sim.nodes[n];
-  const pages = (node.totalPages - node.free - node.kernelPages) >> DEF_PRIORITY;
+  const pages = (node.totalPages - node.free - node.pcpPages - node.kernelPages) >> DEF_PRIORITY;
   return { pages, ns: pages * sim.costs.reclaimPage };
 }
 
@@ -754,7 +754,7 @@ export function kswapdCyclesForPromotion(sim: Sim, n: number, want: number, stre
   const k = node.kswapd;
   if (!k.awake || k.budgetNs <= 0 || want <= 0) return 0;
   const perCycle = Math.max(0, node.level(k.target) - node.level('high')) + SWAP_CLUSTER_MAX;
-  const lru = node.totalPages - node.free - node.kernelPages;
+  const lru = node.totalPages - node.free - node.pcpPages - node.kernelPages;
   const demotion = isDemotionOn(sim, n);
   const perPage = demotion ? sim.costs.demotePage : sim.costs.reclaimPage;
   const cycleNs = (lru >> DEF_PRIORITY) * sim.costs.reclaimPage + perCycle * perPage;

@@ -71,7 +71,9 @@ export function outOfMemory(sim: Sim, requester: WorkloadState, memcg: string | 
   return victim;
 }
 
-export function freeRegion(sim: Sim, region: Region): void {
+/** munmap or exit of a region; `cpu` is the node of the CPU the task frees it on (its base pages
+ *  pass through that CPU's pcp lists). */
+export function freeRegion(sim: Sim, region: Region, cpu = -1): void {
   for (const s of region.slices) {
     for (let n = 0; n < sim.nodes.length; n++) {
       if (s.deferred[n] > 0) {
@@ -81,7 +83,7 @@ export function freeRegion(sim: Sim, region: Region): void {
         s.deferredMapped[n] = 0;
       }
       sim.freeHuge(region, s, n, s.huge[n]);
-      sim.freeBase(region, s, n, s.base[n], 1, false);
+      sim.freeBase(region, s, n, s.base[n], 1, false, cpu);
       s.active[n] = 0;
       s.protnone[n] = 0;
     }
@@ -102,7 +104,7 @@ export function exitWorkload(sim: Sim, wl: WorkloadState): void {
   for (let i = 0; i < wl.phaseEndNs.length; i++) {
     if (!Number.isNaN(wl.phaseStartNs[i]) && Number.isNaN(wl.phaseEndNs[i])) wl.phaseEndNs[i] = sim.nowNs;
   }
-  for (const r of wl.regions.values()) if (r.kind === 'anon' && r.alive) freeRegion(sim, r);
+  for (const r of wl.regions.values()) if (r.kind === 'anon' && r.alive) freeRegion(sim, r, wl.homeNode);
   wl.allocs = [];
   wl.reads = [];
   wl.accesses = [];
@@ -281,7 +283,7 @@ export function startPhase(sim: Sim, wl: WorkloadState, i: number, startNs: numb
     case 'free': {
       const region = regionFor(sim, wl, p.region);
       if (region) {
-        freeRegion(sim, region);
+        freeRegion(sim, region, wl.homeNode);
         for (const x of [...wl.allocs, ...wl.accesses]) if (x.region === region && Number.isNaN(wl.phaseEndNs[x.phase])) wl.phaseEndNs[x.phase] = startNs;
         wl.allocs = wl.allocs.filter((a) => a.region !== region);
         wl.accesses = wl.accesses.filter((a) => a.region !== region);
@@ -290,7 +292,7 @@ export function startPhase(sim: Sim, wl: WorkloadState, i: number, startNs: numb
       break;
     }
     case 'drop_caches':
-      dropCaches(sim, p.mode);
+      dropCaches(sim, p.mode, wl.homeNode);
       endNow();
       break;
     case 'exit':

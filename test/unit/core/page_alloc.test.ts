@@ -29,12 +29,18 @@ describe('core/page_alloc: watermark boosting', function () {
   this.timeout(60000);
 
   it('a fault fill allocates one PTE page per 2 MiB and one PMD page per 1 GiB, and munmap gives them back', () => {
-    const v = run(`scenario "pt"\n${MACHINE}workload w { node = 0\n  at 0 s alloc a 512 MiB\n  at 1 s free a\n}\nrun { duration = 2 s  sample = 100 ms }\n`);
+    const text = `scenario "pt"\n${MACHINE}workload w { node = 0\n  at 0 s alloc a 512 MiB\n  at 1 s free a\n}\nrun { duration = 2 s  sample = 100 ms }\n`;
+    const v = run(text);
     const free = v.series.nodes[0].MemFree;
     const at = (ms: number) => free[v.series.t_ms.findIndex((t) => t >= ms)];
     // 131072 data pages + 256 PTE pages + 1 PMD page, in kB.
     assert.equal(at(0) - at(900), (131072 + 256 + 1) * 4);
-    assert.equal(at(2000), at(0));
+    // Everything comes back but what the freeing CPU's pcp lists keep (MemFree does not count
+    // pcp pages): the pages came from ZONE_NORMAL, whose list ends within a batch of pcp->high.
+    const zones = new Sim(compiled(text).variants[0]).nodes[0].zones;
+    const normal = zones[zones.length - 1].pcp;
+    const held = (at(0) - at(2000)) / 4;
+    assert.ok(held >= normal.high - normal.batch && held < zones.reduce((t, z) => t + z.pcp.high, 0), `pcp holds ${held} pages`);
   });
 
   it('a migratetype fallback boosts the zone, wakes kswapd at the next rmqueue, and boosted kswapd neither swaps nor writes back', () => {
