@@ -223,7 +223,6 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
   sim.dtNs = dt;
   const N = sim.nodes.length;
   const load = new Float64Array(N);
-  const nodeBytes = new Float64Array(N);
   const firstPhase = sim.workloads.map((w) => (w.spec.phases.length ? w.spec.phases[0].atNs : 0));
   let nextSample = 0;
   let nextTick = duration / 100;
@@ -243,14 +242,14 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
     // allocates an iterator result per element.
     for (let n = 0; n < N; n++) sim.nodes[n].kswapd.budgetNs = Math.min(t1 - t0, sim.nodes[n].kswapd.budgetNs + (t1 - t0));
     for (let i = 0; i < sim.workloads.length; i++) taskNumaWork(sim, sim.workloads[i], firstPhase[i]);
-    nodeBytes.fill(0);
-    for (let i = 0; i < sim.workloads.length; i++) stepWorkload(sim, sim.workloads[i], t0, t1, nodeBytes, load);
+    sim.trafficBytes.fill(0);
+    sim.writtenBytes.fill(0);
+    for (let i = 0; i < sim.workloads.length; i++) stepWorkload(sim, sim.workloads[i], t0, t1, load);
     for (let n = 0; n < N; n++) {
-      const node = sim.nodes[n];
       sim.nowNs = t1;
       kswapdRun(sim, n);
-      load[n] = nodeBytes[n] / ((t1 - t0) / 1e9) / Math.max(1, node.spec.bandwidthBytesPerSec);
     }
+    for (let n = 0; n < N; n++) load[n] = sim.bandwidthLoad(n, t1 - t0);
     sim.nowNs = t1;
     khugepagedRun(sim);
     while (t1 >= nextSample - 1e-6 && nextSample <= duration) {

@@ -190,6 +190,11 @@ export class Sim {
   readonly distance: number[][];
   readonly swapTotalPages: number;
   swapUsedPages = 0;
+  /** Bytes each node's memory moved in the current step, counted as STREAM counts them (an
+   *  access's line once, a page copy's bytes on both nodes), and of them the bytes written: they
+   *  make its bandwidth load for the next step. */
+  readonly trafficBytes: Float64Array;
+  readonly writtenBytes: Float64Array;
   nowNs = 0;
   dtNs = 0;
   private nextRegionId = 0;
@@ -204,6 +209,8 @@ export class Sim {
     const built = buildNodes(scenario.machine, scenario.knobs, this.kernel.explicitTiers);
     this.nodes = built.nodes;
     this.lru = this.nodes.map(() => new NodeLru());
+    this.trafficBytes = new Float64Array(this.nodes.length);
+    this.writtenBytes = new Float64Array(this.nodes.length);
     this.topTier = Math.min(...this.nodes.map((x) => x.tier));
     this.minFreeKbytes = built.minFreeKbytes;
     this.rng = new Rng(scenario.run.seed);
@@ -368,6 +375,11 @@ export class Sim {
     s.dropStates(from, pages, before, true);
     lruAdd(this, s, to, pages, 'migrated');
     this.giveToNode(from, pages, contiguity);
+    // The copy (migrate_folio's folio_copy) reads every byte on the source node and writes it on
+    // the target: the same memory bandwidth the workload's accesses need.
+    this.trafficBytes[from] += pages * PAGE_SIZE;
+    this.trafficBytes[to] += pages * PAGE_SIZE;
+    this.writtenBytes[to] += pages * PAGE_SIZE;
   }
 
   /** Migrates up to `k` pages of a slice from node `from` to `to` (migrate_pages): whole THPs
@@ -393,6 +405,17 @@ export class Sim {
       moved += got;
     }
     return moved;
+  }
+
+  /** Node n's bandwidth load over `ns` of the step's traffic: the share of the time its memory
+   *  was busy. Its traffic moves at `bandwidth`; on a device that writes slower than that
+   *  (`write_bandwidth`, Optane PMEM) each written byte takes the difference on top. */
+  bandwidthLoad(n: number, ns: number): number {
+    const spec = this.nodes[n].spec;
+    const bw = Math.max(1, spec.bandwidthBytesPerSec);
+    const writeExtra = Math.max(0, 1 / Math.max(1, spec.writeBandwidthBytesPerSec) - 1 / bw);
+    const busySec = this.trafficBytes[n] / bw + this.writtenBytes[n] * writeExtra;
+    return ns > 0 ? busySec / (ns / 1e9) : 0;
   }
 
   /** Latency of one access from a CPU on node c to memory on node m, loaded by bandwidth use. */

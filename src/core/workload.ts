@@ -609,7 +609,7 @@ export function accessCost(sim: Sim, wl: WorkloadState, a: AccessState, w: Float
  * What `accesses` accesses of the phase from `fromNs` over `activeNs` do to the pages they land on: hint faults
  * on PROT_NONE pages, swap-ins and page-cache misses, LRU activation, dirtying, bandwidth use.
  */
-export function applyAccesses(sim: Sim, wl: WorkloadState, a: AccessState, w: Float64Array, accesses: number, fromNs: number, activeNs: number, nodeBytes: Float64Array): void {
+export function applyAccesses(sim: Sim, wl: WorkloadState, a: AccessState, w: Float64Array, accesses: number, fromNs: number, activeNs: number): void {
   const r = a.region;
   const ratePerNs = accesses / Math.max(1, activeNs);
   const tieringTpp = sim.scenario.knobs['patch.tpp_active_lru_filter'] === true;
@@ -628,7 +628,11 @@ export function applyAccesses(sim: Sim, wl: WorkloadState, a: AccessState, w: Fl
     for (let n = 0; n < sim.nodes.length; n++) {
       const m = s.mapped(n);
       if (m <= 0) continue;
-      nodeBytes[n] += ((acc * m) / pop) * ACCESS_BYTES;
+      // Each access moves its line once (a store: in for ownership, its write-back counted as
+      // STREAM counts a store, once); the stores' share of it is written.
+      const bytes = ((acc * m) / pop) * ACCESS_BYTES;
+      sim.trafficBytes[n] += bytes;
+      sim.writtenBytes[n] += bytes * a.writeFraction;
       if (s.protnone[n] > 0) hintFaults(sim, wl, s, n, s.protnone[n] * touched, reuse, fromNs, fromNs + activeNs);
       // TPP keeps a demoted page inactive until a hint fault: it counts as accessed only then.
       if (touched > 0 && !(tieringTpp && !sim.isTopTier(n))) s.demoted[n] = 0;
@@ -762,7 +766,7 @@ function faultStep(sim: Sim, wl: WorkloadState, t0: number, t1: number): void {
 }
 
 /** The access phases' part of the step. */
-function accessPhasesStep(sim: Sim, wl: WorkloadState, t0: number, t1: number, nodeBytes: Float64Array, load: Float64Array): void {
+function accessPhasesStep(sim: Sim, wl: WorkloadState, t0: number, t1: number, load: Float64Array): void {
   for (const a of wl.accesses) {
     if (!a.region.alive) {
       wl.phaseEndNs[a.phase] = Math.max(t0, a.cursorNs);
@@ -777,7 +781,7 @@ function accessPhasesStep(sim: Sim, wl: WorkloadState, t0: number, t1: number, n
       const activeNs = to - from;
       if (activeNs <= 0) continue;
       const accesses = a.ratePerNs * activeNs;
-      applyAccesses(sim, wl, a, w, accesses, from, activeNs, nodeBytes);
+      applyAccesses(sim, wl, a, w, accesses, from, activeNs);
       bookAccesses(wl, cost, accesses);
       a.workDone += accesses;
       a.cursorNs = to;
@@ -792,7 +796,7 @@ function accessPhasesStep(sim: Sim, wl: WorkloadState, t0: number, t1: number, n
     const threadNs = Math.max(0, (t1 - startNs) * wl.threads);
     const accesses = Math.min(a.workLeft, threadNs / Math.max(1e-3, perAccess));
     const activeNs = (accesses * perAccess) / wl.threads;
-    applyAccesses(sim, wl, a, w, accesses, startNs, Math.max(1, activeNs), nodeBytes);
+    applyAccesses(sim, wl, a, w, accesses, startNs, Math.max(1, activeNs));
     bookAccesses(wl, cost, accesses);
     a.workLeft -= accesses;
     a.workDone += accesses;
@@ -807,7 +811,7 @@ function accessPhasesStep(sim: Sim, wl: WorkloadState, t0: number, t1: number, n
 
 /** Advances a workload over [t0, t1): phases that start (also those that follow a phase ending
  *  within the step), faults, file I/O, accesses. */
-export function stepWorkload(sim: Sim, wl: WorkloadState, t0: number, t1: number, nodeBytes: Float64Array, load: Float64Array): void {
+export function stepWorkload(sim: Sim, wl: WorkloadState, t0: number, t1: number, load: Float64Array): void {
   if (wl.clockNs < t0) wl.clockNs = t0;
   for (let round = 0; round < 8 && wl.alive; round++) {
     const started = startDuePhases(sim, wl, t0, t1);
@@ -815,7 +819,7 @@ export function stepWorkload(sim: Sim, wl: WorkloadState, t0: number, t1: number
     if (round > 0 && !started) break;
     if (wl.allocs.length > 0 || wl.reads.length > 0) faultStep(sim, wl, t0, t1);
     if (!wl.alive) return;
-    accessPhasesStep(sim, wl, t0, t1, nodeBytes, load);
+    accessPhasesStep(sim, wl, t0, t1, load);
   }
   // Paced load does not wait for its stalls: with no closed-loop phase running they are not owed.
   const closedRunning = wl.allocs.some((al) => al.closed) || wl.accesses.some((a) => a.workLeft !== null);

@@ -38,6 +38,7 @@ export const NODE_SETTINGS: Record<string, string> = {
   tier: 'memory tier, 0 fastest; default 0 with CPUs, 1 without',
   latency: 'idle load-to-use latency from its nearest CPUs (time)',
   bandwidth: 'peak bandwidth (e.g. 90 GB/s)',
+  write_bandwidth: 'peak write bandwidth when lower than `bandwidth` (e.g. 2.3 GB/s for an Optane DIMM)',
   reserved: 'memory the kernel keeps at boot, not in MemTotal (size)',
 };
 export const SWAP_SETTINGS: Record<string, string> = {
@@ -764,11 +765,17 @@ class Checker {
         if (bwv.kind !== 'quantity') this.error(bwv, 'bandwidth is e.g. 90 GB/s', 'type');
         else { const v = this.bounded(bwv, RANGES.nodeBandwidth, 'bandwidth'); if (v !== null) bw = v; }
       }
+      let wbw = bwv ? bw : base?.writeBandwidthBytesPerSec ?? bw;
+      const wbwv = s.get('write_bandwidth')?.value;
+      if (wbwv) {
+        if (wbwv.kind !== 'quantity') this.error(wbwv, 'write_bandwidth is e.g. 2.3 GB/s', 'type');
+        else { const v = this.bounded(wbwv, RANGES.nodeBandwidth, 'write_bandwidth'); if (v !== null) wbw = v; }
+      }
       const reserved = this.sizeSetting(s.get('reserved'), RANGES.nodeReserved, 'reserved') ?? base?.reservedBytes ?? 0;
       // A node without a size was reported; go on with a stand-in so later checks still run.
-      if (memory === undefined || memory === null) { nodes.push({ id, memoryBytes: 1024 ** 3, cpus, tier, latencyNs, bandwidthBytesPerSec: bw, reservedBytes: 0 }); continue; }
+      if (memory === undefined || memory === null) { nodes.push({ id, memoryBytes: 1024 ** 3, cpus, tier, latencyNs, bandwidthBytesPerSec: bw, writeBandwidthBytesPerSec: wbw, reservedBytes: 0 }); continue; }
       if (reserved >= memory) { this.error(s.get('reserved')?.value ?? this.machine.keyword, 'reserved memory must be less than the node\'s memory', 'range'); return null; }
-      nodes.push({ id, memoryBytes: memory, cpus, tier, latencyNs, bandwidthBytesPerSec: bw, reservedBytes: reserved });
+      nodes.push({ id, memoryBytes: memory, cpus, tier, latencyNs, bandwidthBytesPerSec: bw, writeBandwidthBytesPerSec: wbw, reservedBytes: reserved });
     }
     if (nodes.length === 0) return null;
     // CPUs on two nodes.

@@ -18,8 +18,11 @@ export interface NodeSpec {
   tier: number;
   /** Idle load-to-use latency from a CPU on its nearest node, in ns. */
   latencyNs: number;
-  /** Peak bandwidth of the node's memory, bytes per second. */
+  /** Peak bandwidth of the node's memory, bytes per second (reads, or reads and writes alike). */
   bandwidthBytesPerSec: number;
+  /** Peak write bandwidth, bytes per second: `bandwidth` unless the device writes slower than it
+   *  reads (Optane PMEM: 2.3 against 6.6 GB/s per DIMM). */
+  writeBandwidthBytesPerSec: number;
   /** Memory the kernel keeps at boot (memmap, kernel image, firmware): installed memory minus
    *  MemTotal. 0 unless the scenario or preset says. */
   reservedBytes: number;

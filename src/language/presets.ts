@@ -11,6 +11,7 @@ export interface PresetNode {
   tier?: number;
   latencyNs?: number;
   bandwidthBytesPerSec?: number;
+  writeBandwidthBytesPerSec?: number;
   reservedBytes?: number;
 }
 
@@ -42,12 +43,12 @@ export const PRESETS: Record<string, Preset> = {
     distance: [[10, 21, 14], [21, 10, 24], [14, 24, 10]],
   },
   'pmem-tiered': {
-    description: 'Two DRAM sockets of 96 GiB, each with a CPU-less 384 GiB Optane PMEM node (about 320 ns, 6.6 GB/s).',
+    description: 'Two DRAM sockets of 96 GiB, each with a CPU-less 384 GiB Optane PMEM node (about 320 ns, 6.6 GB/s read, 2.3 GB/s write).',
     nodes: [
       { memoryBytes: 96 * GiB, cpus: range(0, 23) },
       { memoryBytes: 96 * GiB, cpus: range(24, 47) },
-      { memoryBytes: 384 * GiB, cpus: [], tier: 1, latencyNs: 320, bandwidthBytesPerSec: 6.6 * GB },
-      { memoryBytes: 384 * GiB, cpus: [], tier: 1, latencyNs: 320, bandwidthBytesPerSec: 6.6 * GB },
+      { memoryBytes: 384 * GiB, cpus: [], tier: 1, latencyNs: 320, bandwidthBytesPerSec: 6.6 * GB, writeBandwidthBytesPerSec: 2.3 * GB },
+      { memoryBytes: 384 * GiB, cpus: [], tier: 1, latencyNs: 320, bandwidthBytesPerSec: 6.6 * GB, writeBandwidthBytesPerSec: 2.3 * GB },
     ],
     distance: [[10, 21, 17, 28], [21, 10, 28, 17], [17, 28, 10, 28], [28, 17, 28, 10]],
   },

@@ -275,7 +275,7 @@ export const RANGES = {
   nodeReserved: range('`reserved` of a node', 'size', 0, 64 * TIB, 'part of the node\'s memory, so at most its upper bound (and less than the node\'s memory)'),
   nodeLatency: range('`latency` of a node, and each entry of `access_latency_ns`', 'time', 1 * NS, 1 * MS,
     'an L1 cache hit takes about 1 ns; memory even behind a fabric switch answers within microseconds'),
-  nodeBandwidth: range('`bandwidth` of a node', 'bandwidth', 100 * 1000 ** 2, 10 * 1000 ** 4,
+  nodeBandwidth: range('`bandwidth` and `write_bandwidth` of a node', 'bandwidth', 100 * 1000 ** 2, 10 * 1000 ** 4,
     'a PCIe 1.0 x1 link carries 250 MB/s, slower than any memory device; a whole HBM3e GPU has about 8 TB/s'),
   nodeTier: range('`tier` of a node', 'number', 0, 16, 'more tiers than any machine has (DRAM, CXL, PMEM, far memory)'),
   distance: range('each entry of `distance`', 'number', 10, 254, 'the ACPI SLIT range: 10 is local, 255 means unreachable'),

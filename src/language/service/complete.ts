@@ -167,7 +167,7 @@ function unitItems(name: string, block: Block | undefined, span: { start: number
   const k = findKnob(name);
   const dim = k?.type.kind === 'quantity' ? k.type.dimension
     : ['memory', 'size', 'reserved', 'memory.max', 'memory.high', 'memory.low'].includes(name) ? 'size'
-      : ['latency', 'duration', 'sample'].includes(name) ? 'time' : name === 'bandwidth' ? 'bandwidth' : undefined;
+      : ['latency', 'duration', 'sample'].includes(name) ? 'time' : name === 'bandwidth' || name === 'write_bandwidth' ? 'bandwidth' : undefined;
   void block;
   if (!dim) return [];
   return Object.keys(UNITS[dim]).map((u) => ({ label: u, kind: 'unit' as const, detail: `${dim} unit`, span }));

@@ -122,7 +122,7 @@ export function definitionSummary(c: Compilation, kind: string, name: string, sc
       const n = c.set?.variants[0]?.machine.nodes.find((x) => String(x.id) === name);
       if (n) {
         const cpus = n.cpus.length ? `CPUs ${n.cpus[0]}-${n.cpus[n.cpus.length - 1]}` : 'no CPUs (memory only)';
-        return `**node ${name}**: ${fmtBytes(n.memoryBytes)}, ${cpus}, tier ${n.tier}, ${n.latencyNs} ns, ${+(n.bandwidthBytesPerSec / 1e9).toPrecision(4)} GB/s`;
+        return `**node ${name}**: ${fmtBytes(n.memoryBytes)}, ${cpus}, tier ${n.tier}, ${n.latencyNs} ns, ${+(n.bandwidthBytesPerSec / 1e9).toPrecision(4)} GB/s${n.writeBandwidthBytesPerSec < n.bandwidthBytesPerSec ? ` (${+(n.writeBandwidthBytesPerSec / 1e9).toPrecision(4)} GB/s write)` : ''}`;
       }
       const m = items.find((i): i is A.MachineItem => i.kind === 'machine');
       const nb = m?.nodes.find((x) => x.id && String(x.id.number) === name);

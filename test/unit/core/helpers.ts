@@ -33,7 +33,7 @@ export function machine(sizes: number[], opts: { preset?: string; reserved?: num
     preset: opts.preset,
     nodes: sizes.map((memoryBytes, id) => ({
       id, memoryBytes, cpus: id < cpuless ? [id] : [], tier: id < cpuless ? 0 : 1,
-      latencyNs: id < cpuless ? 80 : 170, bandwidthBytesPerSec: 90e9, reservedBytes: opts.reserved?.[id] ?? 0,
+      latencyNs: id < cpuless ? 80 : 170, bandwidthBytesPerSec: 90e9, writeBandwidthBytesPerSec: 90e9, reservedBytes: opts.reserved?.[id] ?? 0,
     })),
     distance,
     latencyNs: latency,

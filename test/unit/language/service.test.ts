@@ -50,8 +50,8 @@ describe('language service: completion', () => {
   });
 
   it('offers setting names per block, mempolicy modes, cgroup names and node ids', () => {
-    assert.deepEqual(labels(completeAt('machine {\n  node 0 {\n    |\n  }\n}')), ['memory', 'cpus', 'tier', 'latency', 'bandwidth', 'reserved']);
-    assert.deepEqual(labels(completeAt('machine {\n  node 0 { memory = 1 GiB  |')), ['memory', 'cpus', 'tier', 'latency', 'bandwidth', 'reserved']);
+    assert.deepEqual(labels(completeAt('machine {\n  node 0 {\n    |\n  }\n}')), ['memory', 'cpus', 'tier', 'latency', 'bandwidth', 'write_bandwidth', 'reserved']);
+    assert.deepEqual(labels(completeAt('machine {\n  node 0 { memory = 1 GiB  |')), ['memory', 'cpus', 'tier', 'latency', 'bandwidth', 'write_bandwidth', 'reserved']);
     assert.deepEqual(labels(completeAt('machine {\n  |\n}')), ['node', 'distance', 'access_latency_ns', 'swap']);
     assert.deepEqual(labels(completeAt('run {\n  |\n}')), ['duration', 'sample', 'seed']);
     assert.deepEqual(labels(completeAt('cgroup g {\n  |\n}')), ['memory.max', 'memory.high', 'memory.low']);
