@@ -94,7 +94,11 @@ function evaluateOne(e: Expectation, all: VariantResult[]): { result: Expectatio
     for (const a of lv) for (const b of rv) pairs.push([a, b]);
   } else if (lv) for (const a of lv) pairs.push([a, null]);
   else if (rv) for (const b of rv) pairs.push([null, b]);
-  const value = (o: Operand, v: VariantResult | null): number | undefined => (o.kind === 'number' ? o.value : v ? metricValue(v, o.metric) : undefined);
+  const value = (o: Operand, v: VariantResult | null): number | undefined => {
+    if (o.kind === 'number') return o.value;
+    const x = v ? metricValue(v, o.metric) : undefined;
+    return x === undefined ? undefined : x * (o.scale ?? 1);
+  };
   const details: string[] = [];
   let passed = true;
   for (const [a, b] of pairs) {
@@ -107,7 +111,7 @@ function evaluateOne(e: Expectation, all: VariantResult[]): { result: Expectatio
     }
     const ok = compare(x, e.op, y);
     if (!ok) passed = false;
-    const label = (o: Operand, v: VariantResult | null) => (o.kind === 'number' ? '' : `${v?.name}.${o.metric}=`);
+    const label = (o: Operand, v: VariantResult | null) => (o.kind === 'number' ? '' : `${o.scale !== undefined ? `${fmt(o.scale)} * ` : ''}${v?.name}.${o.metric}=`);
     details.push(`${label(e.left, a)}${fmt(x)} ${e.op} ${label(e.right, b)}${fmt(y)}${ok ? '' : ' (fails)'}`);
   }
   const involved = [...new Set([...(lv ?? []), ...(rv ?? []), ...names])];

@@ -192,7 +192,8 @@ export interface SweepItem extends SweepAxis {
 }
 
 export type Operand =
-  | (Span & { kind: 'metric'; variant: Name; metric: Name })
+  /** `VARIANT.METRIC`, or `NUMBER * VARIANT.METRIC` with the number as `scale`. */
+  | (Span & { kind: 'metric'; variant: Name; metric: Name; scale?: QuantityValue })
   | (Span & { kind: 'number'; value: QuantityValue });
 
 export interface ExpectItem extends Span {

@@ -1242,7 +1242,12 @@ class Checker {
           const problem = counterProblem(o.metric.text, versions);
           if (problem) this.warn(o.metric, `${problem}: the expectation cannot be evaluated there`, 'version-counter');
         }
-        return ok ? { kind: 'metric', variant: o.variant.text, metric: o.metric.text } : null;
+        if (o.scale && !(o.scale.number > 0)) {
+          this.error(o.scale, 'the factor before a metric is a positive number, e.g. 1.064 * hot.workload.app.runtime_ms', 'range');
+          ok = false;
+        }
+        if (!ok) return null;
+        return o.scale ? { kind: 'metric', variant: o.variant.text, metric: o.metric.text, scale: o.scale.number } : { kind: 'metric', variant: o.variant.text, metric: o.metric.text };
       };
       const left = operand(e.left, e.right);
       const right = operand(e.right, e.left);
@@ -1295,7 +1300,7 @@ function caseFold(unit: string, units: string[]): string | undefined {
 }
 
 function exprText(e: A.ExpectItem): string {
-  const op = (o: A.Operand) => (o.kind === 'number' ? sourceText(o.value) : `${o.variant.text}.${o.metric.text}`);
+  const op = (o: A.Operand) => (o.kind === 'number' ? sourceText(o.value) : `${o.scale ? `${sourceText(o.scale)} * ` : ''}${o.variant.text}.${o.metric.text}`);
   return `${op(e.left!)} ${e.op!.text} ${op(e.right!)}`;
 }
 

@@ -157,7 +157,7 @@ export type Operand =
   /** A metric of one variant's result: a summary metric (`avg_access_ns`,
    *  `remote_access_ratio`), a /proc/vmstat counter, `workload.NAME.avg_access_ns` or
    *  `nodeN.FIELD` (a meminfo field at the end of the run). */
-  | { kind: 'metric'; variant: string; metric: string }
+  | { kind: 'metric'; variant: string; metric: string; /** `1.064 * hot.workload.app.runtime_ms`: the metric times this (default 1). */ scale?: number }
   | { kind: 'number'; value: number };
 
 export interface Expectation {

@@ -695,6 +695,13 @@ class Parser {
     if (!this.onSameLine()) this.fail('expected a metric (VARIANT.METRIC) or a number', { start: this.prevEnd(), end: this.prevEnd() });
     if (t.kind === 'number') {
       const value = this.quantity();
+      // `1.064 * hot-threshold.workload.app.runtime_ms`: a metric scaled by a number, for a ratio
+      // between two variants.
+      if (this.is('*') && this.onSameLine() && this.peek().kind === 'ident' && !value.unit) {
+        this.next();
+        const m = this.operand();
+        if (m.kind === 'metric') return { ...m, scale: value, start: value.start };
+      }
       return { kind: 'number', value, start: value.start, end: value.end };
     }
     if (this.is('*') && this.peek().text === '.' && this.peek(2).kind === 'ident') {

@@ -178,6 +178,16 @@ describe('checker: diagnostics', () => {
     assert.equal(compiled(scenario('expect base.remote_access_ratio < 50%')).set!.expectations[0].text, 'base.remote_access_ratio < 50%');
   });
 
+  it('reads `NUMBER * VARIANT.METRIC` as a scaled metric, for a ratio between variants', () => {
+    const c = compiled(scenario('variant a { vm.swappiness = 1 }\nvariant b { vm.swappiness = 2 }\nexpect a.workload.app.runtime_ms >= 1.064 * b.workload.app.runtime_ms'));
+    assert.deepEqual(c.diagnostics, [], show(c));
+    const e = c.set!.expectations[0];
+    assert.deepEqual(e.right, { kind: 'metric', variant: 'b', metric: 'workload.app.runtime_ms', scale: 1.064 });
+    assert.equal(e.text, 'a.workload.app.runtime_ms >= 1.064 * b.workload.app.runtime_ms');
+    const zero = only(scenario('expect base.avg_access_ns < 0 * base.avg_access_ns'), 'range');
+    assert.match(zero.d.message, /positive number/);
+  });
+
   it('refuses a unit of another kind than the metric\'s, and warns on a ratio written as a whole number', () => {
     const wrong: [string, RegExp][] = [
       ['expect base.pswpout < 1 GiB', /pswpout is a count: give a plain number/],
