@@ -161,13 +161,17 @@ run {
       }
     });
 
-    it('tiering.numa: run time within 3% and promotions within 10%, in the same order', () => {
+    it('tiering.numa: run time within 5% and promotions within 10%, in the same order', () => {
       // What is left depends on reclaim taking equally cold slices in address order (so the
-      // ping-pong count, not asserted here, falls as slices shrink): the LRU's part.
+      // ping-pong count, not asserted here, falls as slices shrink): the LRU's part; and on
+      // kswapdCyclesForPromotion() being called per slice, so finer slices promote a little less.
+      // Run time follows those placements more steeply on PMEM (4x DRAM's latency, loaded by the
+      // churn's copies) than it did on CXL (2x), where the bound was 3% (hot-threshold: +2.6%
+      // at 4x the slices on CXL, +3.8% on PMEM).
       const runs = runBoth('examples/tiering.numa', ['no-promotion', 'promotion-wmark-promo', 'hot-threshold']);
       for (const { name, coarse, fine } of runs) {
         const rel = Math.abs(runtime(fine) / runtime(coarse) - 1);
-        assert.ok(rel < 0.03, `${name}: run time ${runtime(coarse)} ms, ${runtime(fine)} ms finer`);
+        assert.ok(rel < 0.05, `${name}: run time ${runtime(coarse)} ms, ${runtime(fine)} ms finer`);
         const promo = (v: VariantResult) => v.summary.vmstat.pgpromote_success ?? 0;
         assert.ok(Math.abs(promo(fine) - promo(coarse)) <= 0.1 * promo(coarse), `${name}: ${promo(coarse)} promoted, ${promo(fine)} finer`);
       }

@@ -62,12 +62,12 @@ describe('kernel: plan and QEMU command line', () => {
     const set = compileFile('examples/tiering.numa');
     const s = scaleScenario(set.variants.find((v) => v.variant === 'hot-threshold')!, 1 / 64);
     const plan = planScenario(s, RELEASE);
-    assert.deepEqual(plan.nodes.map((n) => [n.memMiB, n.vcpu, n.kmem]), [[256, 0, false], [256, 1, false], [1024, null, true]]);
+    assert.deepEqual(plan.nodes.map((n) => [n.memMiB, n.vcpu, n.kmem]), [[256, 0, false], [256, 1, false], [2048, null, true]]);
     const q = qemuCommand(plan, { accel: 'tcg', kernelImage: '/k', initrd: '/i', consoleLog: '/c', disk: null, swap: null });
     assert.ok(argValues(q.args, '-numa').includes('node,nodeid=2,memdev=m2'), 'a CPU-less node has no cpus=');
-    assert.ok(argValues(q.args, '-numa').includes('dist,src=0,dst=2,val=14'));
+    assert.ok(argValues(q.args, '-numa').includes('dist,src=0,dst=2,val=17'));
     // node 0 takes the 256 MiB below 4 GiB, node 1 starts at 4 GiB, node 2 at 4 GiB + 256 MiB
-    assert.match(q.append, /memmap=1024M%4352M-1\+0xefffffff/);
+    assert.match(q.append, /memmap=2048M%4352M-1\+0xefffffff/);
     assert.ok(plan.knobs.some((k) => k.name === 'numa.demotion_enabled' && k.value === '1' && k.path === '/sys/kernel/mm/numa/demotion_enabled'));
     assert.deepEqual(plan.knobs.find((k) => k.name === 'kernel.numa_balancing_hot_threshold_ms')?.value, '1000');
     // 6.1 filters promotions by the hot threshold and has WMARK_PROMO: nothing to refuse
