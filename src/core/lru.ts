@@ -122,15 +122,16 @@ export function inactiveIsLow(inactive: number, active: number): boolean {
   return inactive * ratio < active;
 }
 
-/** Pages on an LRU for slice s on node n (deferred-split THPs are left to the shrinker). */
+/** Pages on an LRU for slice s on node n. A THP waiting for deferred split stays on its list
+ *  as one folio of 512 pages (the list sizes count folio_nr_pages), mapped part or not. */
 export function lruPages(s: Slice, n: number): number {
-  return s.base[n] + s.huge[n];
+  return s.base[n] + s.huge[n] + s.deferred[n];
 }
 
 /** What looking at `t` LRU pages of slice s on node n costs, in 4 KiB page looks: the lists hold
  *  folios, and a THP is one folio (one isolation, one PMD young check) for its 512 pages. */
 export function folioLooks(s: Slice, n: number, t: number): number {
-  const huge = s.huge[n] / Math.max(1, lruPages(s, n));
+  const huge = (s.huge[n] + s.deferred[n]) / Math.max(1, lruPages(s, n));
   return t * (1 - huge + huge / HPAGE_NR);
 }
 

@@ -198,6 +198,18 @@ export const VERSION_TABLE: readonly VersionRow[] = [
     modelled: 'yes: the counter is in results from 6.12 only',
   },
   {
+    id: 'thp-swap',
+    title: 'THP swap-out as a unit (CONFIG_THP_SWAP on x86_64)',
+    governs: 'whether reclaim swaps a THP whole or splits it first; counters thp_swpout, thp_swpout_fallback',
+    eras: [
+      { since: '4.0', value: 'split first', commit: '', note: 'Before THP swap, shrink_page_list() splits every THP before add_to_swap(): its subpages are swapped one by one.' },
+      { since: '4.13-rc1', value: 'split after a swap cluster', commit: '38d8b4e6bdc8', note: '"mm, THP, swap: delay splitting THP during swap out" (Huang Ying; v8 posted 2017-04-06, v10 in May 2017): a THP gets a whole swap cluster (x86_64 selects the option in the same patch) and is split only after entering the swap cache; the I/O is still per page. The same 2017 series splits a THP without a PMD map first, so its unmapped tail pages are freed without I/O.' },
+      { since: '4.14-rc1', value: 'whole', commit: 'bd4c82c22c36', note: '"mm, THP, swap: delay splitting THP after swapped out": the THP is written and freed as one unit. fe490cc0fe9e "mm, THP, swap: add THP swapping out fallback counting", in the same series, adds thp_swpout and thp_swpout_fallback (a THP split because no swap cluster was free).' },
+    ],
+    certainty: 'Ids from the commits\' own Fixes: tags and a bisect log in the lore archives; the releases from the 4.14 merge shortlog that lists bd4c82c22c36 and fe490cc0fe9e with "mm, swap: VMA based swap readahead", and from the 2017 posting dates for 38d8b4e6bdc8. x86_64 has had THP swap since then, not only since 5.8.',
+    modelled: 'yes: 4.14+ swaps a reclaimed THP whole while a free cluster (512 free swap slots, taken as packed) remains, else splits it and counts thp_swpout_fallback; earlier versions split first. The counters are in results from 4.14 only',
+  },
+  {
     id: 'oom-kill-counter',
     title: 'oom_kill counter',
     governs: 'counter oom_kill',
@@ -235,6 +247,8 @@ export interface KernelBehaviour {
   explicitTiers: boolean;
   /** 5.0+: a migratetype fallback boosts the zone's watermarks and wakes kswapd. */
   watermarkBoost: boolean;
+  /** 4.14+: reclaim swaps a THP out whole when a swap cluster is free (THP_SWAP). */
+  thpSwap: boolean;
 }
 
 export function kernelBehaviour(version: string): KernelBehaviour {
@@ -244,6 +258,7 @@ export function kernelBehaviour(version: string): KernelBehaviour {
     memcgDeferredSplit: eraAt('memcg-deferred-split', version)?.value === 'per memcg',
     explicitTiers: eraAt('memory-tiers', version)?.value === 'explicit',
     watermarkBoost: eraAt('watermark-boost', version)?.value === 'yes',
+    thpSwap: eraAt('thp-swap', version)?.value === 'whole',
   };
 }
 
@@ -314,6 +329,8 @@ const COUNTER_ROWS: Record<string, string> = {
   thp_deferred_split_page: 'deferred-split',
   zone_reclaim_success: 'zone-reclaim-success',
   oom_kill: 'oom-kill-counter',
+  thp_swpout: 'thp-swap',
+  thp_swpout_fallback: 'thp-swap',
 };
 
 /** The first version with a counter (null: every version in the table has it). */
@@ -323,6 +340,7 @@ export function counterSince(counter: string): string | null {
   const row = ROWS.get(rowId)!;
   if (rowId === 'hot-page-selection') return row.eras[1].since;
   if (rowId === 'deferred-split') return row.eras[1].since;
+  if (rowId === 'thp-swap') return row.eras[2].since;
   return row.eras[0].since;
 }
 

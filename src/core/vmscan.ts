@@ -402,14 +402,34 @@ class NodeReclaim {
       // activated when it has PG_referenced, kept otherwise; the rest is reclaimed.
       const old = file ? t : t - fresh;
       const mFrac = old > 0 ? Math.min(1, marked / old) : 0;
-      const thps = file ? 0 : Math.min(Math.floor(s.huge[n] / HPAGE_NR), Math.round((old * s.huge[n]) / Math.max(1, lruPages(s, n)) / HPAGE_NR));
-      const base = old - thps * HPAGE_NR;
+      const lru = Math.max(1, lruPages(s, n));
+      const thps = file ? 0 : Math.min(Math.floor(s.huge[n] / HPAGE_NR), Math.round((old * s.huge[n]) / lru / HPAGE_NR));
+      // THPs on the deferred split queue are PTE-mapped folios on the same list.
+      const queued = file ? 0 : Math.min(Math.floor(s.deferred[n] / HPAGE_NR), Math.round((old * s.deferred[n]) / lru / HPAGE_NR), Math.floor(old / HPAGE_NR) - thps);
+      const base = old - (thps + queued) * HPAGE_NR;
       const youngThps = Math.min(thps, sround(sim, thps * y.thp));
       const youngBase = Math.min(base, sround(sim, base * y.base));
       const actThps = Math.min(youngThps, sround(sim, youngThps * mFrac));
       const actBase = Math.min(youngBase, sround(sim, youngBase * mFrac));
-      const act = actThps * HPAGE_NR + actBase;
-      const keep = (file ? 0 : fresh) + (youngThps - actThps) * HPAGE_NR + youngBase - actBase;
+      // Active pages are mapped pages: the list's share of queued THPs' unmapped subpages that
+      // rounding put among the base pages is kept, not activated.
+      const act = Math.min(actThps * HPAGE_NR + actBase, Math.max(0, s.mapped(n) - s.active[n]));
+      const notActivated = actThps * HPAGE_NR + actBase - act;
+      // A queued THP with a young PTE is kept (not activated: its unmapped half is no active
+      // page); one without is split at once (shrink_folio_list: a folio without a PMD map is
+      // split before add_to_swap): its unmapped subpages are freed without I/O, the mapped ones
+      // go back to the list as base pages.
+      const youngQueued = Math.min(queued, sround(sim, queued * y.thp));
+      const keep = (file ? 0 : fresh) + (youngThps - actThps) * HPAGE_NR + youngBase - actBase + youngQueued * HPAGE_NR + notActivated;
+      let splitBack = 0;
+      if (queued > youngQueued) {
+        const split = queued - youngQueued;
+        const mappedBefore = s.base[n];
+        const freed = sim.splitDeferred(seg.region, s, n, split);
+        sim.events.record(sim.nowNs, 'thp_split', sim.nodes[n].id, split * HPAGE_NR, `${this.sc.who} reclaim: a THP without a PMD map is split before swap-out`);
+        this.reclaimed += freed;
+        splitBack = s.base[n] - mappedBefore;
+      }
       const recThps = thps - youngThps;
       const rec = recThps * HPAGE_NR + base - youngBase;
       if (act > 0) {
@@ -419,6 +439,9 @@ class NodeReclaim {
       }
       if (keep > 0) {
         view.putHead(l, seg.region, s, pushInactive(sim, s, n, keep, keep, 0, this.L.clockNs), keep);
+      }
+      if (splitBack > 0) {
+        view.putHead(l, seg.region, s, pushInactive(sim, s, n, splitBack, 0, 0, this.L.clockNs), splitBack);
       }
       if (rec > 0) pagedOut += this.reclaimPages(seg.region, s, rec, file, recThps);
       return t;
@@ -474,18 +497,40 @@ class NodeReclaim {
     } else {
       left = Math.min(left, sim.swapTotalPages - sim.swapUsedPages);
       if (left <= 0) return 0;
-      // A THP picked for reclaim is split and all its subpages go (no THP swap here).
-      const split = Math.max(Math.min(thps, Math.floor(left / HPAGE_NR)), Math.ceil((left - s.base[n]) / HPAGE_NR));
-      if (split > 0) sim.splitHuge(s, n, split * HPAGE_NR, `${sc.who} reclaim: split before swap-out (no THP swap)`);
-      left = Math.min(left, s.base[n]);
-      sim.freeBase(region, s, n, left, RECLAIM_CONTIGUITY, true);
+      // THPs picked for reclaim: with THP_SWAP (4.14+) add_to_swap() takes a free swap cluster
+      // for each and the THP is written and freed whole (thp_swpout); without a free cluster,
+      // or before, it is split and its subpages go one by one (thp_swpout_fallback).
+      const hugeHere = Math.floor(s.huge[n] / HPAGE_NR);
+      let units = Math.min(thps, Math.floor(left / HPAGE_NR), hugeHere);
+      let base = left - units * HPAGE_NR;
+      // Base pages the take counted that the slice does not have are THP subpages: whole folios.
+      const short = Math.max(0, Math.ceil((base - s.base[n]) / HPAGE_NR));
+      units = Math.min(hugeHere, units + short);
+      base = Math.min(base, s.base[n]);
+      let whole = 0;
+      if (units > 0 && sim.kernel.thpSwap) {
+        whole = Math.min(units, freeSwapClusters(sim));
+        if (whole > 0) {
+          sim.freeHuge(region, s, n, whole * HPAGE_NR);
+          sim.vmstat.add('thp_swpout', whole);
+        }
+        sim.vmstat.add('thp_swpout_fallback', units - whole);
+        units -= whole;
+      }
+      if (units > 0) {
+        sim.splitHuge(s, n, units * HPAGE_NR, `${sc.who} reclaim: split before swap-out${sim.kernel.thpSwap ? ' (no free swap cluster)' : ' (no THP swap)'}`);
+        base += units * HPAGE_NR;
+      }
+      base = Math.min(base, s.base[n], sim.swapTotalPages - sim.swapUsedPages - whole * HPAGE_NR);
+      sim.freeBase(region, s, n, base, RECLAIM_CONTIGUITY, true);
+      left = whole * HPAGE_NR + base;
       // The page stays charged to nothing in memory.current (swap is accounted apart).
       s.swapped += left;
       sim.swapUsedPages += left;
       sim.vmstat.add('pswpout', left);
       this.spend(left * this.swapNsPerPage);
       written = left;
-      sim.events.record(sim.nowNs, 'swap_out', sim.nodes[n].id, left, `${sc.who} reclaim: ${sc.cause}`, sc.workload?.name);
+      sim.events.record(sim.nowNs, 'swap_out', sim.nodes[n].id, left, `${sc.who} reclaim: ${sc.cause}${whole > 0 ? ` (${whole} THPs whole)` : ''}`, sc.workload?.name);
     }
     s.lru.workingset[n] = Math.max(0, s.lru.workingset[n] - Math.round(left * wsShare));
     evict(sim, s, n, left, wsShare);
@@ -499,6 +544,13 @@ class NodeReclaim {
     this.reclaimed += r.freed;
     this.spend(r.timeNs);
   }
+}
+
+/** Free swap clusters (SWAPFILE_CLUSTER = HPAGE_PMD_NR slots with THP_SWAP): the free slots
+ *  in whole clusters, taken as packed (slots freed by swap-ins are not tracked by position, so
+ *  this is an upper bound). */
+function freeSwapClusters(sim: Sim): number {
+  return Math.floor((sim.swapTotalPages - sim.swapUsedPages) / HPAGE_NR);
 }
 
 /** can_reclaim_anon_pages(): swap space left, or a lower tier to demote to. */

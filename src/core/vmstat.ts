@@ -10,7 +10,7 @@ export const VMSTAT_COUNTERS = [
   'allocstall', 'pswpin', 'pswpout', 'pgmajfault', 'pgfault',
   'compact_stall', 'compact_success', 'compact_fail',
   'compact_migrate_scanned', 'compact_free_scanned', 'compact_isolated',
-  'thp_fault_alloc', 'thp_fault_fallback', 'thp_collapse_alloc', 'thp_collapse_alloc_failed', 'thp_split_page', 'thp_split_pmd', 'thp_deferred_split_page',
+  'thp_fault_alloc', 'thp_fault_fallback', 'thp_collapse_alloc', 'thp_collapse_alloc_failed', 'thp_split_page', 'thp_split_pmd', 'thp_deferred_split_page', 'thp_swpout', 'thp_swpout_fallback',
   'zone_reclaim_success', 'zone_reclaim_failed',
   'kswapd_low_wmark_hit_quickly', 'kswapd_high_wmark_hit_quickly', 'pageoutrun',
   'slabs_scanned', 'oom_kill',

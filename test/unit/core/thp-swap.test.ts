@@ -1,0 +1,65 @@
+// THP swap-out as a unit (THP_SWAP, 4.14+) and reclaim splitting THPs that wait on the deferred
+// split queue (shrink_folio_list: a folio without a PMD map is split before add_to_swap).
+
+import * as assert from 'node:assert/strict';
+import { runScenarioSet } from '../../../src/core';
+import { compile } from '../../../src/language';
+import { compileFile } from './helpers';
+
+/** 600 MiB of THPs on a 1 GiB node, left idle; at 2 s a filler needs 500 MiB more. */
+function swapRun(version: string, swap: string, fillerAdvice = '') {
+  const text = `machine {
+  node 0 { memory = 1 GiB  cpus = 0 }
+  swap { size = ${swap} }
+}
+kernel { transparent_hugepage.enabled = madvise }
+workload app {
+  cpus = 0
+  at 0 s  alloc heap 600 MiB MADV_HUGEPAGE
+}
+workload filler {
+  cpus = 0
+  at 2 s  alloc fill 500 MiB ${fillerAdvice}
+}
+run { duration = 6 s }
+variant v { version = ${version} }
+`;
+  const c = compile(text);
+  assert.deepEqual(c.diagnostics.filter((d) => d.severity === 'error'), []);
+  return runScenarioSet(c.set!).variants[0].summary.vmstat;
+}
+
+describe('core/thp-swap', function () {
+  this.timeout(60000);
+
+  it('6.1 swaps reclaimed THPs whole: 512 pages each, no split', () => {
+    const v = swapRun('6.1', '1 GiB');
+    assert.ok(v.thp_swpout > 10, `thp_swpout ${v.thp_swpout}`);
+    assert.equal(v.thp_swpout_fallback, 0);
+    assert.equal(v.thp_split_page, 0);
+    assert.ok(v.pswpout >= v.thp_swpout * 512, `pswpout ${v.pswpout}`);
+  });
+
+  it('4.13 splits them first, and has no thp_swpout counters', () => {
+    const v = swapRun('4.13', '1 GiB');
+    assert.ok(v.thp_split_page > 10, `thp_split_page ${v.thp_split_page}`);
+    assert.ok(v.pswpout > 10 * 512);
+    assert.equal(v.thp_swpout, undefined);
+    assert.equal(v.thp_swpout_fallback, undefined);
+  });
+
+  it('falls back to a split when no swap cluster is free (thp_swpout_fallback)', () => {
+    // 3 MiB of swap and nothing but THPs: one cluster of 512 slots, then 256 slots left.
+    const v = swapRun('6.1', '3 MiB', 'MADV_HUGEPAGE');
+    assert.equal(v.thp_swpout, 1);
+    assert.ok(v.thp_swpout_fallback >= 1 && v.thp_split_page >= 1, JSON.stringify(v));
+    assert.equal(v.pswpout, 768);
+  });
+
+  it('reclaim splits half-unmapped THPs and frees their unmapped halves without swap (corpus dn-swap-bind0)', () => {
+    // Linux 6.1: thp_split_page 120 in both boots, pswpout 1 and 3004, pgsteal_kswapd 1 and 2434.
+    const v = runScenarioSet(compileFile('test/fixtures/kernel-data/dn-swap-bind0/scenario.numa')).variants[0].summary.vmstat;
+    assert.ok(v.thp_split_page >= 100 && v.thp_split_page <= 128, `thp_split_page ${v.thp_split_page}`);
+    assert.ok(v.pswpout < 4000, `pswpout ${v.pswpout} (the model swapped 29,219 when the lists did not hold queued THPs)`);
+  });
+});
