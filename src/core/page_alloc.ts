@@ -256,8 +256,7 @@ function rmqueueBoostedWake(sim: Sim, n: number): void {
  * next to the faults it serves, so it is not reclaimed for), through the pageblock model's
  * __rmqueue_fallback (allocNonMovable: own pageblocks, then whole free ones claimed, then
  * stolen from used movable ones). Each steal is a migratetype fallback below pageblock order,
- * which boosts the zone unless ALLOC_NOFRAGMENT kept the fast path from fragmenting. Returns
- * the node the pages went to, or -1.
+ * which boosts the zone. Returns the node the pages went to, or -1.
  */
 export function kernelAlloc(sim: Sim, zonelist: number[], pages: number): number {
   for (const mark of ['low', 'min'] as const) {
@@ -266,7 +265,11 @@ export function kernelAlloc(sim: Sim, zonelist: number[], pages: number): number
       if (node.availableAbove(mark) < pages) continue;
       const ev = allocNonMovable(sim, n, pages, 'unmovable', mark);
       if (ev.taken <= 0) continue;
-      if (!(mark === 'low' && noFragment(sim, zonelist[0]))) for (let i = 0; i < ev.stolen; i++) migratetypeFallback(sim, n);
+      // ALLOC_NOFRAGMENT forbids a steal only on the first walk of the zonelist: a steal means
+      // no zone of the node had room or a whole free pageblock, and get_page_from_freelist()
+      // retries without ALLOC_NOFRAGMENT before it leaves the preferred node, so it steals here
+      // all the same, and steal_suitable_fallback() boosts.
+      for (let i = 0; i < ev.stolen; i++) migratetypeFallback(sim, n);
       rmqueueBoostedWake(sim, n);
       node.kernelPages += ev.taken;
       return n;

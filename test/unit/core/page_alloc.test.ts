@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { runScenarioSet } from '../../../src/core';
 import { highDelayNs } from '../../../src/core/memcontrol';
-import { allocPages, migratetypeFallback } from '../../../src/core/page_alloc';
+import { allocPages, kernelAlloc, migratetypeFallback } from '../../../src/core/page_alloc';
 import type { VariantResult } from '../../../src/core/result';
 import { Sim } from '../../../src/core/sim';
 import { kswapdRun } from '../../../src/core/vmscan';
@@ -61,6 +61,21 @@ describe('core/page_alloc: watermark boosting', function () {
     assert.equal(node.kswapd.awake, false);
     assert.equal(node.boosted(), false);
     assert.equal(sim.vmstat.counts.pswpout, 0);
+  });
+
+  it('a page table that must steal from a movable pageblock boosts even under ALLOC_NOFRAGMENT (the retry before leaving the node)', () => {
+    // Node 0 of the corpus guest has DMA32 below ZONE_NORMAL, so a fault from CPU 0 runs with
+    // ALLOC_NOFRAGMENT; with no room in unmovable pageblocks and no whole free pageblock left,
+    // get_page_from_freelist() retries without it before going to node 1, and steals.
+    const sim = new Sim(compiled(`scenario "s"\nmachine preset qemu-2x1g\nworkload w { cpus = 0\n at 0 s alloc a 1 MiB\n}\nrun { duration = 1 s }\n`).variants[0]);
+    const node = sim.nodes[0];
+    node.pb.room.unmovable = 0;
+    node.freeBlocks = 0;
+    assert.equal(node.boosted(), false);
+    assert.equal(kernelAlloc(sim, node.zonelist, 1), 0);
+    assert.equal(node.boosted(), true);
+    assert.equal(node.boostedWake, false, 'the same rmqueue() woke kswapd');
+    assert.equal(node.kswapd.awake, true);
   });
 
   it('vm.watermark_boost_factor = 0, or a kernel before 5.0, boosts nothing', () => {
