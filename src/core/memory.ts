@@ -162,6 +162,8 @@ export class Region {
   policy: Mempolicy | null = null;
   /** Page-table pages (PTE and PMD tables) mapping the region, per node they sit on. */
   readonly pageTables: number[];
+  /** Slab pages of the page cache's xarray nodes (radix_tree_node) of a file region, per node. */
+  readonly xaSlab: number[];
   /** Nodes of the machine (the length of every per-node count). */
   private readonly nodes: number;
 
@@ -176,6 +178,7 @@ export class Region {
     this.cgroup = cgroup;
     this.nodes = nodes;
     this.pageTables = new Array<number>(nodes).fill(0);
+    this.xaSlab = new Array<number>(nodes).fill(0);
     const blocks = Math.max(1, Math.ceil(pages / HPAGE_NR));
     const count = Math.min(slicesPerRegion, blocks);
     const perSlice = Math.ceil(blocks / count) * HPAGE_NR;

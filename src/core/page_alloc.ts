@@ -256,14 +256,15 @@ function rmqueueBoostedWake(sim: Sim, n: number): void {
  * next to the faults it serves, so it is not reclaimed for), through the pageblock model's
  * __rmqueue_fallback (allocNonMovable: own pageblocks, then whole free ones claimed, then
  * stolen from used movable ones). Each steal is a migratetype fallback below pageblock order,
- * which boosts the zone. Returns the node the pages went to, or -1.
+ * which boosts the zone. Slab of reclaimable caches (the page cache's xarray nodes) is
+ * MIGRATE_RECLAIMABLE (__GFP_RECLAIMABLE). Returns the node the pages went to, or -1.
  */
-export function kernelAlloc(sim: Sim, zonelist: number[], pages: number): number {
+export function kernelAlloc(sim: Sim, zonelist: number[], pages: number, migratetype: 'unmovable' | 'reclaimable' = 'unmovable'): number {
   for (const mark of ['low', 'min'] as const) {
     for (const n of zonelist) {
       const node = sim.nodes[n];
       if (node.availableAbove(mark) < pages) continue;
-      const ev = allocNonMovable(sim, n, pages, 'unmovable', mark);
+      const ev = allocNonMovable(sim, n, pages, migratetype, mark);
       if (ev.taken <= 0) continue;
       // ALLOC_NOFRAGMENT forbids a steal only on the first walk of the zonelist: a steal means
       // no zone of the node had room or a whole free pageblock, and get_page_from_freelist()
@@ -278,12 +279,12 @@ export function kernelAlloc(sim: Sim, zonelist: number[], pages: number): number
   return -1;
 }
 
-/** Kernel pages given back (page tables of an unmapped range): they go back into the node's
- *  unmovable pageblocks. */
-export function kernelFree(sim: Sim, n: number, pages: number): void {
+/** Kernel pages given back (page tables of an unmapped range, a cache's slab): they go back
+ *  into the node's pageblocks of their migratetype. */
+export function kernelFree(sim: Sim, n: number, pages: number, migratetype: 'unmovable' | 'reclaimable' = 'unmovable'): void {
   if (pages <= 0) return;
   const node = sim.nodes[n];
   const k = Math.min(pages, node.kernelPages);
   node.kernelPages -= k;
-  freeNonMovable(sim, n, k, 'unmovable');
+  freeNonMovable(sim, n, k, migratetype);
 }

@@ -92,9 +92,10 @@ export function freeRegion(sim: Sim, region: Region, cpu = -1): void {
     s.dirty = 0;
     clearShadows(s);
   }
-  // free_pgtables() at munmap or exit.
+  // free_pgtables() at munmap or exit; a file's xarray goes with its pages.
   region.pageTables.forEach((k, n) => kernelFree(sim, n, k));
   region.pageTables.fill(0);
+  freePageCacheXarray(sim, region);
   region.alive = false;
   region.weights = null;
 }
@@ -127,6 +128,41 @@ function allocPageTables(sim: Sim, wl: WorkloadState, region: Region, from: numb
   const [first] = policyTargets(sim, wl, pages, wl.spec.mempolicy);
   const n = kernelAlloc(sim, first.target.zonelist, pages);
   if (n >= 0) region.pageTables[n] += pages;
+}
+
+/** xa_node slots (XA_CHUNK_SIZE, lib/xarray.c with CONFIG_BASE_SMALL off). */
+const XA_CHUNK_SIZE = 64;
+/** radix_tree_node objects per slab page: 576-byte objects (64 slots, the tags and the header)
+ *  in SLUB slabs of 2^order pages hold 7 per 4 KiB page (order 1: 14 objects in 8 KiB). */
+const XA_NODES_PER_SLAB_PAGE = 7;
+
+/** Nodes of an xarray holding indices [0, entries): a leaf per 64 indices and a level above
+ *  per 64 nodes, up to a single top node (one entry at index 0 needs none). */
+export function xaNodes(entries: number): number {
+  if (entries <= 1) return 0;
+  let nodes = 0;
+  for (let span = XA_CHUNK_SIZE; ; span *= XA_CHUNK_SIZE) {
+    nodes += Math.ceil(entries / span);
+    if (span >= entries) return nodes;
+  }
+}
+
+/** The page cache's xarray grows with the indices a read or write reaches: its new nodes are
+ *  slab (radix_tree_node_cachep, SLAB_RECLAIM_ACCOUNT) allocated on the reading CPU's node. */
+function growPageCacheXarray(sim: Sim, wl: WorkloadState, region: Region): void {
+  const want = Math.ceil(xaNodes(region.fillCursor) / XA_NODES_PER_SLAB_PAGE);
+  const have = region.xaSlab.reduce((a, b) => a + b, 0);
+  if (want <= have) return;
+  const n = kernelAlloc(sim, sim.nodes[wl.homeNode].zonelist, want - have, 'reclaimable');
+  if (n >= 0) region.xaSlab[n] += want - have;
+}
+
+/** The xarray's nodes go when the last entries of their range do: after an invalidation
+ *  (drop_caches) leaves a file region with no cached page (reclaim leaves shadow entries, which
+ *  keep the nodes). */
+export function freePageCacheXarray(sim: Sim, region: Region): void {
+  region.xaSlab.forEach((k, n) => kernelFree(sim, n, k, 'reclaimable'));
+  region.xaSlab.fill(0);
 }
 
 /** Faults `pages` more of a region in, from where its fill stopped. Returns pages faulted. */
@@ -221,6 +257,7 @@ function readFile(sim: Sim, wl: WorkloadState, region: Region, pages: number, wr
     region.fillCursor += chunk;
     done += chunk;
   }
+  growPageCacheXarray(sim, wl, region);
   return done;
 }
 
@@ -293,6 +330,8 @@ export function startPhase(sim: Sim, wl: WorkloadState, i: number, startNs: numb
     }
     case 'drop_caches':
       dropCaches(sim, p.mode, wl.homeNode);
+      // Invalidation leaves no shadow entries: a file with no page left loses its xarray.
+      if (p.mode & 1) for (const r of sim.regions) if (r.kind === 'file' && r.slices.every((s) => s.residentTotal() === 0)) freePageCacheXarray(sim, r);
       endNow();
       break;
     case 'exit':

@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { runScenarioSet } from '../../../src/core';
 import { zoneBatchsize, zoneHighsize } from '../../../src/core/machine';
+import { xaNodes } from '../../../src/core/workload';
 import { Sim } from '../../../src/core/sim';
 import { compile } from '../../../src/language';
 
@@ -80,5 +81,30 @@ describe('core: per-CPU page lists', function () {
     assert.equal(node.pcpPages, 0);
     assert.equal(node.free - before, 49000);
     assert.ok(held > 0);
+  });
+});
+
+describe('core: the page cache\'s xarray nodes', function () {
+  this.timeout(60000);
+
+  it('a file of N pages needs a node per 64 indices and one per 64 nodes above, up to one top node', () => {
+    assert.equal(xaNodes(0), 0);
+    assert.equal(xaNodes(1), 0);
+    assert.equal(xaNodes(64), 1);
+    assert.equal(xaNodes(65), 3); // two leaves and a top node
+    assert.equal(xaNodes(4096), 65);
+    // 600 MiB: 2400 leaves, 38 above them, one top node.
+    assert.equal(xaNodes(153600), 2439);
+  });
+
+  it('reading a file grows the reader\'s node\'s slab by its xarray, 7 nodes per slab page', () => {
+    // pol-default-cache's kernel: nr_slab_reclaimable +382 pages on node 0 for 153748 pages read.
+    const text = `scenario "x"\nmachine preset qemu-2x1g\n${CORPUS_KNOBS}workload r { cpus = 0\n  at 0 s read file data 600 MiB\n}\nrun { duration = 12 s  sample = 100 ms }\n`;
+    const v = runScenarioSet(compiled(text)).variants[0];
+    const { MemFree, FilePages } = v.series.nodes[0];
+    const last = MemFree.length - 1;
+    assert.equal(FilePages[last] - FilePages[0], 153600 * 4);
+    // kB of MemFree gone beyond the page cache itself: the xarray's 349 slab pages.
+    assert.equal(MemFree[0] - MemFree[last] - (FilePages[last] - FilePages[0]), Math.ceil(2439 / 7) * 4);
   });
 });
