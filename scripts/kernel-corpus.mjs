@@ -213,11 +213,11 @@ function thpCase(name, boots, args) {
   for (let n = 0; n < m.nodeMB.length; n++) {
     placement.push({ what: `region on node ${n}`, workload: 'app', node: n, MB: boots.map((b) => t(b).fault.thp[`n${n}_MB`]) });
   }
-  const c = counters(boots, 'thp.fault.delta.vm', ['thp_fault_alloc', 'thp_fault_fallback', 'compact_stall', 'compact_success', 'pgsteal_kswapd', 'pgsteal_direct', 'allocstall']);
+  const c = counters(boots, 'thp.fault.delta.vm', ['thp_fault_alloc', 'thp_fault_fallback', 'compact_stall', 'compact_success', 'compact_daemon_wake', 'pgsteal_kswapd', 'pgsteal_direct', 'allocstall']);
   const fragLines = {
     none: '',
-    anon: `workload frag {\n  cpus = 0\n  at 0 s  alloc frag ${fragMB} MiB\n  at ${dnAt} s  dontneed frag 4 KiB per 8 KiB\n}\n`,
-    mlock: `# The kernel run mlocked the pages it kept (compact_unevictable_allowed=0); the language has no\n# mlock, so this scenario keeps them as ordinary movable anonymous pages.\nworkload frag {\n  cpus = 0\n  at 0 s  alloc frag ${fragMB} MiB\n  at ${dnAt} s  dontneed frag 4 KiB per 8 KiB\n}\n`,
+    anon: `workload frag {\n  cpus = 0\n  at 0 s  alloc frag ${fragMB} MiB\n  at ${dnAt} s  dontneed frag 4 KiB per 8 KiB from 4 KiB\n}\n`,
+    mlock: `# The kernel run mlocked the pages it kept (compact_unevictable_allowed=0); the language has no\n# mlock, so this scenario keeps them as ordinary movable anonymous pages.\nworkload frag {\n  cpus = 0\n  at 0 s  alloc frag ${fragMB} MiB\n  at ${dnAt} s  dontneed frag 4 KiB per 8 KiB from 4 KiB\n}\n`,
     cache: `workload frag {\n  cpus = 0\n  at 0 s  read file data ${fragMB} MiB\n}\n`,
   }[frag];
   const plug = plugMB > 0 ? `workload plug {\n  cpus = 0\n  mempolicy = bind(0)\n  at ${plugAt} s  alloc plug ${plugMB} MiB MADV_HUGEPAGE\n}\n\n` : '';

@@ -5,9 +5,10 @@
 // migrate scanner empties is a free 2 MiB block. Whether that works follows from the layout: how
 // full the pageblocks are, which ones carry PG_migrate_skip, and whether the free scanner can see
 // the free pages at all (the async scanner samples every 32nd page of a pageblock). Direct
-// compaction (try_to_compact_pages) and migratetype fallback stealing (__rmqueue_fallback) live here.
+// compaction (try_to_compact_pages), kcompactd (woken for an order, and proactive compaction on
+// its timer) and migratetype fallback stealing (__rmqueue_fallback) live here.
 
-import { HPAGE_NR, NodeState, SWAP_CLUSTER_MAX, Wmark } from './machine';
+import { HPAGE_NR, HPAGE_ORDER, NodeState, SWAP_CLUSTER_MAX, Wmark } from './machine';
 import type { Sim, WorkloadState } from './sim';
 
 /** 'light' is COMPACT_PRIO_ASYNC (MIGRATE_ASYNC), 'full' COMPACT_PRIO_SYNC_LIGHT
@@ -22,7 +23,6 @@ const COMPACT_CLUSTER_MAX = SWAP_CLUSTER_MAX;
 const MAX_DEFER_SHIFT = 6;
 /** PAGE_ALLOC_COSTLY_ORDER: compaction_suitable() consults the fragmentation index above it. */
 const COSTLY_ORDER = 3;
-const HPAGE_ORDER = 9;
 
 /** Used movable pageblocks: neither whole free nor labelled unmovable/reclaimable. */
 function usedMovable(node: NodeState): number {
@@ -110,22 +110,30 @@ interface Pass {
  * samples every 32nd page of a pageblock; if the free pages sit where it never looks, it marks
  * every pageblock skip and meets the migrate scanner with nothing.
  */
-function compactZone(sim: Sim, n: number, mode: CompactPriority, want: number, direct: boolean): Pass {
+function compactZone(sim: Sim, n: number, mode: CompactPriority, want: number, direct: boolean, ignoreSkipHint = false): Pass {
   const node = sim.nodes[n];
   const pb = node.pb;
   clampHints(node);
   const pass: Pass = { created: 0, migrateScanned: 0, freeScanned: 0, isolated: 0, migrated: 0, complete: false };
   const used = usedMovable(node);
   const scattered = movableScattered(node);
-  let open = used - pb.skip;
+  // ignore_skip_hint (proactive compaction): every pageblock is a source, skip bit or not.
+  let open = used - (ignoreSkipHint ? 0 : pb.skip);
+  // The free scanner misses a regular pattern (pb.hidden) at a stride of 32. Async starts every
+  // call there. Sync-light starts at 1 but isolate_freepages() doubles the stride after each
+  // pageblock that gave nothing, up to COMPACT_CLUSTER_MAX, and an even stride never lands on a
+  // page freed at odd offsets. It starts at the zone's end, where full pageblocks sit: in the
+  // corpus guests' traces it went blind on the first one, in DMA32 and in Normal (docs/model.md).
+  const blind = mode === 'light' || pb.hidden > 0;
   if (want <= 0) return pass;
   if (open <= 0 || scattered <= 0) {
     pass.complete = true;
   } else {
     // The async free scanner starts each call at a stride of 32 pages, so it isolates only the
     // free pages it samples (its free-list search finds few others: it looks for pages high in the
-    // zone, and the lists hold the earliest-freed pages last); sync-light scans every page.
-    const usable = mode === 'light' ? Math.max(0, scattered - pb.hidden) : scattered;
+    // zone, and the lists hold the earliest-freed pages last); sync-light scans every page until
+    // its stride grows (above).
+    const usable = blind ? Math.max(0, scattered - pb.hidden) : scattered;
     const freePerBlock = usable / used;
     const migratePerBlock = HPAGE_NR - scattered / used;
     // Each block made consumes one source and the targets its pages fill.
@@ -143,17 +151,18 @@ function compactZone(sim: Sim, n: number, mode: CompactPriority, want: number, d
     if (pass.created < want) {
       // The scanners meet: what is left is scanned once, with too few targets to empty a block.
       pass.complete = true;
-      // Async: the first cluster the migrate scanner isolates finds no target and the free
-      // scanner samples its way down to it; sync-light reads both halves of what is left.
+      // Async (or a sync-light scanner gone blind): the first cluster the migrate scanner
+      // isolates finds no target and the free scanner samples its way down to it; sync-light
+      // reads both halves of what is left.
       const rest = Math.max(0, open);
-      pass.migrateScanned += mode === 'light' ? Math.min(rest, 1) * COMPACT_CLUSTER_MAX : Math.round((rest * HPAGE_NR) / 2);
-      pass.freeScanned += mode === 'light' ? rest * (HPAGE_NR / COMPACT_CLUSTER_MAX) : Math.round((rest * HPAGE_NR) / 2);
+      pass.migrateScanned += blind ? Math.min(rest, 1) * COMPACT_CLUSTER_MAX : Math.round((rest * HPAGE_NR) / 2);
+      pass.freeScanned += blind ? rest * (HPAGE_NR / COMPACT_CLUSTER_MAX) : Math.round((rest * HPAGE_NR) / 2);
       pb.skip += rest;
     }
     if (pass.created > 0) {
       // Emptied pageblocks are free blocks now, with the hidden pages they held; async targets
       // took visible pages, sync-light ones pages of every offset.
-      const hiddenGone = (pass.created * pb.hidden) / used + (mode === 'full' ? (pass.migrated * pb.hidden) / scattered : 0);
+      const hiddenGone = (pass.created * pb.hidden) / used + (!blind ? (pass.migrated * pb.hidden) / scattered : 0);
       pb.hidden -= Math.min(pb.hidden, Math.round(hiddenGone));
       node.freeBlocks += pass.created;
       node.clampBlocks();
@@ -241,6 +250,133 @@ export function tryToCompactPages(sim: Sim, n: number, prio: CompactPriority, at
 /** kswapd_try_to_sleep(): kswapd going to sleep clears the skip bits a completed direct pass left. */
 export function kswapdSleeps(sim: Sim, n: number): void {
   resetIsolationSuitable(sim.nodes[n]);
+}
+
+// --- kcompactd -----------------------------------------------------------------------------------
+
+/** HPAGE_FRAG_CHECK_INTERVAL_MSEC: kcompactd's timeout, at which it checks the node's
+ *  fragmentation score (proactive compaction). */
+const PROACTIVE_INTERVAL_NS = 500e6;
+
+/**
+ * fragmentation_score_node(): each zone's extfrag_for_order(zone, HPAGE_PMD_ORDER), the share
+ * (0-100) of its free pages outside free 2 MiB blocks, weighted by the zone's size over the
+ * node's (fragmentation_score_zone_weighted; the kernel weighs by present pages, the model by
+ * managed ones). The pageblock model keeps free blocks per node, so every zone has the node's
+ * share.
+ */
+export function fragmentationScoreNode(node: NodeState): number {
+  const free = node.free;
+  const zoneScore = free > 0 ? Math.floor(((free - node.freeBlocks * HPAGE_NR) * 100) / free) : 0;
+  let score = 0;
+  for (let i = 0; i < node.zones.length; i++) score += Math.floor((node.zones[i].managed * zoneScore) / (node.totalPages + 1));
+  return score;
+}
+
+/** fragmentation_score_wmark(): low = max(100 - vm.compaction_proactiveness, 5), high = low + 10
+ *  (at most 100). */
+export function fragmentationScoreWmark(sim: Sim, low: boolean): number {
+  const wmarkLow = Math.max(100 - sim.knob('vm.compaction_proactiveness'), 5);
+  return low ? wmarkLow : Math.min(wmarkLow + 10, 100);
+}
+
+function proactiveOn(sim: Sim): boolean {
+  return sim.kernel.proactiveCompaction && sim.knob('vm.compaction_proactiveness') > 0;
+}
+
+/** should_proactive_compact_node(): proactiveness on, kswapd not running on the node
+ *  (kswapd_is_running), and the node's score above the high mark. */
+export function shouldProactiveCompactNode(sim: Sim, n: number): boolean {
+  if (!proactiveOn(sim) || sim.nodes[n].kswapd.awake) return false;
+  return fragmentationScoreNode(sim.nodes[n]) > fragmentationScoreWmark(sim, false);
+}
+
+/** The free blocks node n needs for its zones' score to be at most `mark`. */
+function blocksForScore(node: NodeState, mark: number): number {
+  // floor((free - blocks * 512) * 100 / free) <= mark  <=>  blocks * 512 > free * (99 - mark) / 100
+  const need = Math.floor((node.free * (99 - mark)) / (100 * HPAGE_NR)) + 1;
+  return Math.max(0, need - node.freeBlocks);
+}
+
+/**
+ * proactive_compact_node(): MIGRATE_SYNC_LIGHT compaction of the node with order -1, ignoring
+ * the skip hints, until the zones' score is at most the low mark (__compact_finished) or the
+ * scanners meet. The scans count in compact_*_scanned; in compact_daemon_*_scanned only from 6.3.
+ */
+function proactiveCompactNode(sim: Sim, n: number): Pass {
+  const pass = compactZone(sim, n, 'full', blocksForScore(sim.nodes[n], fragmentationScoreWmark(sim, true)), false, true);
+  if (sim.kernel.proactiveDaemonCounters) {
+    sim.vmstat.add('compact_daemon_migrate_scanned', pass.migrateScanned);
+    sim.vmstat.add('compact_daemon_free_scanned', pass.freeScanned);
+  }
+  return pass;
+}
+
+/** zone_watermark_ok() at order 9 against the min mark: a free block to allocate right away. */
+function orderFits(node: NodeState): boolean {
+  return node.freeBlocks > 0 && node.availableAbove('min') >= HPAGE_NR;
+}
+
+/** kcompactd_node_suitable(): the order does not fit yet and compaction is suitable. */
+function kcompactdNodeSuitable(sim: Sim, n: number): boolean {
+  return !orderFits(sim.nodes[n]) && compactionSuitable(sim, n);
+}
+
+/**
+ * wakeup_kcompactd(): records the order (kcompactd_max_order) and wakes kcompactd when the node
+ * is suitable; an order recorded without a wakeup waits for kcompactd's timeout.
+ */
+export function wakeupKcompactd(sim: Sim, n: number, order: number): void {
+  if (!sim.kernel.kcompactd || order <= 0) return;
+  const pb = sim.nodes[n].pb;
+  pb.kcompactdOrder = Math.max(pb.kcompactdOrder, order);
+  if (kcompactdNodeSuitable(sim, n)) pb.kcompactdWoken = true;
+}
+
+/**
+ * kcompactd_do_work(): sync-light compaction for the requested order (9) that respects the skip
+ * hints and the deferral, unless the order already fits or compaction is not suitable; a pass
+ * that ends with the scanners met defers like sync direct compaction (defer_compaction).
+ */
+function kcompactdDoWork(sim: Sim, n: number): void {
+  const node = sim.nodes[n];
+  node.pb.kcompactdOrder = 0;
+  node.pb.kcompactdWoken = false;
+  sim.vmstat.add('compact_daemon_wake', 1);
+  if (compactionDeferred(node) || orderFits(node) || !compactionSuitable(sim, n)) return;
+  const pass = compactZone(sim, n, 'full', 1, false);
+  // COMPACT_SUCCESS resets nothing here (compaction_defer_reset with alloc_success false).
+  if (pass.created === 0) deferCompaction(node);
+  sim.vmstat.add('compact_daemon_migrate_scanned', pass.migrateScanned);
+  sim.vmstat.add('compact_daemon_free_scanned', pass.freeScanned);
+  sim.events.record(sim.nowNs, pass.created > 0 ? 'compact_success' : 'compact_fail', node.id, pass.created * HPAGE_NR, 'kcompactd (woken for a THP)');
+}
+
+/**
+ * kcompactd(), once per step for node n: the work a wakeup asked for (which also restarts the
+ * timeout), or at the timeout a proactive run when should_proactive_compact_node(). A run that
+ * did not lower the node's score makes the next timeout 1 << COMPACT_MAX_DEFER_SHIFT times as
+ * long (32 s); a wakeup in between resets it.
+ */
+export function kcompactdRun(sim: Sim, n: number): void {
+  if (!sim.kernel.kcompactd) return;
+  const node = sim.nodes[n];
+  const pb = node.pb;
+  const now = sim.nowNs;
+  const timedOut = proactiveOn(sim) && now >= pb.proactiveAtNs;
+  if (pb.kcompactdOrder > 0 && (pb.kcompactdWoken || timedOut)) {
+    kcompactdDoWork(sim, n);
+    pb.proactiveAtNs = now + PROACTIVE_INTERVAL_NS;
+    return;
+  }
+  if (!timedOut) return;
+  pb.proactiveAtNs = now + PROACTIVE_INTERVAL_NS;
+  if (!shouldProactiveCompactNode(sim, n)) return;
+  const prev = fragmentationScoreNode(node);
+  const pass = proactiveCompactNode(sim, n);
+  const score = fragmentationScoreNode(node);
+  if (score >= prev) pb.proactiveAtNs = now + PROACTIVE_INTERVAL_NS * (1 << MAX_DEFER_SHIFT);
+  sim.events.record(sim.nowNs, pass.created > 0 ? 'compact_success' : 'compact_fail', node.id, pass.created * HPAGE_NR, `proactive compaction: fragmentation score ${prev} -> ${score}`);
 }
 
 // --- migratetype fallback -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ import { taskNumaWork } from './numa_balancing';
 import { Sim, WorkloadState } from './sim';
 import { countersAt, counterNameAt } from './versions';
 import { SAMPLED_COUNTERS, type VmstatCounter } from './vmstat';
+import { kcompactdRun } from './compaction';
 import { kswapdRun } from './vmscan';
 import { khugepagedRun } from './khugepaged';
 import { stepWorkload } from './workload';
@@ -248,6 +249,7 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
     for (let n = 0; n < N; n++) {
       sim.nowNs = t1;
       kswapdRun(sim, n);
+      kcompactdRun(sim, n);
     }
     for (let n = 0; n < N; n++) load[n] = sim.bandwidthLoad(n, t1 - t0);
     sim.nowNs = t1;

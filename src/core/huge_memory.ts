@@ -60,9 +60,9 @@ export function thpFault(sim: Sim, wl: WorkloadState, region: Region, s: Slice, 
       placed += allocPages(sim, { ...base, pages: want, zonelist: target.zonelist, directReclaim: gfp.direct, kswapd: gfp.kswapd, compact: gfp.noretry ? 'light' : 'full', noretry: gfp.noretry });
     } else {
       // 5.4+ (ac79f78dab89, cc638f329ef6): local node with __GFP_NORETRY (light compaction, no
-      // reclaim), then, if the fault
+      // reclaim; __GFP_KSWAPD_RECLAIM kept, so defer wakes the local kswapd), then, if the fault
       // may reclaim, every node with the normal gfp.
-      let got = allocPages(sim, { ...base, pages: want, zonelist: thisnode, directReclaim: gfp.direct, kswapd: false, compact: 'light', noretry: true });
+      let got = allocPages(sim, { ...base, pages: want, zonelist: thisnode, directReclaim: gfp.direct, kswapd: gfp.kswapd, compact: 'light', noretry: true });
       if (got < want && gfp.direct) {
         got += allocPages(sim, { ...base, pages: want - got, zonelist: target.zonelist, directReclaim: true, kswapd: gfp.kswapd, compact: gfp.noretry ? 'light' : 'full', noretry: gfp.noretry });
       }

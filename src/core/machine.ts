@@ -8,6 +8,8 @@ import type { KnobSettings, Machine, NodeSpec } from '../language/model';
 export const PAGE_SIZE = 4096;
 /** Base pages in one 2 MiB huge page / pageblock (HPAGE_PMD_NR, pageblock_nr_pages). */
 export const HPAGE_NR = 512;
+/** HPAGE_PMD_ORDER: the order of a THP and of a pageblock on x86-64. */
+export const HPAGE_ORDER = 9;
 /** SWAP_CLUSTER_MAX: the batch reclaim works in. */
 export const SWAP_CLUSTER_MAX = 32;
 /** Nodes further than this (SLIT) are not reclaimed by node reclaim (RECLAIM_DISTANCE). */
@@ -135,6 +137,9 @@ export interface KswapdState {
   /** nr_boost_reclaim of the running balance_pgdat(): boosted pages still to reclaim without
    *  swap or writeback (0: an ordinary pass). */
   boostReclaim: number;
+  /** pgdat->kswapd_order: the highest order it was woken for (9 for a THP fault without direct
+   *  reclaim); on going to sleep it wakes kcompactd for it. */
+  order: number;
   /** zone_boosts[]: each zone's boost when this run started, taken back when it ends. */
   boostSnapshot: number[];
 }
@@ -162,8 +167,10 @@ export interface PageblockState {
   /** compact_blockskip_flush: a direct compaction pass completed; kswapd clears the skip bits
    *  when it goes to sleep. */
   blockskipFlush: boolean;
-  /** kcompactd: order requested by wakeup_kcompactd (-1: none), next proactive check (ns). */
+  /** kcompactd: pgdat->kcompactd_max_order (0: no request), whether wakeup_kcompactd() woke
+   *  it (kcompactd_node_suitable), and when its timeout ends (the next proactive check, ns). */
   kcompactdOrder: number;
+  kcompactdWoken: boolean;
   proactiveAtNs: number;
 }
 
@@ -180,7 +187,7 @@ export class NodeState {
   kernelPages: number;
   /** Free pages that sit in whole free 2 MiB blocks; the rest of free memory is scattered. */
   freeBlocks = 0;
-  readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, failures: 0, passLeft: 0, cause: '', boostReclaim: 0, boostSnapshot: [] };
+  readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, failures: 0, passLeft: 0, cause: '', boostReclaim: 0, boostSnapshot: [], order: 0 };
   /** ZONE_BOOSTED_WATERMARK on any of the node's zones: the next rmqueue() from the node wakes
    *  kswapd. */
   boostedWake = false;
@@ -209,7 +216,7 @@ export class NodeState {
     this.kernelPages = kernelPages;
     // Boot-time kernel allocations fill unmovable pageblocks of their own.
     const unmovable = Math.min(Math.floor(this.totalPages / HPAGE_NR), Math.ceil(kernelPages / HPAGE_NR));
-    this.pb = { nr: Math.floor(this.totalPages / HPAGE_NR), unmovable, reclaimable: 0, room: { unmovable: unmovable * HPAGE_NR - kernelPages, reclaimable: 0 }, polluted: 0, hidden: 0, skip: 0, blockskipFlush: false, kcompactdOrder: -1, proactiveAtNs: 0 };
+    this.pb = { nr: Math.floor(this.totalPages / HPAGE_NR), unmovable, reclaimable: 0, room: { unmovable: unmovable * HPAGE_NR - kernelPages, reclaimable: 0 }, polluted: 0, hidden: 0, skip: 0, blockskipFlush: false, kcompactdOrder: 0, kcompactdWoken: false, proactiveAtNs: 0 };
   }
 
   get hasCpu(): boolean {

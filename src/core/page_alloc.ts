@@ -6,11 +6,11 @@
 // crossings, not by pages.
 
 import { allocNonMovable, compactionReady, CompactPriority, freeNonMovable, tryToCompactPages } from './compaction';
-import { HPAGE_NR, SWAP_CLUSTER_MAX, Wmark, wmarkPages } from './machine';
+import { HPAGE_NR, HPAGE_ORDER, SWAP_CLUSTER_MAX, Wmark, wmarkPages } from './machine';
 import type { Region, Slice } from './memory';
 import { nodeReclaimForFaults } from './node_reclaim';
 import type { Sim, WorkloadState } from './sim';
-import { kswapdRun, lruPassNs, tryToFreePages, unreferencedReclaimable, wakeupKswapd } from './vmscan';
+import { kswapdRun, lruPassNs, tryToFreePages, unreferencedReclaimable, wakeupKswapd, wakeupKswapdHighOrder } from './vmscan';
 
 export interface AllocRequest {
   wl: WorkloadState | null;
@@ -115,6 +115,9 @@ export function allocPages(sim: Sim, a: AllocRequest): number {
   let placed = getPageFromFreelist(sim, a, 'low', a.pages, nodeReclaimOn);
   if (placed >= a.pages) return placed;
 
+  // __alloc_pages_slowpath() begins with wake_all_kswapds() at the request's order: for a THP,
+  // order 9, which no node without a free block is balanced at.
+  if (a.huge && a.kswapd) for (const n of a.zonelist) wakeupKswapdHighOrder(sim, n, HPAGE_ORDER, a.directReclaim, a.cause);
   // __alloc_pages_slowpath(). kswapd runs alongside the allocating task: before the task falls
   // to the min watermark and into direct reclaim, kswapd spends the time it has in this step,
   // reclaiming to high, being woken again each time the allocations drag the node below low.

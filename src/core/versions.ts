@@ -94,6 +94,28 @@ export const VERSION_TABLE: readonly VersionRow[] = [
     modelled: 'yes from 5.0: a migratetype fallback (src/core/page_alloc.ts migratetypeFallback; the simple model is a kernel allocation on a node with no free pageblock left) raises the zone\'s marks by a pageblock up to the factor x high and wakes kswapd, which reclaims the boost from clean page cache while allocations whose zonelist goes on leave the node; before 5.0 nothing boosts',
   },
   {
+    id: 'kcompactd',
+    title: 'kcompactd: background compaction woken for an order',
+    governs: 'compaction after kswapd or a THP fault without direct reclaim; counters compact_daemon_wake, compact_daemon_migrate_scanned, compact_daemon_free_scanned',
+    eras: [
+      { since: '4.6', value: 'kcompactd', commit: '698b1b30642f', note: 'mm, compaction: introduce kcompactd (Babka). kswapd stops compacting itself (accf62422b3a) and wakes kcompactd when it goes to sleep after reclaiming for a high order; wakeup_kswapd() wakes kcompactd directly when the node is balanced or hopeless and the allocation may not reclaim. compact_daemon_wake counts kcompactd_do_work() runs.' },
+      { since: '4.11', value: 'kcompactd with scan counters', commit: '7f354a548d1c', note: 'mm, compaction: add vmstats for kcompactd work (Rientjes): compact_daemon_migrate_scanned and compact_daemon_free_scanned.' },
+    ],
+    certainty: 'Ids and subjects verified in commit messages that cite them (7f354a548d1c is named in a Fixes: tag and in the 4.11 merge window\'s shortlog next to the defer+madvise option). The loop checked against mainline mm/compaction.c: kcompactd_do_work() compacts each zone at MIGRATE_SYNC_LIGHT for kcompactd_max_order, skipping deferred zones and zones where the order already fits the min mark, and defers after COMPACT_COMPLETE or COMPACT_PARTIAL_SKIPPED.',
+    modelled: 'from 4.6: src/core/compaction.ts wakeupKcompactd/kcompactdRun, order 9 only; before 4.6 kswapd\'s own compaction is not modelled (no background compaction). The scan counters are counted from 4.6 (4.6-4.10 lack them)',
+  },
+  {
+    id: 'proactive-compaction',
+    title: 'Proactive compaction (vm.compaction_proactiveness)',
+    governs: 'vm.compaction_proactiveness',
+    eras: [
+      { since: '5.9', value: 'proactive', commit: 'facdaa917c4d', note: 'mm: proactive compaction (Nitin Gupta): every HPAGE_FRAG_CHECK_INTERVAL_MSEC (500 ms) kcompactd compacts a node whose fragmentation score is above the high mark (100 - proactiveness + 10) until each zone is at the low mark; default proactiveness 20. A run that leaves the score where it was defers the next by 1 << COMPACT_MAX_DEFER_SHIFT checks (32 s).' },
+      { since: '6.3', value: 'proactive, counted as kcompactd work', commit: '1bfb7684db12', note: 'mm: compaction: count the migration scanned pages events for proactive compaction: proactive runs add to compact_daemon_*_scanned too.' },
+    ],
+    certainty: 'facdaa917c4d verified (subject, author, 2020-08-11; a bisect between v5.8 and v5.9 names it). 40d7e2032007 (5.12) makes __compact_finished() use the unweighted zone score and the node score the zone-size-weighted sum, as the model does. 1bfb7684db12\'s release inferred from the commits around it in mm-stable (the migrate_pages stats series of 6.3), not checked against a tag; the corpus\'s 6.1 guests count proactive scans in compact_migrate_scanned only (thp frag phases: 7800-20100 pages, compact_daemon_* 0).',
+    modelled: 'from 5.9: src/core/compaction.ts kcompactdRun (score, marks, kswapd_is_running, the 32 s deferral); the per-zone score is the node\'s (the pageblock model keeps free blocks per node)',
+  },
+  {
     id: 'deferred-split',
     title: 'Deferred THP split on partial unmap (MADV_DONTNEED)',
     governs: 'what MADV_DONTNEED on part of a THP does; counters thp_deferred_split_page, thp_split_pmd, thp_split_page (thp_split before)',
@@ -249,6 +271,12 @@ export interface KernelBehaviour {
   watermarkBoost: boolean;
   /** 4.14+: reclaim swaps a THP out whole when a swap cluster is free (THP_SWAP). */
   thpSwap: boolean;
+  /** 4.6+: kcompactd compacts for an order kswapd or a THP fault asked for. */
+  kcompactd: boolean;
+  /** 5.9+: kcompactd compacts a fragmented node on its timer (vm.compaction_proactiveness). */
+  proactiveCompaction: boolean;
+  /** 6.3+: proactive runs count in compact_daemon_*_scanned too. */
+  proactiveDaemonCounters: boolean;
 }
 
 export function kernelBehaviour(version: string): KernelBehaviour {
@@ -259,6 +287,9 @@ export function kernelBehaviour(version: string): KernelBehaviour {
     explicitTiers: eraAt('memory-tiers', version)?.value === 'explicit',
     watermarkBoost: eraAt('watermark-boost', version)?.value === 'yes',
     thpSwap: eraAt('thp-swap', version)?.value === 'whole',
+    kcompactd: eraAt('kcompactd', version) !== null,
+    proactiveCompaction: eraAt('proactive-compaction', version) !== null,
+    proactiveDaemonCounters: eraAt('proactive-compaction', version)?.value === 'proactive, counted as kcompactd work',
   };
 }
 
@@ -300,6 +331,7 @@ export interface Requirement {
 
 export const SETTING_REQUIREMENTS: Record<string, string> = {
   'vm.watermark_boost_factor': 'watermark-boost',
+  'vm.compaction_proactiveness': 'proactive-compaction',
   'numa.demotion_enabled': 'demotion',
   'kernel.numa_balancing=2': 'tiering-mode',
   'kernel.numa_balancing=3': 'tiering-mode',
@@ -331,6 +363,9 @@ const COUNTER_ROWS: Record<string, string> = {
   oom_kill: 'oom-kill-counter',
   thp_swpout: 'thp-swap',
   thp_swpout_fallback: 'thp-swap',
+  compact_daemon_wake: 'kcompactd',
+  compact_daemon_migrate_scanned: 'kcompactd',
+  compact_daemon_free_scanned: 'kcompactd',
 };
 
 /** The first version with a counter (null: every version in the table has it). */

@@ -6,7 +6,7 @@
 // the lists with do_shrink_slab()'s priority scaling, kswapd (wakeup_kswapd, balance_pgdat to
 // the high or promo watermark) and direct reclaim (try_to_free_pages).
 
-import { kswapdSleeps } from './compaction';
+import { kswapdSleeps, wakeupKcompactd } from './compaction';
 import { activeToHead, type Cohort, type LruQueue, type LruSegment, evict, folioLooks, inactiveIsLow, lruPages, type NodeLru, noteCost, pushInactive, sround, syncInactive, takeFromCohort, youngChance, youngShare } from './lru';
 import { HPAGE_NR, SWAP_CLUSTER_MAX } from './machine';
 import type { Region, Slice } from './memory';
@@ -698,6 +698,12 @@ export function wakeupKswapd(sim: Sim, n: number, cause: string): void {
   const node = sim.nodes[n];
   // A boosted node is woken although balanced: the boost itself is what kswapd reclaims.
   if (node.balanced(k.target) && !node.boosted()) return;
+  startKswapd(sim, n, cause);
+}
+
+function startKswapd(sim: Sim, n: number, cause: string): void {
+  const node = sim.nodes[n];
+  const k = node.kswapd;
   k.awake = true;
   // balance_pgdat() starts with nr_boost_reclaim = the zones' boosts (zone_boosts[]).
   k.boostSnapshot = node.zones.map((z) => z.boost);
@@ -710,10 +716,43 @@ export function wakeupKswapd(sim: Sim, n: number, cause: string): void {
   sim.events.record(sim.nowNs, 'kswapd_wake', sim.nodes[n].id, 0, cause);
 }
 
+/** MAX_RECLAIM_RETRIES: kswapd runs that reclaimed nothing before the node is hopeless. */
+const MAX_RECLAIM_RETRIES = 16;
+/** compact_gap(9): reclaim for a THP stops rebalancing at order 9 once it freed this much. */
+const COMPACT_GAP = 2 * HPAGE_NR;
+
+/**
+ * wakeup_kswapd() for an order-9 allocation (a THP fault with __GFP_KSWAPD_RECLAIM that missed
+ * the fast path): kswapd is woken even on a node balanced at order 0, since no zone meets its
+ * mark at order 9 without a free block. A hopeless node (MAX_RECLAIM_RETRIES failed runs), or
+ * one balanced at order 9, wakes kcompactd instead when the allocation may not reclaim itself.
+ */
+export function wakeupKswapdHighOrder(sim: Sim, n: number, order: number, directReclaim: boolean, cause: string): void {
+  const node = sim.nodes[n];
+  const k = node.kswapd;
+  k.order = Math.max(k.order, order);
+  if (k.awake) return;
+  const balancedAtOrder = node.freeBlocks > 0 && node.balanced(kswapdMark(sim));
+  if (k.failures >= MAX_RECLAIM_RETRIES || (balancedAtOrder && !node.boosted())) {
+    if (!directReclaim) wakeupKcompactd(sim, n, order);
+    return;
+  }
+  // Balanced at order 0 or not, balance_pgdat() at order 9 reclaims at least compact_gap.
+  k.target = kswapdMark(sim);
+  startKswapd(sim, n, cause);
+  if (k.passLeft <= 0) k.passLeft = COMPACT_GAP;
+}
+
 function kswapdSleep(sim: Sim, n: number): void {
   const node = sim.nodes[n];
   const k = node.kswapd;
   k.awake = false;
+  // kswapd_try_to_sleep(): after a high-order run that freed compact_gap (balance_pgdat drops to
+  // order 0) or on a hopeless node, kswapd wakes kcompactd for the order it was asked.
+  if (k.order > 0) {
+    if (k.reclaimedThisRun >= COMPACT_GAP || k.failures >= MAX_RECLAIM_RETRIES) wakeupKcompactd(sim, n, k.order);
+    k.order = 0;
+  }
   // The run's boosts are taken back, reclaimed or not (boosts raised since then stay).
   node.zones.forEach((z, i) => { z.boost -= Math.min(z.boost, k.boostSnapshot[i] ?? 0); });
   k.boostSnapshot = [];

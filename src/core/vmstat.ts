@@ -10,6 +10,7 @@ export const VMSTAT_COUNTERS = [
   'allocstall', 'pswpin', 'pswpout', 'pgmajfault', 'pgfault',
   'compact_stall', 'compact_success', 'compact_fail',
   'compact_migrate_scanned', 'compact_free_scanned', 'compact_isolated',
+  'compact_daemon_wake', 'compact_daemon_migrate_scanned', 'compact_daemon_free_scanned',
   'thp_fault_alloc', 'thp_fault_fallback', 'thp_collapse_alloc', 'thp_collapse_alloc_failed', 'thp_split_page', 'thp_split_pmd', 'thp_deferred_split_page', 'thp_swpout', 'thp_swpout_fallback',
   'zone_reclaim_success', 'zone_reclaim_failed',
   'kswapd_low_wmark_hit_quickly', 'kswapd_high_wmark_hit_quickly', 'pageoutrun',
@@ -32,7 +33,7 @@ export const SAMPLED_COUNTERS: readonly VmstatCounter[] = [
   'thp_split_page', 'thp_deferred_split_page', 'zone_reclaim_success', 'oom_kill', 'numa_promotion_pingpong',
   // Sampled so a phase's own stalls and compactions can be told from earlier phases' (the
   // real-kernel corpus compares counters over one phase).
-  'allocstall', 'compact_success', 'zone_reclaim_failed', 'thp_split_pmd',
+  'allocstall', 'compact_success', 'zone_reclaim_failed', 'thp_split_pmd', 'compact_daemon_wake',
   // Thrashing over time: refaults of evicted pages and those the workingset check activated.
   'workingset_refault_anon', 'workingset_refault_file', 'workingset_activate_anon', 'workingset_activate_file',
 ];

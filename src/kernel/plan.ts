@@ -64,6 +64,7 @@ const KNOB_FILES: Record<string, { path: string; text?: (v: KnobValue) => string
   'vm.watermark_scale_factor': { path: '/proc/sys/vm/watermark_scale_factor' },
   'vm.watermark_boost_factor': { path: '/proc/sys/vm/watermark_boost_factor' },
   'vm.extfrag_threshold': { path: '/proc/sys/vm/extfrag_threshold' },
+  'vm.compaction_proactiveness': { path: '/proc/sys/vm/compaction_proactiveness' },
   // 0 means "as the kernel computes it": leave the kernel's own value.
   'vm.min_free_kbytes': { path: '/proc/sys/vm/min_free_kbytes', text: (v) => (v === 0 ? null : String(v)) },
   'vm.swappiness': { path: '/proc/sys/vm/swappiness' },

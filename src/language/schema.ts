@@ -70,6 +70,11 @@ export const KNOBS: readonly Knob[] = [
     kernelName: '/proc/sys/vm/extfrag_threshold',
   },
   {
+    name: 'vm.compaction_proactiveness', type: int(0, 100), default: 20, unit: '',
+    doc: 'Proactive compaction (5.9+): every 500 ms kcompactd compacts a node whose fragmentation score (the share of free memory outside free 2 MiB blocks, weighted by zone size) is above 110 minus this, until each zone is down to 100 minus this; a run that does not lower the score waits 32 s. 0 turns it off.',
+    kernelName: '/proc/sys/vm/compaction_proactiveness',
+  },
+  {
     name: 'vm.swappiness', type: int(0, 200), default: 60, unit: '',
     doc: 'Relative cost of reclaiming anonymous memory (swap) against page cache: 0 avoids swap, 200 treats them alike.',
     kernelName: '/proc/sys/vm/swappiness',

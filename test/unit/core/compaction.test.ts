@@ -4,19 +4,21 @@
 // modes' gfp masks.
 
 import * as assert from 'node:assert/strict';
-import { allocNonMovable, compactionSuitable, fragmentationIndex, kswapdSleeps, patternFreed, tryToCompactPages } from '../../../src/core/compaction';
+import { allocNonMovable, compactionSuitable, fragmentationIndex, fragmentationScoreNode, fragmentationScoreWmark, kcompactdRun, kswapdSleeps, patternFreed, tryToCompactPages, wakeupKcompactd } from '../../../src/core/compaction';
 import { thpGfp } from '../../../src/core/huge_memory';
 import { HPAGE_NR } from '../../../src/core/machine';
 import { Sim } from '../../../src/core/sim';
 import { runScenarioSet } from '../../../src/core';
+import { wakeupKswapdHighOrder } from '../../../src/core/vmscan';
 import { compile } from '../../../src/language';
 import { GiB, machine, scenario } from './helpers';
 
 /** One 1 GiB node filled with movable pages, then half of its used pages
  *  freed, every other page: at offset 1 of each pair (`hidden`, the pattern async compaction's
  *  strided free scanner never samples) or at offset 0. */
-function fragmented(hidden: boolean, knobs: Record<string, number | string | boolean> = {}): Sim {
-  const sim = new Sim(scenario(machine([GiB]), [], knobs));
+function fragmented(hidden: boolean, knobs: Record<string, number | string | boolean> = {}, version?: string): Sim {
+  const sc = scenario(machine([GiB]), [], knobs);
+  const sim = new Sim(version ? { ...sc, kernel: { version, overrides: [] } } : sc);
   const node = sim.nodes[0];
   const used = sim.takeFromNode(0, node.free, false, null);
   const freed = Math.floor(used / 2);
@@ -59,8 +61,13 @@ describe('core/compaction: the pageblock model', () => {
     assert.equal(c.compact_migrate_scanned, 3 * HPAGE_NR);
   });
 
-  it('sync-light compaction scans every page, so it succeeds where async fails; a sync failure defers', () => {
-    const sim = fragmented(true);
+  it('sync-light compaction misses an odd-offset pattern too (its stride doubles after an empty pageblock) and defers; it empties blocks where the pattern is visible', () => {
+    const hidden = fragmented(true);
+    assert.equal(tryToCompactPages(hidden, 0, 'full', 2, null).successes, 0);
+    assert.equal(hidden.nodes[0].compactDeferShift, 1, 'a failed sync-light attempt defers');
+    // Blind, the free scanner samples 16 pages a pageblock on its way down (COMPACT_CLUSTER_MAX).
+    assert.ok(hidden.vmstat.counts.compact_free_scanned < hidden.nodes[0].pb.nr * 20, `${hidden.vmstat.counts.compact_free_scanned}`);
+    const sim = fragmented(false);
     assert.equal(tryToCompactPages(sim, 0, 'full', 2, null).successes, 2);
     assert.equal(sim.nodes[0].compactDeferShift, 0);
     // A node with nothing scattered to gather: sync-light fails and defers (defer_compaction).
@@ -174,5 +181,105 @@ run { duration = 12 s }
     const v = run('transparent_hugepage.khugepaged_defrag = false', 900);
     assert.ok(v.thp_collapse_alloc < 32, `collapsed ${v.thp_collapse_alloc}`);
     assert.ok(v.thp_collapse_alloc_failed >= 1, `failed ${v.thp_collapse_alloc_failed}`);
+  });
+});
+
+describe('core/compaction: kcompactd and proactive compaction', () => {
+  const S = 1e9;
+
+  it('scores a node by the share of its free memory outside free 2 MiB blocks; the marks follow vm.compaction_proactiveness', () => {
+    const sim = fragmented(false);
+    const node = sim.nodes[0];
+    assert.ok(fragmentationScoreNode(node) >= 98, `every free page scattered: ${fragmentationScoreNode(node)}`);
+    node.freeBlocks = Math.floor((node.free * 0.5) / HPAGE_NR);
+    const half = fragmentationScoreNode(node);
+    assert.ok(half >= 48 && half <= 51, `half of it in blocks: ${half}`);
+    assert.deepEqual([fragmentationScoreWmark(sim, true), fragmentationScoreWmark(sim, false)], [80, 90]);
+    const eager = fragmented(false, { 'vm.compaction_proactiveness': 100 });
+    assert.deepEqual([fragmentationScoreWmark(eager, true), fragmentationScoreWmark(eager, false)], [5, 15], 'the low mark is at least 5');
+  });
+
+  it('a proactive run compacts a node above the high mark down to the low mark; 6.1 counts it as compaction, not as kcompactd work', () => {
+    const sim = fragmented(false);
+    kcompactdRun(sim, 0);
+    const score = fragmentationScoreNode(sim.nodes[0]);
+    assert.ok(score <= 80 && score >= 76, `down to the low mark: ${score}`);
+    const c = sim.vmstat.counts;
+    assert.ok(c.compact_migrate_scanned > 0 && c.pgmigrate_success > 0);
+    assert.deepEqual([c.compact_daemon_wake, c.compact_daemon_migrate_scanned, c.compact_stall], [0, 0, 0]);
+    // From 6.3 (1bfb7684db12) the same run counts in compact_daemon_*_scanned too.
+    const later = fragmented(false, {}, '6.3');
+    kcompactdRun(later, 0);
+    assert.equal(later.vmstat.counts.compact_daemon_migrate_scanned, later.vmstat.counts.compact_migrate_scanned);
+  });
+
+  it('a run that leaves the score where it was waits 32 s for the next; a wakeup for an order resets the timeout', () => {
+    const sim = fragmented(true);
+    kcompactdRun(sim, 0);
+    const score = fragmentationScoreNode(sim.nodes[0]);
+    assert.ok(score > 90, `the hidden pattern: nothing made, ${score}`);
+    const scanned = sim.vmstat.counts.compact_free_scanned;
+    assert.ok(scanned > 0);
+    for (const t of [0.5, 1, 10, 31.5]) {
+      sim.nowNs = t * S;
+      kcompactdRun(sim, 0);
+    }
+    assert.equal(sim.vmstat.counts.compact_free_scanned, scanned, 'deferred: no run before 32 s');
+    sim.nowNs = 32 * S;
+    kcompactdRun(sim, 0);
+    assert.ok(sim.vmstat.counts.compact_free_scanned > scanned, 'runs again at 32 s');
+    // A wakeup (here for order 9) is served at once, and the timeout is 500 ms again.
+    const after = sim.vmstat.counts.compact_free_scanned;
+    sim.nowNs = 33 * S;
+    wakeupKcompactd(sim, 0, 9);
+    kcompactdRun(sim, 0);
+    assert.equal(sim.vmstat.counts.compact_daemon_wake, 1);
+    const woken = sim.vmstat.counts.compact_free_scanned;
+    assert.ok(woken >= after);
+    sim.nowNs = 33.5 * S;
+    kcompactdRun(sim, 0);
+    assert.ok(sim.vmstat.counts.compact_free_scanned > woken, 'a proactive run 500 ms after the wakeup');
+  });
+
+  it('no proactive run while kswapd runs on the node, with proactiveness 0 or before 5.9; no kcompactd at all before 4.6', () => {
+    const busy = fragmented(false);
+    busy.nodes[0].kswapd.awake = true;
+    kcompactdRun(busy, 0);
+    assert.equal(busy.vmstat.counts.compact_migrate_scanned, 0, 'kswapd_is_running');
+    for (const sim of [fragmented(false, { 'vm.compaction_proactiveness': 0 }), fragmented(false, {}, '5.8')]) {
+      kcompactdRun(sim, 0);
+      assert.equal(sim.vmstat.counts.compact_migrate_scanned, 0);
+      // kcompactd still compacts for an order it is woken for.
+      wakeupKcompactd(sim, 0, 9);
+      kcompactdRun(sim, 0);
+      assert.equal(sim.vmstat.counts.compact_daemon_wake, 1);
+      assert.equal(sim.nodes[0].freeBlocks, 1, 'one block for the order');
+    }
+    const old = fragmented(false, {}, '4.5');
+    wakeupKcompactd(old, 0, 9);
+    kcompactdRun(old, 0);
+    assert.equal(old.vmstat.counts.compact_daemon_wake, 0);
+  });
+
+  it('a THP allocation without direct reclaim wakes kswapd at order 9 on a node balanced at order 0, and kcompactd once the node is hopeless', () => {
+    const sim = fragmented(false, { 'vm.compaction_proactiveness': 0 });
+    const k = sim.nodes[0].kswapd;
+    assert.ok(sim.nodes[0].balanced('high'), 'balanced at order 0');
+    wakeupKswapdHighOrder(sim, 0, 9, false, 'THP fault');
+    assert.ok(k.awake);
+    assert.equal(k.passLeft, 2 * HPAGE_NR, 'compact_gap(9)');
+    assert.equal(sim.nodes[0].pb.kcompactdOrder, 0);
+    k.awake = false;
+    k.failures = 16;
+    wakeupKswapdHighOrder(sim, 0, 9, false, 'THP fault');
+    assert.ok(!k.awake, 'hopeless: kswapd stays asleep');
+    assert.equal(sim.nodes[0].pb.kcompactdOrder, 9);
+    kcompactdRun(sim, 0);
+    assert.equal(sim.vmstat.counts.compact_daemon_wake, 1);
+    // A fault that may reclaim leaves a hopeless node to its own direct reclaim.
+    const direct = fragmented(false);
+    direct.nodes[0].kswapd.failures = 16;
+    wakeupKswapdHighOrder(direct, 0, 9, true, 'THP fault');
+    assert.equal(direct.nodes[0].pb.kcompactdOrder, 0);
   });
 });

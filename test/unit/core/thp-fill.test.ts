@@ -20,7 +20,11 @@ describe('core/workload: THP fills at a slow rate', () => {
 
   it('thp-numa at --scale 1/128 still swaps under thisnode and keeps its expectations', () => {
     const full = compileFile('examples/thp-numa.numa');
-    const small = { ...full, variants: full.variants.map((v) => scaleScenario(v, 1 / 128)) };
+    // At 1/128 node 0 is 256 MiB and its last ~20 MiB of free memory is scattered by 17 s: from
+    // 5.9 proactive compaction (vm.compaction_proactiveness) makes two free blocks there, the app
+    // takes them as local THPs and node 0 later swaps 578 pages. The example's claims are about
+    // its full size, where no proactive run happens; here the knob is off to test the fill.
+    const small = { ...full, variants: full.variants.map((v) => { const sv = scaleScenario(v, 1 / 128); return { ...sv, knobs: { ...sv.knobs, 'vm.compaction_proactiveness': 0 } }; }) };
     const r = runScenarioSet(small);
     for (const v of r.variants) assert.ok(v.summary.avg_access_ns > 0, `${v.name} accessed memory`);
     assert.ok(r.variants[0].summary.vmstat.pswpout > 0);
