@@ -85,13 +85,14 @@ describe('core/khugepaged', function () {
 
   it('sleeps alloc_sleep_millisecs after a failed allocation, then goes on; a second failure ends the scan', () => {
     // At 1.2 s a THP filler takes every free 2 MiB block of node 0 (defrag = never: free blocks,
-    // then base pages); without khugepaged/defrag no huge page can be had for a collapse.
+    // then base pages); without khugepaged/defrag no huge page can be had for a collapse, and
+    // proactive compaction (which would make blocks of the scattered free pages) is off.
     const filler = `workload filler {
   cpus = 0
   mempolicy = bind(0)
   at 1.2 s  alloc fill 3200 MiB MADV_HUGEPAGE
 }`;
-    const kernel = 'transparent_hugepage.defrag = never\n  transparent_hugepage.khugepaged_defrag = false\n  transparent_hugepage.khugepaged_alloc_sleep_millisecs = 3000';
+    const kernel = 'transparent_hugepage.defrag = never\n  transparent_hugepage.khugepaged_defrag = false\n  transparent_hugepage.khugepaged_alloc_sleep_millisecs = 3000\n  vm.compaction_proactiveness = 0';
     const { at } = run(scenario({ kernel, filler, duration: 12 }));
     const failedAt = (ms: number) => at.find((x) => x.t >= ms)!.failed;
     // 2 s: fails, sleeps 3 s; 5 s: the same scan goes on, fails again and ends; the next scan
