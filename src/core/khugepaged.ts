@@ -5,7 +5,8 @@
 // the first region at most once per scan (pass_through_head). A range mapped by base pages is
 // collapsed into a huge page (collapse_huge_page) when at most max_ptes_none of its PTEs are
 // empty, at most max_ptes_swap are swap entries and some page was referenced. The huge page
-// comes from the node holding most of the range's pages (hpage_collapse_find_target_node), with
+// comes from the node holding most of the range's pages (hpage_collapse_find_target_node; from
+// 6.1-rc6 any node tied for most, version row khugepaged-alloc-nodes), with
 // GFP_TRANSHUGE (khugepaged/defrag: direct compaction and reclaim) or GFP_TRANSHUGE_LIGHT. The
 // first failed allocation of a scan sleeps alloc_sleep_millisecs and the scan goes on; the
 // second ends it.
@@ -32,6 +33,8 @@ interface KhugepagedState {
   /** When the previous scan started, and the current one. */
   prevScanNs: number;
   scanNs: number;
+  /** last_khugepaged_target_node (before 6.1-rc6). */
+  lastTarget: number;
   /** A scan paused by khugepaged_alloc_sleep(): progress made and passes through the head. */
   paused: { progress: number; passes: number } | null;
 }
@@ -60,11 +63,16 @@ function baseRanges(s: Slice): { ranges: number; none: number; swap: number } {
   return { ranges, none: Math.max(0, HPAGE_NR - Math.round(base / ranges) - swap), swap };
 }
 
-/** hpage_collapse_find_target_node(): the first node holding the most of the range's pages, and
- *  the nodes tied with it (6.1's alloc_nmask; before, __GFP_THISNODE on the first alone). */
-function targetNodes(s: Slice): number[] {
+/** hpage_collapse_find_target_node(): the nodes holding the most of the range's pages, all of
+ *  them from 6.1-rc6 (alloc_nmask); before, khugepaged_find_target_node()'s one node with
+ *  __GFP_THISNODE, the next tied node after the last one chosen. */
+function targetNodes(sim: Sim, st: KhugepagedState, s: Slice): number[] {
   const most = Math.max(...s.base);
-  return s.base.map((b, n) => (b === most ? n : -1)).filter((n) => n >= 0);
+  const tied = s.base.map((b, n) => (b === most ? n : -1)).filter((n) => n >= 0);
+  if (sim.kernel.collapseTiedNodes) return tied;
+  const next = tied.find((n) => n > st.lastTarget) ?? tied[0];
+  st.lastTarget = next;
+  return [next];
 }
 
 /** Does a range of slice s have a young PTE or PG_referenced page? Those still young from their
@@ -79,12 +87,12 @@ type ScanResult = 'succeed' | 'fail' | 'alloc-fail';
 
 /** hpage_collapse_scan_pmd() and collapse_huge_page() for the range at the cursor, a range of
  *  slice s mapped by base pages. */
-function collapseRange(sim: Sim, region: Region, s: Slice, sinceNs: number): ScanResult {
+function collapseRange(sim: Sim, st: KhugepagedState, region: Region, s: Slice, sinceNs: number): ScanResult {
   const { none, swap } = baseRanges(s);
   if (none > knob(sim, 'max_ptes_none')) return 'fail'; // SCAN_EXCEED_NONE_PTE
   if (swap > knob(sim, 'max_ptes_swap')) return 'fail'; // SCAN_EXCEED_SWAP_PTE
   if (!referenced(s, sinceNs)) return 'fail'; // SCAN_LACK_REFERENCED_PAGE
-  const nodes = targetNodes(s);
+  const nodes = targetNodes(sim, st, s);
   const defrag = sim.scenario.knobs['transparent_hugepage.khugepaged_defrag'] !== false;
   const got = allocPages(sim, {
     wl: null, region, slice: s, pages: HPAGE_NR, huge: true, preferred: nodes[0], zonelist: nodes,
@@ -149,7 +157,7 @@ function scanSome(sim: Sim, st: KhugepagedState, regions: Region[], pages: numbe
     progress += HPAGE_NR;
     // A range still mapped by base pages, if the slice has any the cursor has not passed.
     if (baseRanges(s).ranges - st.passed <= 0) continue;
-    const result = collapseRange(sim, region, s, st.prevScanNs);
+    const result = collapseRange(sim, st, region, s, st.prevScanNs);
     if (result !== 'succeed') st.passed++;
     if (result !== 'fail') return { progress, result };
   }
@@ -167,7 +175,7 @@ const MAX_WAKES_PER_STEP = 1000;
 export function khugepagedRun(sim: Sim): void {
   let st = state.get(sim);
   if (!st) {
-    st = { nextWakeNs: knob(sim, 'scan_sleep_millisecs'), regionId: HEAD, page: 0, slice: null, passed: 0, prevScanNs: 0, scanNs: 0, paused: null };
+    st = { nextWakeNs: knob(sim, 'scan_sleep_millisecs'), regionId: HEAD, page: 0, slice: null, passed: 0, prevScanNs: 0, scanNs: 0, lastTarget: -1, paused: null };
     state.set(sim, st);
   }
   for (let k = 0; k < MAX_WAKES_PER_STEP && sim.nowNs >= st.nextWakeNs; k++) wake(sim, st, st.nextWakeNs);

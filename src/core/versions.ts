@@ -232,6 +232,17 @@ export const VERSION_TABLE: readonly VersionRow[] = [
     modelled: 'yes: 4.14+ swaps a reclaimed THP whole while a free cluster (512 free swap slots, taken as packed) remains, else splits it and counts thp_swpout_fallback; earlier versions split first. The counters are in results from 4.14 only',
   },
   {
+    id: 'khugepaged-alloc-nodes',
+    title: 'Where khugepaged allocates the huge page it collapses into',
+    governs: 'the nodes a khugepaged collapse may allocate on',
+    eras: [
+      { since: '4.0', value: 'one node, round robin among ties', commit: '', note: 'Before 6.1-rc6, khugepaged_alloc_page() allocates with __GFP_THISNODE on khugepaged_find_target_node()\'s node: the node holding the most of the range\'s pages; among nodes tied for most, the next after the last one chosen ("do some balance if several nodes have the same hit record", last_khugepaged_target_node, Bob Liu\'s patch of 2013).' },
+      { since: '6.1-rc6', value: 'nodes tied for most', commit: 'e031ff96b334', note: '"mm: khugepaged: allow page allocation fallback to eligible nodes" (Yang Shi), in the 6.1-rc6 mm hotfixes: the allocation may use every node tied for the most pages (alloc_nmask), without __GFP_THISNODE.' },
+    ],
+    certainty: 'The commit and its release from the 6.1-rc6 merge log (listed with f53af4285d77 "mm: vmscan: fix extreme overreclaim and swap floods"); the older behaviour from the commit\'s subject and mm/khugepaged.c of later releases.',
+    modelled: 'yes: a range whose pages are split evenly between nodes (interleave) may collapse onto any of them from 6.1-rc6; before, onto one of them, taken in turn',
+  },
+  {
     id: 'oom-kill-counter',
     title: 'oom_kill counter',
     governs: 'counter oom_kill',
@@ -277,6 +288,8 @@ export interface KernelBehaviour {
   proactiveCompaction: boolean;
   /** 6.3+: proactive runs count in compact_daemon_*_scanned too. */
   proactiveDaemonCounters: boolean;
+  /** 6.1-rc6+: a khugepaged collapse may allocate on every node tied for the most pages. */
+  collapseTiedNodes: boolean;
 }
 
 export function kernelBehaviour(version: string): KernelBehaviour {
@@ -290,6 +303,7 @@ export function kernelBehaviour(version: string): KernelBehaviour {
     kcompactd: eraAt('kcompactd', version) !== null,
     proactiveCompaction: eraAt('proactive-compaction', version) !== null,
     proactiveDaemonCounters: eraAt('proactive-compaction', version)?.value === 'proactive, counted as kcompactd work',
+    collapseTiedNodes: eraAt('khugepaged-alloc-nodes', version)?.value === 'nodes tied for most',
   };
 }
 

@@ -3,6 +3,7 @@
 
 import * as assert from 'node:assert/strict';
 import { runVariant } from '../../../src/core/engine';
+import { runScenarioSet } from '../../../src/core';
 import { DEFAULT_RESOLUTION } from '../../../src/core/memory';
 import type { Sim } from '../../../src/core/sim';
 import { compile } from '../../../src/language';
@@ -81,6 +82,42 @@ describe('core/khugepaged', function () {
     const hugeKb = (n: number) => v.summary.nodes[n].AnonHugePages;
     assert.equal(hugeKb(0), 0);
     assert.equal(hugeKb(1), 72 * 2048);
+  });
+
+  it('collapses interleaved base pages onto one node in turn before 6.1-rc6, onto the preferred of the tied nodes after', () => {
+    // A THP filler takes both nodes' free blocks, so the interleaved region faults base pages
+    // (half on each node in every range); the filler exits at 2 s and khugepaged collapses.
+    const text = `machine {
+  node 0 { memory = 1 GiB  cpus = 0 }
+  node 1 { memory = 1 GiB  cpus = 1 }
+}
+kernel {
+  transparent_hugepage.enabled = madvise
+  transparent_hugepage.defrag = never
+  transparent_hugepage.khugepaged_scan_sleep_millisecs = 1000
+}
+workload filler {
+  cpus = 0
+  mempolicy = interleave(0,1)
+  at 0 s  alloc fill 1800 MiB MADV_HUGEPAGE
+  at 2 s  exit
+}
+workload app {
+  cpus = 0
+  mempolicy = interleave(0,1)
+  at 1 s  alloc heap 32 MiB MADV_HUGEPAGE
+  at 1 s  access heap uniform rate 1M/s
+}
+run { duration = 8 s }
+variant old { version = 6.0 }
+variant new { version = 6.1 }
+`;
+    const c = compile(text);
+    assert.deepEqual(c.diagnostics.filter((d) => d.severity === 'error'), []);
+    const [old, now] = runScenarioSet(c.set!).variants;
+    const huge = (v: typeof old) => v.summary.nodes.map((n) => n.AnonHugePages / 2048);
+    assert.deepEqual(huge(old), [8, 8], 'last_khugepaged_target_node takes the tied nodes in turn');
+    assert.deepEqual(huge(now), [16, 0], 'alloc_nmask holds both; the first is preferred and has room');
   });
 
   it('sleeps alloc_sleep_millisecs after a failed allocation, then goes on; a second failure ends the scan', () => {
