@@ -1,12 +1,6 @@
 // Ranking independent of rate (issue 7): each example's compute per access over a 10x range and
 // its threads from 1 to 32, the work scaled with the threads so every run finishes. The orderings
 // must come from the kernel's mechanisms, not from a chosen rate.
-//
-// Known exception, left visible (not yet solved): tiering below 16 threads, where promotion's
-// migrations and hint faults (paid per second of scanning and per promoted page, not per access)
-// cost the few threads more than the fast tier saves them, so promotion with WMARK_PROMO loses
-// to no promotion (4 threads: 216 s against 178 s). The tiering orderings are asserted from 16
-// threads (the example's own count) up; zone-reclaim and thp-numa at every point.
 
 import * as assert from 'node:assert/strict';
 import { runScenarioSet } from '../../../src/core';
@@ -42,7 +36,6 @@ describe('core/rate independence: orderings over compute per access (5-50 ns) an
         assert.ok(rt(z, 'membind') < rt(z, 'zrm-on') && rt(z, 'zrm-on') < rt(z, 'zrm-off'), `zone-reclaim ${rt(z, 'membind')} ${rt(z, 'zrm-on')} ${rt(z, 'zrm-off')}`);
         const h = runScenarioSet(at(thp, ['thisnode', 'remote-fallback'], computeNs, threads));
         assert.ok(rt(h, 'thisnode') > rt(h, 'remote-fallback'), `thp-numa ${rt(h, 'thisnode')} ${rt(h, 'remote-fallback')}`);
-        if (threads < 16) return;
         const names = ['no-promotion', 'promotion-wmark-promo', 'hot-threshold', 'rate-limit'];
         const t = runScenarioSet(at(tier, names, computeNs, threads));
         assert.ok(rt(t, 'promotion-wmark-promo') < rt(t, 'no-promotion'), `tiering WMARK_PROMO ${rt(t, 'promotion-wmark-promo')} vs none ${rt(t, 'no-promotion')}`);
