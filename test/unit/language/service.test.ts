@@ -112,6 +112,22 @@ describe('language service: hover', () => {
     assert.match(enumHover.markdown, /Allowed: `always`, `defer`, `defer\+madvise`, `madvise`, `never`/);
   });
 
+  it('documents the khugepaged knobs with their sysfs files and the kernel\'s defaults', () => {
+    const knobs: [string, string, string][] = [
+      ['khugepaged_pages_to_scan', 'Default: `4096 pages`', '/sys/kernel/mm/transparent_hugepage/khugepaged/pages_to_scan'],
+      ['khugepaged_scan_sleep_millisecs', 'Default: `10000 ms`', '/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs'],
+      ['khugepaged_alloc_sleep_millisecs', 'Default: `60000 ms`', '/sys/kernel/mm/transparent_hugepage/khugepaged/alloc_sleep_millisecs'],
+      ['khugepaged_max_ptes_none', 'Default: `511 pages`', '/sys/kernel/mm/transparent_hugepage/khugepaged/max_ptes_none'],
+      ['khugepaged_max_ptes_swap', 'Default: `64 pages`', '/sys/kernel/mm/transparent_hugepage/khugepaged/max_ptes_swap'],
+      ['khugepaged_defrag', 'Default: `true`', '/sys/kernel/mm/transparent_hugepage/khugepaged/defrag'],
+    ];
+    for (const [name, dflt, file] of knobs) {
+      const src = `kernel {\n  transparent_hugepage.${name} = 1\n}`;
+      const h = S.hover(compile(src), src.indexOf(name) + 2)!;
+      assert.ok(h && h.markdown.includes(dflt) && h.markdown.includes(file), `${name}: ${h?.markdown}`);
+    }
+  });
+
   it('shows what a quantity is in base units', () => {
     assert.equal(S.hover(c, at(text, '125 GB  cpus = 0-31', 5))!.markdown, '125 GB = 125,000,000,000 bytes = 116.4 GiB = 125 GB');
     const bw = S.hover(c, at(text, '90 GB/s'))!;
