@@ -136,11 +136,12 @@ export function folioLooks(s: Slice, n: number, t: number): number {
 }
 
 /** The slice's access exposure at time t: what its accesses added up to, extended at its
- *  current rate while an access phase still runs on it. */
+ *  current rate while an access phase still runs on it. A slice whose phase has begun but that
+ *  has taken no access yet has no rate (and no step it took one in) and adds nothing. */
 export function exposureAt(sim: Sim, s: Slice, tNs: number, stepEndNs: number): number {
   const st = s.lru;
   const live = sim.nowNs - st.liveAtNs <= 2 * sim.dtNs;
-  return st.exposure + (live && tNs > stepEndNs ? st.rate * (tNs - stepEndNs) : 0);
+  return st.exposure + (live && st.rate > 0 && tNs > stepEndNs ? st.rate * (tNs - stepEndNs) : 0);
 }
 
 /** The exposure now, for a reclaim whose clock is at `clockNs`. */

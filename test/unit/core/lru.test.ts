@@ -4,6 +4,9 @@
 
 import * as assert from 'node:assert/strict';
 import { runScenarioSet } from '../../../src/core';
+import { exposureAt, NodeLru, pushInactive, touch, youngShare } from '../../../src/core/lru';
+import { Slice, type Region } from '../../../src/core/memory';
+import type { Sim } from '../../../src/core/sim';
 import type { VariantResult } from '../../../src/core/result';
 import { compile } from '../../../src/language';
 
@@ -71,5 +74,31 @@ describe('core/lru: thrashing comes from the workload, not from a threshold', fu
     const a = run(workingSet('1100 MiB'))[0].summary.vmstat;
     const b = run(workingSet('1100 MiB'))[0].summary.vmstat;
     assert.deepEqual(a, b);
+  });
+});
+
+describe('core/lru: a slice whose access phase has begun but taken no access yet', () => {
+  // touch() with no accesses marks the slice live (its phase runs) but gives it no rate and no
+  // step it took one in (rateStepNs stays -Infinity): extending its exposure past that step was
+  // 0 * Infinity = NaN, which made every young share and unreferencedReclaimable() NaN and
+  // silently turned off the THP slow path's reclaim (both `cold > 0` and `cold < wanted` false).
+  it('has a finite exposure and young share, and gains exposure only once it is accessed', () => {
+    const dtNs = 50e6;
+    const sim = { nowNs: 20e9, dtNs, lru: [new NodeLru(), new NodeLru()] } as unknown as Sim;
+    const region = { kind: 'anon' } as Region;
+    const s = new Slice(0, 0, 4096, 2);
+    s.huge[0] = 4096;
+    touch(sim, region, s, 0, dtNs);
+    const later = sim.nowNs + dtNs / 2;
+    assert.equal(exposureAt(sim, s, later, s.lru.rateStepNs + dtNs), 0);
+    const c = pushInactive(sim, s, 0, 4096, 0, 0)!;
+    assert.ok(Number.isFinite(c.e0), `cohort exposure ${c.e0}`);
+    const young = youngShare(sim, region, s, 0, c, later);
+    assert.equal(young, 0);
+    // The first accesses give it a rate: exposure grows past the step, and the pages get young.
+    touch(sim, region, s, 0.01, dtNs);
+    const grown = exposureAt(sim, s, later + dtNs, s.lru.rateStepNs + dtNs);
+    assert.ok(grown > 0.01 && Number.isFinite(grown), `exposure ${grown}`);
+    assert.ok(youngShare(sim, region, s, 0, c, later + dtNs) > 0.9);
   });
 });
