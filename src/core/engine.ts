@@ -207,7 +207,7 @@ function summarize(sim: Sim, endNs: number): Summary {
     vmstat: countersAt(sim.vmstat.snapshot(), sim.kernel.version),
     nodes,
     workloads,
-    cgroups: [...sim.cgroups.values()].map((c) => ({ name: c.spec.name, memory_current: c.charged * 4096, memory_current_max: c.maxCharged * 4096 })),
+    cgroups: [...sim.cgroups.values()].map((c) => ({ name: c.spec.name, memory_current: c.charged * 4096, memory_current_max: c.maxCharged * 4096, memory_events_low: c.lowEvents })),
     expectations: [],
     end_ms: round3(endNs / 1e6),
     unfinished: sim.workloads.filter((w) => w.closedLoop && !w.finished()).map((w) => w.name),

@@ -38,6 +38,7 @@ export function metricValue(v: VariantResult, metric: string): number | undefine
     if (!c) return undefined;
     if (parts[2] === 'memory_current') return c.memory_current;
     if (parts[2] === 'memory_current_max') return c.memory_current_max;
+    if (parts[2] === 'memory_events_low') return c.memory_events_low;
   }
   return undefined;
 }

@@ -82,7 +82,8 @@ export interface Summary {
   /** nodeN/meminfo at the end of the run. */
   nodes: NodeMeminfo[];
   workloads: WorkloadSummary[];
-  cgroups: { name: string; memory_current: number; memory_current_max: number }[];
+  /** memory_events_low: memory.events' low count (reclaim of the cgroup while under memory.low). */
+  cgroups: { name: string; memory_current: number; memory_current_max: number; memory_events_low: number }[];
   expectations: { text: string; passed: boolean; detail: string }[];
   /** Simulated time at which the run ended, ms: when every closed-loop workload was done, or
    *  the run's duration (its upper bound). */

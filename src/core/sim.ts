@@ -36,6 +36,8 @@ export class CgroupState {
   /** Pages charged (memory.current / 4096). */
   charged = 0;
   maxCharged = 0;
+  /** memory.events low: reclaim passes that took from it while it was under memory.low. */
+  lowEvents = 0;
   constructor(spec: Cgroup) {
     this.spec = spec;
   }

@@ -8,7 +8,7 @@
 
 import { kswapdSleeps, wakeupKcompactd } from './compaction';
 import { activeToHead, type Cohort, type LruQueue, type LruSegment, evict, folioLooks, inactiveIsLow, lruPages, type NodeLru, noteCost, pushInactive, sround, syncInactive, takeFromCohort, youngChance, youngShare } from './lru';
-import { HPAGE_NR, SWAP_CLUSTER_MAX } from './machine';
+import { HPAGE_NR, PAGE_SIZE, SWAP_CLUSTER_MAX } from './machine';
 import type { Region, Slice } from './memory';
 import type { CgroupState, Sim, WorkloadState } from './sim';
 
@@ -182,27 +182,44 @@ class ListView {
   /** The node's list counter when the pass began. */
   private startSeq: number;
 
-  constructor(private sim: Sim, private n: number, private sc: ScanControl, respectLow: boolean) {
+  constructor(private sim: Sim, private n: number, private sc: ScanControl, private respectLow: boolean) {
     this.startSeq = sim.lru[n].seq;
     this.key = `${sc.memcg?.spec.name ?? ''}|${respectLow}`;
     for (const r of sim.regions) {
       if (!r.alive) continue;
       if (sc.memcg && r.cgroup !== sc.memcg.spec.name) continue;
-      if (respectLow && !sc.memcg) {
-        const cg = sim.cgroupOf(r);
-        // memory.low: global reclaim leaves a cgroup alone while it is under its protection.
-        if (cg && cg.spec.low !== null && cg.charged * 4096 <= cg.spec.low) continue;
-      }
+      // memory.low: global reclaim leaves a cgroup alone while it is under its protection
+      // (mem_cgroup_below_low), and scans one above it in proportion (below).
+      const share = this.scanShare(r);
+      if (share <= 0) continue;
       this.regions.push(r);
       const f = r.kind === 'file' ? INACTIVE_FILE : INACTIVE_ANON;
       for (const s of r.slices) {
         const m = lruPages(s, n);
         if (m <= 0) continue;
         const active = Math.min(m, s.active[n]);
-        this.size[f] += m - active - this.skipped(r, s);
-        this.size[f + 1] += active;
+        this.size[f] += (m - active - this.skipped(r, s)) * share;
+        this.size[f + 1] += active * share;
       }
     }
+  }
+
+  /**
+   * get_scan_count()'s memory.low scaling of a cgroup's lists under global reclaim:
+   * lruvec_size - lruvec_size * protection / (cgroup_size + 1), with cgroup_size at least the
+   * protection; 0 while the cgroup is under it. The protection is the effective low
+   * (mem_cgroup_calculate_protection: a child of the root gets its memory.low as it is; the
+   * language's cgroups are all children of the root, so effective_protection's sharing among
+   * siblings and memory_recursiveprot do not arise). The memcg_low_reclaim retry uses memory.min
+   * instead, which the language does not have: nothing is protected then.
+   */
+  private scanShare(r: Region): number {
+    if (this.sc.memcg || !this.respectLow) return 1;
+    const cg = this.sim.cgroupOf(r);
+    if (!cg || cg.spec.low === null) return 1;
+    const low = Math.floor(cg.spec.low / PAGE_SIZE);
+    if (cg.charged <= low) return 0;
+    return 1 - low / (cg.charged + 1);
   }
 
   /** Dirty page cache stays out of a reclaim that may not write it. */
@@ -268,8 +285,14 @@ class ListView {
     }
   }
 
-  /** Pages of a segment still there to scan. */
+  /** Pages of a segment still there to scan: a protected cgroup's share of them, as its
+   *  charge is now (scanShare). */
   private available(seg: LruSegment, l: number): number {
+    const share = this.scanShare(seg.region);
+    return share >= 1 ? this.unscaled(seg, l) : Math.floor(this.unscaled(seg, l) * share);
+  }
+
+  private unscaled(seg: LruSegment, l: number): number {
     const { n } = this;
     const s = seg.slice;
     // A region gone, or the slice split since it was queued (Region.splitAt replaces slices).
@@ -610,12 +633,19 @@ export function shrinkNode(sim: Sim, n: number, nrToReclaim: number, sc: ScanCon
   return r;
 }
 
+function countLowEvents(sim: Sim): void {
+  for (const cg of sim.cgroups.values()) if (cg.spec.low !== null && cg.charged > 0 && cg.charged * PAGE_SIZE <= cg.spec.low) cg.lowEvents++;
+}
+
 function shrinkNodeOnce(sim: Sim, n: number, nrToReclaim: number, sc: ScanControl, respectLow: boolean): ReclaimResult {
   const L = sim.lru[n];
   const view = new ListView(sim, n, sc, respectLow);
   const rc = new NodeReclaim(sim, n, sc, view);
   const ageAnon = canReclaimAnon(sim, n, sc) || (!sc.fileOnly && sim.swapTotalPages > 0);
   for (let priority = DEF_PRIORITY; priority >= 0 && rc.reclaimed < nrToReclaim; priority--) {
+    // shrink_node_memcgs() in the memcg_low_reclaim retry: a cgroup reclaimed although under
+    // its memory.low counts a MEMCG_LOW event (memory.events low), once per pass.
+    if (!respectLow && !sc.memcg) countLowEvents(sim);
     const need = nrToReclaim - rc.reclaimed;
     const scannedBefore = rc.scanned;
     if (priority < DEF_PRIORITY) view.newPass();

@@ -43,6 +43,8 @@ export interface Sample {
   nodes: NodeSample[];
   vmstat: Record<string, number>;
   cgroups: Record<string, number>;
+  /** Each cgroup's memory.events low count (absent from agents built before it). */
+  cgroup_low?: Record<string, number>;
   workloads: Record<string, WorkloadSample>;
 }
 
@@ -180,7 +182,8 @@ export function toVariantResult(st: StreamState, scenario: Scenario, homeNode: R
   const nodes: NodeMeminfo[] = (last?.nodes ?? []).map((n) => ({ node: n.node, MemTotal: n.MemTotal, MemFree: n.MemFree, FilePages: n.FilePages, AnonPages: n.AnonPages, AnonHugePages: n.AnonHugePages, Active: n.Active, Inactive: n.Inactive }));
   const cgroups = scenario.cgroups.map((c) => {
     const cur = samples.map((s) => s.cgroups?.[c.name] ?? 0);
-    return { name: c.name, memory_current: cur[cur.length - 1] ?? 0, memory_current_max: Math.max(0, ...cur) };
+    const low = samples.length ? samples[samples.length - 1].cgroup_low?.[c.name] ?? 0 : 0;
+    return { name: c.name, memory_current: cur[cur.length - 1] ?? 0, memory_current_max: Math.max(0, ...cur), memory_events_low: Math.max(0, low) };
   });
   return {
     name: scenario.variant,

@@ -20,7 +20,7 @@ export const VMSTAT_COUNTERS = [
 export const SUMMARY_METRICS = ['avg_access_ns', 'remote_access_ratio'] as const;
 export const WORKLOAD_METRICS = ['avg_access_ns', 'remote_access_ratio', 'accesses', 'runtime_ms'] as const;
 export const NODE_FIELDS = ['MemTotal', 'MemFree', 'FilePages', 'AnonPages', 'AnonHugePages', 'Active', 'Inactive'] as const;
-export const CGROUP_METRICS = ['memory_current', 'memory_current_max'] as const;
+export const CGROUP_METRICS = ['memory_current', 'memory_current_max', 'memory_events_low'] as const;
 
 /** What a metric's number means, so a number with a unit in an expectation can be brought to it:
  *  `time` in ns, `size` in bytes times `per` (meminfo fields are kB, i.e. KiB), `ratio` a fraction

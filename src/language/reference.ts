@@ -135,7 +135,7 @@ function metricSection(): string[] {
     `- ${paths('', SUMMARY_METRICS)}: mean access latency (ns) and share of remote accesses over the run.`,
     `- ${paths('workload.NAME.', WORKLOAD_METRICS)}: the same for one workload, its number of accesses, and its run time (end of its last phase minus its start, ms; missing when it did not finish).`,
     `- ${paths('nodeN.', NODE_FIELDS)}: the node's meminfo field at the end of the run, kB.`,
-    `- ${paths('cgroup.NAME.', CGROUP_METRICS)}: memory.current at the end of the run and its peak, bytes.`,
+    `- ${paths('cgroup.NAME.', CGROUP_METRICS)}: memory.current at the end of the run and its peak, bytes, and memory.events' low count.`,
     `- /proc/vmstat counters at the end of the run: ${paths('', VMSTAT_COUNTERS)}. A result carries only the counters its kernel version has (the version table says which came when); \`kswapd_wakeups\` and \`numa_promotion_pingpong\` are the model's own.`,
     '',
   ];

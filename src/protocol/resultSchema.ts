@@ -92,7 +92,7 @@ const summary = v.object({
       phases: v.optional(list(v.object({ phase: name, start_ms: v.nullable(finite), end_ms: v.nullable(finite) })), () => []),
     }),
   ),
-  cgroups: list(v.object({ name, memory_current: finite, memory_current_max: finite })),
+  cgroups: list(v.object({ name, memory_current: finite, memory_current_max: finite, memory_events_low: finite })),
   expectations: list(expectation),
   end_ms: v.optional(finite, 0),
   unfinished: v.optional(list(name), () => []),

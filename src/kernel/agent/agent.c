@@ -276,6 +276,22 @@ static long long read_ll(const char *path)
 	return b[0] ? atoll(b) : -1;
 }
 
+/* The value of the line "key N" of a flat-keyed file (memory.events), or -1. */
+static long long read_key(const char *path, const char *key)
+{
+	char b[512];
+	size_t kl = strlen(key);
+	int fd = open(path, O_RDONLY);
+	ssize_t r = fd >= 0 ? read(fd, b, sizeof(b) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	b[r > 0 ? r : 0] = 0;
+	for (char *l = b; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (!strncmp(l, key, kl) && l[kl] == ' ')
+			return atoll(l + kl + 1);
+	return -1;
+}
+
 static int node_online(int n)
 {
 	char path[96];
@@ -782,6 +798,11 @@ static void sample(int final)
 	for (int i = 0; i < P.ncg; i++) {
 		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/memory.current", P.cg[i].name);
 		len += snprintf(sbuf + len, sizeof(sbuf) - len, "%s\"%s\":%lld", i ? "," : "", js(P.cg[i].name), read_ll(path));
+	}
+	len += snprintf(sbuf + len, sizeof(sbuf) - len, "},\"cgroup_low\":{");
+	for (int i = 0; i < P.ncg; i++) {
+		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/memory.events", P.cg[i].name);
+		len += snprintf(sbuf + len, sizeof(sbuf) - len, "%s\"%s\":%lld", i ? "," : "", js(P.cg[i].name), read_key(path, "low"));
 	}
 	len += snprintf(sbuf + len, sizeof(sbuf) - len, "},\"workloads\":{");
 	long long *prev = acc_prev_pool;

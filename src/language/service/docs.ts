@@ -94,6 +94,7 @@ const METRIC_DOCS: Record<string, string> = {
   accesses: 'Number of accesses the workload made.',
   memory_current: 'The cgroup\'s memory.current at the end of the run, bytes.',
   memory_current_max: 'The highest memory.current seen during the run, bytes.',
+  memory_events_low: 'memory.events low: how many reclaim passes took from the cgroup while it was under its memory.low (global reclaim finding nothing else).',
 };
 
 export function metricDoc(metric: string): string {

@@ -32,7 +32,7 @@ run { duration = 2 s  sample = 1 s }
 
 const node = (n: number, free: number, file: number, anon: number) => ({ node: n, MemTotal: 400000, MemFree: free, FilePages: file, AnonPages: anon, AnonHugePages: 0, Active: 0, Inactive: file + anon });
 const sample = (t: string, ms: number, vm: Record<string, number>, nodes: object[], wl: object) =>
-  JSON.stringify({ t, ms, nodes, vmstat: vm, cgroups: { box: ms * 100000 }, workloads: { app: wl } });
+  JSON.stringify({ t, ms, nodes, vmstat: vm, cgroups: { box: ms * 100000 }, cgroup_low: { box: ms / 1000 }, workloads: { app: wl } });
 
 const LINES = [
   '[    1.2] some kernel noise that is not JSON',
@@ -85,7 +85,8 @@ describe('kernel: stream parser', () => {
     assert.equal(s.workloads[0].avg_access_ns, (lat[0] + lat[1]) / 2);
     assert.equal(s.avg_access_ns, (lat[0] + lat[1]) / 2);
     assert.equal(s.workloads[0].accesses, 1000);
-    assert.deepEqual(s.cgroups, [{ name: 'box', memory_current: 200000000, memory_current_max: 200000000 }]);
+    // memory.events low is a count since boot: the last sample's.
+    assert.deepEqual(s.cgroups, [{ name: 'box', memory_current: 200000000, memory_current_max: 200000000, memory_events_low: 2 }]);
     assert.deepEqual(s.nodes.map((n) => n.FilePages), [80000, 10]);
     const kinds = v.events.map((e) => `${e.kind}@${e.t_ms}:${e.pages}`);
     assert.ok(kinds.includes('direct_reclaim@0:2000'), kinds.join(' '));
