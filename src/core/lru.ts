@@ -51,6 +51,10 @@ export class SliceLru {
   /** Accesses per page per ns in the step the slice was last accessed, and that step. */
   rate = 0;
   rateStepNs = -Infinity;
+  /** The exposure before that step's accesses: within the step, the exposure at a time is this
+   *  plus what the rate added up to then, so two LRU looks in one step are as far apart in
+   *  accesses as they are in time. */
+  stepBase = 0;
   /** Last step an access phase ran on the slice, with or without accesses: threads stalled for
    *  a whole step (a model step is long next to one stall) still access between their stalls. */
   liveAtNs = -Infinity;
@@ -140,6 +144,7 @@ export function folioLooks(s: Slice, n: number, t: number): number {
  *  has taken no access yet has no rate (and no step it took one in) and adds nothing. */
 export function exposureAt(sim: Sim, s: Slice, tNs: number, stepEndNs: number): number {
   const st = s.lru;
+  if (tNs < stepEndNs) return st.stepBase + (st.rate > 0 ? Math.min(st.exposure - st.stepBase, st.rate * Math.max(0, tNs - st.rateStepNs)) : 0);
   const live = sim.nowNs - st.liveAtNs <= 2 * sim.dtNs;
   return st.exposure + (live && st.rate > 0 && tNs > stepEndNs ? st.rate * (tNs - stepEndNs) : 0);
 }
@@ -228,12 +233,15 @@ export function youngShare(sim: Sim, region: Region, s: Slice, n: number, c: Coh
 }
 
 /** New pages on node n of a slice (fault, page-cache read, swap-in, migration target): they go
- *  to the inactive list head (anon too since 5.9, b518154e59aa). A fault's PTE starts young; a
- *  read marks its page accessed; a migrated page arrives with an old PTE. */
-export function lruAdd(sim: Sim, s: Slice, n: number, pages: number, how: 'fault' | 'read' | 'migrated'): void {
+ *  to the inactive list head (anon too since 5.9, b518154e59aa; a migration target by
+ *  folio_add_lru() with the PG_active it copied from the source, and the source pages the model
+ *  migrates are inactive). A fault's PTE starts young; a read marks its page accessed; a page
+ *  moved by reclaim or placement arrives with an old PTE (remove_migration_pte()); a page moved
+ *  by a NUMA hint fault ('hinted') is young at once, as the faulting access is retried on it. */
+export function lruAdd(sim: Sim, s: Slice, n: number, pages: number, how: 'fault' | 'read' | 'migrated' | 'hinted'): void {
   if (pages <= 0) return;
   syncInactive(sim, s, n, pages);
-  pushInactive(sim, s, n, pages, how === 'read' ? pages : 0, how === 'fault' ? pages : 0);
+  pushInactive(sim, s, n, pages, how === 'read' ? pages : 0, how === 'fault' || how === 'hinted' ? pages : 0);
 }
 
 /** Moves `k` active pages of slice s on node n to the head of the active list. */
@@ -258,6 +266,7 @@ export function touch(sim: Sim, region: Region, s: Slice, perPage: number, activ
   if (st.rateStepNs !== sim.nowNs) {
     st.rate = 0;
     st.rateStepNs = sim.nowNs;
+    st.stepBase = st.exposure;
   }
   st.rate += perPage / Math.max(1, activeNs);
   st.exposure += perPage;
@@ -406,6 +415,7 @@ export function splitLru(s: Slice, left: Slice, right: Slice): void {
   for (const part of [left, right]) {
     const d = part.lru;
     d.exposure = src.exposure;
+    d.stepBase = src.stepBase;
     d.rate = src.rate;
     d.rateStepNs = src.rateStepNs;
     d.liveAtNs = src.liveAtNs;

@@ -296,7 +296,7 @@ function faultsFrom(sim: Sim, wl: WorkloadState, r: Region, s: Slice, n: number,
     let moved = 0;
     if (want > 0 && target >= 0) {
       const room = sim.nodes[target].availableAbove('high');
-      moved = sim.migrateSlice(s, n, target, Math.min(Math.round(want), Math.max(0, room)), 'high', 0.5);
+      moved = sim.migrateSlice(s, n, target, Math.min(Math.round(want), Math.max(0, room)), 'high', 0.5, 'hinted');
     }
     if (moved > 0) {
       here.set(mineKey, Math.max(0, here.get(mineKey)! - moved));

@@ -364,8 +364,10 @@ export class Sim {
   }
 
   /** Moves pages of a slice between nodes (migration): the target's pages must already have
-   *  been taken from its free lists. */
-  movePages(s: Slice, from: number, to: number, pages: number, huge: boolean, contiguity: number): void {
+   *  been taken from its free lists. `how` is what the new pages' PTEs say (src/core/lru.ts
+   *  lruAdd): old after a reclaim or placement migration, young after a hint fault, whose
+   *  access is retried on the new page once the fault returns. */
+  movePages(s: Slice, from: number, to: number, pages: number, huge: boolean, contiguity: number, how: 'migrated' | 'hinted' = 'migrated'): void {
     const before = s.mapped(from);
     if (huge) {
       s.huge[from] -= pages;
@@ -375,7 +377,7 @@ export class Sim {
       s.base[to] += pages;
     }
     s.dropStates(from, pages, before, true);
-    lruAdd(this, s, to, pages, 'migrated');
+    lruAdd(this, s, to, pages, how);
     this.giveToNode(from, pages, contiguity);
     // The copy (migrate_folio's folio_copy) reads every byte on the source node and writes it on
     // the target: the same memory bandwidth the workload's accesses need.
@@ -387,13 +389,14 @@ export class Sim {
   /** Migrates up to `k` pages of a slice from node `from` to `to` (migrate_pages): whole THPs
    *  while the target has free 2 MiB blocks, the rest as base pages (splitting THPs for them),
    *  every allocation on the target above its `mark` watermark. `baseContiguity` is the share of
-   *  the base pages that return to `from` as whole free blocks. Returns pages moved. */
-  migrateSlice(s: Slice, from: number, to: number, k: number, mark: 'min' | 'high', baseContiguity: number): number {
+   *  the base pages that return to `from` as whole free blocks; `how` as for movePages.
+   *  Returns pages moved. */
+  migrateSlice(s: Slice, from: number, to: number, k: number, mark: 'min' | 'high', baseContiguity: number, how: 'migrated' | 'hinted' = 'migrated'): number {
     let moved = 0;
     const hugeK = Math.min(s.huge[from], Math.floor(k / HPAGE_NR) * HPAGE_NR);
     if (hugeK > 0) {
       const got = this.takeFromNode(to, hugeK, true, mark);
-      if (got > 0) this.movePages(s, from, to, got, true, 1);
+      if (got > 0) this.movePages(s, from, to, got, true, 1, how);
       moved += got;
     }
     let baseK = Math.min(k - moved, s.base[from]);
@@ -403,7 +406,7 @@ export class Sim {
     }
     if (baseK > 0) {
       const got = this.takeFromNode(to, baseK, false, mark);
-      if (got > 0) this.movePages(s, from, to, got, false, baseContiguity);
+      if (got > 0) this.movePages(s, from, to, got, false, baseContiguity, how);
       moved += got;
     }
     return moved;
