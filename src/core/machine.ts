@@ -142,6 +142,15 @@ export interface KswapdState {
   order: number;
   /** zone_boosts[]: each zone's boost when this run started, taken back when it ends. */
   boostSnapshot: number[];
+  /** Wakeups so far, and the run the promotion cycles below were counted in. */
+  runs: number;
+  promoRun: number;
+  /** Cycles kswapd can still do for failed promotions: the time the hint faults have given it
+   *  in cycles, less the cycles done (below zero while a cycle is owed); carried across runs
+   *  (vmscan.ts kswapdCyclesForPromotion). */
+  promoRoom: number;
+  /** Cycles this run did for promotions (its first is the wakeup itself). */
+  promoCycles: number;
 }
 
 /** The node's pageblocks as counts (pageblock_nr_pages = HPAGE_NR on x86-64): how many carry each
@@ -187,7 +196,7 @@ export class NodeState {
   kernelPages: number;
   /** Free pages that sit in whole free 2 MiB blocks; the rest of free memory is scattered. */
   freeBlocks = 0;
-  readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, failures: 0, passLeft: 0, cause: '', boostReclaim: 0, boostSnapshot: [], order: 0 };
+  readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, failures: 0, passLeft: 0, cause: '', boostReclaim: 0, boostSnapshot: [], order: 0, runs: 0, promoRun: -1, promoRoom: 0, promoCycles: 0 };
   /** ZONE_BOOSTED_WATERMARK on any of the node's zones: the next rmqueue() from the node wakes
    *  kswapd. */
   boostedWake = false;

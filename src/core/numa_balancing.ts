@@ -137,7 +137,7 @@ function endOfPass(sim: Sim, wl: WorkloadState): void {
 /** Moves up to `k` pages of a slice from node `from` to `to`, huge pages whole when the target
  *  has free blocks, above the target's high watermark (migrate_balanced_pgdat). */
 function migrate(sim: Sim, s: Slice, from: number, to: number, k: number): number {
-  return sim.migrateSlice(s, from, to, k, 'high', 0.5);
+  return sim.migrateSlice(s, from, to, k, 'high', 0.5, 'hinted');
 }
 
 /** numa_promotion_rate_limit(): the fast node `t` counts its candidates per second; once they
@@ -276,7 +276,6 @@ function promotionFault(sim: Sim, wl: WorkloadState, s: Slice, n: number, pages:
     // 5.18: every hint-faulted slow-tier page is promoted.
     sim.vmstat.add('pgpromote_candidate', pages);
   }
-  if (promote <= 0) return 0;
   // migrate_balanced_pgdat(): each promotion needs the fast node's free pages above high plus
   // the pages it brings. When that fails, numamigrate_isolate_page() wakes the node's kswapd
   // (tiering mode) and the fault leaves the page where it is. kswapd cycles on its own CPU while
@@ -284,18 +283,20 @@ function promotionFault(sim: Sim, wl: WorkloadState, s: Slice, n: number, pages:
   // room it makes serves the faults that follow;
   // each cycle stops at kswapd's mark, high or (WMARK_PROMO) promo, so what the later faults
   // can promote into is the gap above high that each cycle leaves.
+  // Every hint fault of the stream gives an awake kswapd time, whether it promotes or not.
   const target = sim.nodes[home];
-  let moved = migrate(sim, s, n, home, Math.min(promote, Math.max(0, target.availableAbove('high'))));
-  if (moved < promote) {
-    wakeupKswapd(sim, home, 'promotion failed: no room above high watermark');
-    if (kswapdCyclesForPromotion(sim, home, promote - moved, pages * sim.costs.hintFault) > 0) {
-      moved += migrate(sim, s, n, home, Math.min(promote - moved, Math.max(0, target.availableAbove('high'))));
-    }
+  let moved = promote > 0 ? migrate(sim, s, n, home, Math.min(promote, Math.max(0, target.availableAbove('high')))) : 0;
+  if (moved < promote) wakeupKswapd(sim, home, 'promotion failed: no room above high watermark');
+  if (kswapdCyclesForPromotion(sim, home, promote - moved, pages * sim.costs.hintFault, a) > 0) {
+    moved += migrate(sim, s, n, home, Math.min(promote - moved, Math.max(0, target.availableAbove('high'))));
   }
   if (moved <= 0) return 0;
   s.promoted[home] += moved;
-  // A promoted page is hot: it lands on the active LRU of the fast node.
-  s.active[home] = Math.min(s.mapped(home), s.active[home] + moved);
+  // A promoted page lands on the fast node's inactive list like any migration target: it keeps
+  // the slow node's PG_active, which the model's slow-tier pages lack (demotion takes inactive
+  // pages, and a slow node under no reclaim activates none). The second chance decides whether
+  // it stays: kept at its first look (young from the retried access), activated at the next if
+  // used again, demoted if not.
   sim.vmstat.add('pgpromote_success', moved);
   sim.vmstat.add('numa_pages_migrated', moved);
   sim.vmstat.add('pgmigrate_success', moved);

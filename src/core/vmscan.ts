@@ -735,6 +735,7 @@ function startKswapd(sim: Sim, n: number, cause: string): void {
   const node = sim.nodes[n];
   const k = node.kswapd;
   k.awake = true;
+  k.runs++;
   // balance_pgdat() starts with nr_boost_reclaim = the zones' boosts (zone_boosts[]).
   k.boostSnapshot = node.zones.map((z) => z.boost);
   k.boostReclaim = k.boostSnapshot.reduce((a, b) => a + b, 0);
@@ -861,37 +862,62 @@ function balance(sim: Sim, n: number): void {
 }
 
 /**
- * kswapd cycles that run on their own CPU while a task takes a stream of promotion hint faults
- * lasting `streamNs`. Each failed promotion wakes kswapd (numamigrate_isolate_page); each cycle
- * reclaims from high up to kswapd's mark and sleeps, so one cycle makes room for
- * (mark - high) pages plus the SWAP_CLUSTER_MAX batch it rounds to, and costs at least one
- * DEF_PRIORITY pass over the LRU (lru_size >> 12 pages scanned) plus the demotions. Without
- * WMARK_PROMO a cycle frees a batch; with it, a whole watermark gap. The cycles are reclaimed as
- * one shrink_node() call so the cost follows the number of fault batches, not of cycles.
- * Returns pages freed on node n.
+ * kswapd cycles that run on their own CPU while a task takes a stream of promotion hint faults.
+ * Each failed promotion wakes kswapd (numamigrate_isolate_page); each cycle is a balance_pgdat()
+ * that reclaims the node up to kswapd's mark and sleeps, so it makes room for (mark - high)
+ * pages plus the SWAP_CLUSTER_MAX batch it rounds to, and costs at least a DEF_PRIORITY pass
+ * over the LRU (lru_size >> 12 pages scanned) plus the demotions. Without WMARK_PROMO a cycle
+ * frees a batch; with it, a whole watermark gap. The hint faults while kswapd is awake, `streamNs`
+ * of thread time from `atNs` on (every call, those that need no room included), give it time for
+ * a cycle per cycle's cost. Cycles are whole shrink_node() calls
+ * and their time is summed over the calls (one per slice whose promotions failed), so how the
+ * faults are cut into slices changes neither the cycles nor what they reclaim: a cycle frees more
+ * than one slice's faults may want, and the rest stays free above high for the faults that
+ * follow. Returns pages freed on node n.
  */
-export function kswapdCyclesForPromotion(sim: Sim, n: number, want: number, streamNs: number): number {
+export function kswapdCyclesForPromotion(sim: Sim, n: number, want: number, streamNs: number, atNs: number): number {
   const node = sim.nodes[n];
   const k = node.kswapd;
-  if (!k.awake || k.budgetNs <= 0 || want <= 0) return 0;
+  if (!k.awake) return 0;
   const perCycle = Math.max(0, node.level(k.target) - node.level('high')) + SWAP_CLUSTER_MAX;
   const lru = node.totalPages - node.free - node.pcpPages - node.kernelPages;
   const demotion = isDemotionOn(sim, n);
   const perPage = demotion ? sim.costs.demotePage : sim.costs.reclaimPage;
-  const cycleNs = (lru >> DEF_PRIORITY) * sim.costs.reclaimPage + perCycle * perPage;
-  // The fault stream may outlast the step: kswapd runs along and its budget goes into debt,
-  // paid back over the next steps.
-  const cycles = Math.max(1, Math.floor(streamNs / Math.max(1, cycleNs)));
-  const target = Math.min(want, cycles * perCycle) + Math.max(0, node.deficit(k.target));
-  const sc: ScanControl = { who: 'kswapd', mayUnmap: true, mayWrite: true, maySwap: true, memcg: null, fileOnly: false, cause: k.cause };
-  const r = shrinkNode(sim, n, target, sc);
-  k.budgetNs -= Math.max(r.timeNs, 1) + (cycles - 1) * (lru >> DEF_PRIORITY) * sim.costs.reclaimPage;
-  k.reclaimedThisRun += r.reclaimed;
-  if (cycles > 1) {
-    sim.vmstat.add('pageoutrun', cycles - 1);
-    sim.vmstat.add('kswapd_wakeups', cycles - 1);
+  const passNs = (lru >> DEF_PRIORITY) * sim.costs.reclaimPage;
+  const cycleNs = passNs + perCycle * perPage;
+  if (k.promoRun !== k.runs) {
+    k.promoRun = k.runs;
+    k.promoCycles = 0;
   }
-  return r.reclaimed;
+  k.promoRoom += streamNs / Math.max(1, cycleNs);
+  // The faults of a step come all through it, and kswapd's cycles for them may run into the next
+  // step (its budget goes into debt, paid back after), by one step at most: it has one CPU.
+  if (want <= 0 || k.budgetNs <= -sim.dtNs) return 0;
+  // kswapd runs when the faults that woke it come, not at the start of the step.
+  sim.lru[n].clockNs = Math.max(sim.lru[n].clockNs, atNs);
+  const sc: ScanControl = { who: 'kswapd', mayUnmap: true, mayWrite: true, maySwap: true, memcg: null, fileOnly: false, cause: k.cause };
+  let freed = 0;
+  let cycles = 0;
+  // kswapd starts a cycle as soon as the faults have given it any time, and the cycle's time is
+  // owed by the faults that follow (promoRoom goes below zero).
+  while (k.promoRoom > 0 && freed < want && k.budgetNs > -sim.dtNs) {
+    const goal = Math.ceil(Math.max(perCycle, node.deficit(k.target)) / SWAP_CLUSTER_MAX) * SWAP_CLUSTER_MAX;
+    const r = shrinkNode(sim, n, goal, sc);
+    k.promoRoom -= 1;
+    cycles++;
+    k.budgetNs -= Math.max(r.timeNs, passNs, 1);
+    k.reclaimedThisRun += r.reclaimed;
+    freed += r.reclaimed;
+    if (r.reclaimed === 0) break;
+  }
+  // Each cycle past the run's first is a wakeup of its own.
+  const more = Math.max(0, k.promoCycles + cycles - 1) - Math.max(0, k.promoCycles - 1);
+  k.promoCycles += cycles;
+  if (more > 0) {
+    sim.vmstat.add('pageoutrun', more);
+    sim.vmstat.add('kswapd_wakeups', more);
+  }
+  return freed;
 }
 
 /** try_to_free_pages(): direct reclaim by the allocating task over its zonelist. */
