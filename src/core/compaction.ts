@@ -281,7 +281,9 @@ export function fragmentationScoreWmark(sim: Sim, low: boolean): number {
 }
 
 function proactiveOn(sim: Sim): boolean {
-  return sim.kernel.proactiveCompaction && sim.knob('vm.compaction_proactiveness') > 0;
+  if (sim.knob('vm.compaction_proactiveness') <= 0) return false;
+  // Before 5.9 only a setting kept as a backport (the checker's version-lacks override) runs it.
+  return sim.kernel.proactiveCompaction || (sim.scenario.kernel?.overrides ?? []).some((o) => o.startsWith('vm.compaction_proactiveness'));
 }
 
 /** should_proactive_compact_node(): proactiveness on, kswapd not running on the node

@@ -113,7 +113,7 @@ export const VERSION_TABLE: readonly VersionRow[] = [
       { since: '6.3', value: 'proactive, counted as kcompactd work', commit: '1bfb7684db12', note: 'mm: compaction: count the migration scanned pages events for proactive compaction: proactive runs add to compact_daemon_*_scanned too.' },
     ],
     certainty: 'facdaa917c4d verified (subject, author, 2020-08-11; a bisect between v5.8 and v5.9 names it). 40d7e2032007 (5.12) makes __compact_finished() use the unweighted zone score and the node score the zone-size-weighted sum, as the model does. 1bfb7684db12\'s release inferred from the commits around it in mm-stable (the migrate_pages stats series of 6.3), not checked against a tag; the corpus\'s 6.1 guests count proactive scans in compact_migrate_scanned only (thp frag phases: 7800-20100 pages, compact_daemon_* 0).',
-    modelled: 'from 5.9: src/core/compaction.ts kcompactdRun (score, marks, kswapd_is_running, the 32 s deferral); the per-zone score is the node\'s (the pageblock model keeps free blocks per node)',
+    modelled: 'from 5.9: src/core/compaction.ts kcompactdRun (score, marks, kswapd_is_running, the 32 s deferral); the per-zone score is the node\'s (the pageblock model keeps free blocks per node). Before 5.9 vm.compaction_proactiveness is a setting the kernel lacks (warned; if kept, run as a backport)',
   },
   {
     id: 'deferred-split',

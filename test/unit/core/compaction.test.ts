@@ -16,9 +16,9 @@ import { GiB, machine, scenario } from './helpers';
 /** One 1 GiB node filled with movable pages, then half of its used pages
  *  freed, every other page: at offset 1 of each pair (`hidden`, the pattern async compaction's
  *  strided free scanner never samples) or at offset 0. */
-function fragmented(hidden: boolean, knobs: Record<string, number | string | boolean> = {}, version?: string): Sim {
+function fragmented(hidden: boolean, knobs: Record<string, number | string | boolean> = {}, version?: string, overrides: string[] = []): Sim {
   const sc = scenario(machine([GiB]), [], knobs);
-  const sim = new Sim(version ? { ...sc, kernel: { version, overrides: [] } } : sc);
+  const sim = new Sim(version ? { ...sc, kernel: { version, overrides } } : sc);
   const node = sim.nodes[0];
   const used = sim.takeFromNode(0, node.free, false, null);
   const freed = Math.floor(used / 2);
@@ -255,6 +255,10 @@ describe('core/compaction: kcompactd and proactive compaction', () => {
       assert.equal(sim.vmstat.counts.compact_daemon_wake, 1);
       assert.equal(sim.nodes[0].freeBlocks, 1, 'one block for the order');
     }
+    // Set explicitly on 5.8 (the checker's backport override), proactive compaction runs.
+    const backport = fragmented(false, {}, '5.8', ['vm.compaction_proactiveness (backported: needs 5.9)']);
+    kcompactdRun(backport, 0);
+    assert.ok(backport.vmstat.counts.compact_migrate_scanned > 0, 'backported');
     const old = fragmented(false, {}, '4.5');
     wakeupKcompactd(old, 0, 9);
     kcompactdRun(old, 0);
