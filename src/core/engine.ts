@@ -13,6 +13,7 @@ import { countersAt, counterNameAt } from './versions';
 import { SAMPLED_COUNTERS, type VmstatCounter } from './vmstat';
 import { kcompactdRun } from './compaction';
 import { kswapdRun } from './vmscan';
+import { kswapdCpuShare, kswapdTakesNs, takeFromThreads } from './kswapd_cpu';
 import { khugepagedRun } from './khugepaged';
 import { stepWorkload } from './workload';
 
@@ -224,6 +225,9 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
   sim.dtNs = dt;
   const N = sim.nodes.length;
   const load = new Float64Array(N);
+  const budgetAtStart = new Float64Array(N);
+  const kswapdOwed = new Float64Array(N);
+  const takenAhead = new Float64Array(N);
   const firstPhase = sim.workloads.map((w) => (w.spec.phases.length ? w.spec.phases[0].atNs : 0));
   let nextSample = 0;
   let nextTick = duration / 100;
@@ -241,7 +245,20 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
     sim.nowNs = t0;
     // Index loops: this runs every step, mostly before the JIT has optimized it, where for-of
     // allocates an iterator result per element.
-    for (let n = 0; n < N; n++) sim.nodes[n].kswapd.budgetNs = Math.min(t1 - t0, sim.nodes[n].kswapd.budgetNs + (t1 - t0));
+    // kswapd's time this step is its CPU share on its node's CPUs (src/core/kswapd_cpu.ts).
+    for (let n = 0; n < N; n++) {
+      const k = sim.nodes[n].kswapd;
+      k.cpuShare = kswapdCpuShare(sim, n);
+      const slice = (t1 - t0) * k.cpuShare;
+      // Budget gone into debt (promotion cycles that outlast a step) is CPU time it runs now.
+      kswapdOwed[n] = Math.max(0, -k.budgetNs);
+      k.budgetNs = Math.min(slice, k.budgetNs + slice);
+      budgetAtStart[n] = k.budgetNs;
+      // An awake kswapd runs alongside the threads through the step: its time is taken from them
+      // now, so the step's faults see it, and settled with what it really ran at the end.
+      takenAhead[n] = k.awake || kswapdOwed[n] > 0 ? kswapdTakesNs(sim, n, slice, t1 - t0) : 0;
+      takeFromThreads(sim, n, takenAhead[n]);
+    }
     for (let i = 0; i < sim.workloads.length; i++) taskNumaWork(sim, sim.workloads[i], firstPhase[i]);
     sim.trafficBytes.fill(0);
     sim.writtenBytes.fill(0);
@@ -250,6 +267,10 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
       sim.nowNs = t1;
       kswapdRun(sim, n);
       kcompactdRun(sim, n);
+      const k = sim.nodes[n].kswapd;
+      // It runs at most its share of the step; the rest of a debt is run in the next steps.
+      const ran = Math.min((t1 - t0) * k.cpuShare, kswapdOwed[n] + budgetAtStart[n] - k.budgetNs);
+      takeFromThreads(sim, n, kswapdTakesNs(sim, n, ran, t1 - t0) - takenAhead[n]);
     }
     for (let n = 0; n < N; n++) load[n] = sim.bandwidthLoad(n, t1 - t0);
     sim.nowNs = t1;

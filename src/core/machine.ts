@@ -129,6 +129,8 @@ export interface KswapdState {
   reclaimedThisRun: number;
   /** Reclaim time left in the current step, ns. */
   budgetNs: number;
+  /** The CPU time per ns kswapd gets this step on its node's CPUs (src/core/kswapd_cpu.ts). */
+  cpuShare: number;
   /** Consecutive runs that reclaimed nothing (kswapd_failures): it stops trying. */
   failures: number;
   /** Pages the current balance_pgdat pass still asks for. */
@@ -196,7 +198,7 @@ export class NodeState {
   kernelPages: number;
   /** Free pages that sit in whole free 2 MiB blocks; the rest of free memory is scattered. */
   freeBlocks = 0;
-  readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, failures: 0, passLeft: 0, cause: '', boostReclaim: 0, boostSnapshot: [], order: 0, runs: 0, promoRun: -1, promoRoom: 0, promoCycles: 0 };
+  readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, cpuShare: 1, failures: 0, passLeft: 0, cause: '', boostReclaim: 0, boostSnapshot: [], order: 0, runs: 0, promoRun: -1, promoRoom: 0, promoCycles: 0 };
   /** ZONE_BOOSTED_WATERMARK on any of the node's zones: the next rmqueue() from the node wakes
    *  kswapd. */
   boostedWake = false;

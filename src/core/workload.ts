@@ -780,7 +780,7 @@ function faultStep(sim: Sim, wl: WorkloadState, t0: number, t1: number): void {
     reclaimClockAtLeast(sim, t0 + ((t1 - t0) * sub) / SUBSTEPS);
     wl.allocs.forEach((al, i) => faultIn(sim, wl, al.region, part(alloc[i])));
     wl.reads.forEach((rd, i) => readFile(sim, wl, rd.region, part(read[i]), rd.write, rd.target));
-    for (let n = 0; n < sim.nodes.length; n++) kswapdRun(sim, n, (t1 - t0) / SUBSTEPS);
+    for (let n = 0; n < sim.nodes.length; n++) kswapdRun(sim, n, ((t1 - t0) * sim.nodes[n].kswapd.cpuShare) / SUBSTEPS);
   }
   if (!wl.alive) return;
   const closedPages = wl.allocs.reduce((t, al, i) => t + (al.closed ? al.region.fillCursor - before[i] : 0), 0);
