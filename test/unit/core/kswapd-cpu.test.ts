@@ -5,6 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { compile } from '../../../src/language';
 import { runScenarioSet } from '../../../src/core';
+import { runVariant } from '../../../src/core/engine';
+import { kswapdCpuShare } from '../../../src/core/kswapd_cpu';
 import type { VariantResult } from '../../../src/core/result';
 
 /** Node 0 full of page cache; a thread pinned to node 0's CPU computes without end; at 70 s an
@@ -71,5 +73,43 @@ describe('core/kswapd shares its node\'s CPUs with the threads there', () => {
     const busy = (v: VariantResult) => v.summary.workloads.find((w) => w.name === 'busy')!.accesses;
     // kswapd reclaims for several seconds on CPU 0: the pinned thread does less work in the run.
     assert.ok(busy(shared) < 0.98 * busy(spare), `busy thread's accesses ${busy(shared)} shared, ${busy(spare)} with a spare CPU`);
+  });
+});
+
+describe('core/kswapd\'s CPU share follows the busy threads on the CPUs it may use', () => {
+  /** Shares of kswapd0..2 one second in, with a computing thread pinned to each CPU in `busy`;
+   *  node 2 has no CPU. */
+  function shares(busy: number[]): number[] {
+    const workloads = busy.map((cpu) => `workload busy${cpu} {
+  cpus = ${cpu}
+  at 0 s  alloc small${cpu} 4 MiB
+  at 0 s  access small${cpu} uniform for 100G accesses
+}`).join('\n');
+    const src = `scenario "shares"
+machine {
+  node 0 { memory = 1 GiB  cpus = 0 }
+  node 1 { memory = 1 GiB  cpus = 1 }
+  node 2 { memory = 1 GiB  cpus = none  tier = 1 }
+}
+${workloads}
+run {
+  duration = 2 s
+  sample = 100 ms
+  seed = 1
+}
+`;
+    const c = compile(src, 'shares.numa');
+    assert.ok(c.set, c.diagnostics.map((d) => d.message).join('; '));
+    let seen: number[] = [];
+    runVariant(c.set.variants[0], { inspect: (sim, t) => { if (t === 1e9) seen = [0, 1, 2].map((n) => kswapdCpuShare(sim, n)); } });
+    return seen;
+  }
+
+  it('half of a CPU a thread keeps busy, a whole idle one; a CPU-less node\'s kswapd uses every CPU', () => {
+    assert.deepEqual(shares([0]), [0.5, 1, 1]);
+    const both = shares([0, 1]);
+    assert.deepEqual(both.slice(0, 2), [0.5, 0.5]);
+    // Two CPUs for two busy threads and kswapd2: two thirds of a CPU.
+    assert.ok(Math.abs(both[2] - 2 / 3) < 1e-9, `kswapd2 ${both[2]}`);
   });
 });
