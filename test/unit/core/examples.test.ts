@@ -201,8 +201,9 @@ describe('core/examples', function () {
       assert.ok(rt('hot-threshold') < rt('promotion-wmark-promo'));
     });
     it('the hot threshold gains over no filter, less than Huang Ying\'s +12.8%, from the churn it removes', () => {
-      // Ying: +12.8% pmbench score (hot page selection, 6.0). The model: +5.8%, below half of it
-      // (6.4%), since a promoted page now joins the inactive list (folio_migrate_flags) and the
+      // Ying: +12.8% pmbench score (hot page selection, 6.0). The model: +3.2% (+5.8% before
+      // kswapd took its CPU share from the 16 threads on node 0's CPUs, src/core/kswapd_cpu.ts,
+      // which leaves unfiltered promotion fewer demotions), below half of it (6.4%), since a promoted page now joins the inactive list (folio_migrate_flags) and the
       // cold pages unfiltered promotion brings up no longer push the hot set out; what is left is
       // the churn's copies on PMEM and the migrations' CPU time. Only the upper bound holds.
       const rt = (n: string) => byName(r, n).summary.workloads[0].runtime_ms!;
@@ -210,10 +211,10 @@ describe('core/examples', function () {
       assert.ok(gain > 0.02 && gain <= 0.192, `gain ${(gain * 100).toFixed(1)}%`);
       // Where it comes from: unfiltered promotion churns (each promotion into the full fast tier
       // costs a demotion), and the churn's copies load PMEM, so its accesses cost more (memory
-      // time +5.8%); its migrations' CPU time (1.2 us a page) adds less.
+      // time +2.1%); its migrations' CPU time (1.2 us a page) adds less.
       const time = (n: string) => byName(r, n).summary.workloads[0].time_ms;
       assert.ok(vm('promotion-wmark-promo').pgdemote_kswapd > 2 * vm('hot-threshold').pgdemote_kswapd);
-      assert.ok(time('promotion-wmark-promo').memory > 1.03 * time('hot-threshold').memory, `memory time ${time('promotion-wmark-promo').memory} vs ${time('hot-threshold').memory}`);
+      assert.ok(time('promotion-wmark-promo').memory > 1.015 * time('hot-threshold').memory, `memory time ${time('promotion-wmark-promo').memory} vs ${time('hot-threshold').memory}`);
       assert.ok(time('promotion-wmark-promo').migration > time('hot-threshold').migration, `migration time ${time('promotion-wmark-promo').migration} vs ${time('hot-threshold').migration}`);
     });
     it('counts ping-pong, and less of it with the filters and with TPP', () => {
