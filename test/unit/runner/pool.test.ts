@@ -85,7 +85,9 @@ describe('runner/pool', function () {
     }
     const fractions = overall.map((o) => o.fraction);
     assert.ok(fractions.every((f) => f >= 0 && f <= 1));
-    assert.ok(overall.some((o) => o.running.length === 2), 'two variants ran side by side');
+    // That variants run side by side is the cancel test's premise (it waits for three at once):
+    // asserted here it failed under load, when one worker ran its short variant before the other
+    // had loaded the core.
     assert.ok(overall.every((o) => o.running.every((p, k) => k === 0 || o.running[k - 1].variantIndex < p.variantIndex)), 'running variants in the set\'s order');
     assert.equal(overall[overall.length - 1].done, set.variants.length - 1);
   });
