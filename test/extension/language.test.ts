@@ -54,12 +54,17 @@ describe('language features in the extension host', () => {
       const variants = Array.from({ length: 14 }, (_, i) => `variant v${i} { vm.swappiness = ${i} }`).join('\n');
       const editor = await openText(`machine {\n${nodes}\n}\nworkload w {\n  at 0 s alloc a 1 GiB\n}\nrun {\n  duration = 100 s\n  sample = 1 ms\n}\n${variants}\n`);
       const found = await checkedDiagnostics(editor.document);
+      // Both limits are over: the result's size, and the work (100,000 steps of 1 ms: the step
+      // follows the sample interval, not the duration).
       const budget = found.filter((d) => d.code === 'budget');
-      assert.strictEqual(budget.length, 1, JSON.stringify(found.map((d) => d.message)));
+      assert.strictEqual(budget.length, 2, JSON.stringify(found.map((d) => d.message)));
       const at = positionOf(editor.document, 'run {');
-      assert.deepStrictEqual([budget[0].range.start.line, budget[0].range.start.character, budget[0].range.end.character], [at.line, 0, 3]);
-      assert.strictEqual(budget[0].severity, vscode.DiagnosticSeverity.Error);
+      for (const d of budget) {
+        assert.deepStrictEqual([d.range.start.line, d.range.start.character, d.range.end.character], [at.line, 0, 3]);
+        assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Error);
+      }
       assert.match(budget[0].message, /the result would be about \d+ MiB .* longer 'sample' interval.*numaLab\.budget setting.*--budget \d/);
+      assert.match(budget[1].message, /the run would simulate about [\d,]+ units of work .*numaLab\.budget setting.*--budget \d/);
       // The setting raises the budget as --budget does, and the open file is checked again at once.
       const config = vscode.workspace.getConfiguration();
       await config.update('numaLab.budget', 10, vscode.ConfigurationTarget.Global);
