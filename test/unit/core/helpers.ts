@@ -13,9 +13,14 @@ export const MiB = 1024 ** 2;
 
 export function compileFile(rel: string): ScenarioSet {
   const file = path.join(ROOT, rel);
-  const c = compile(readFileSync(file, 'utf8'), file);
+  return compileText(readFileSync(file, 'utf8'), file, rel);
+}
+
+/** A scenario written in a test, compiled; any error fails the test with the checker's words. */
+export function compileText(src: string, file: string, name = file): ScenarioSet {
+  const c = compile(src, file);
   const errors = c.diagnostics.filter((d) => d.severity === 'error');
-  if (!c.set || errors.length > 0) throw new Error(`${rel} does not compile: ${errors.map((e) => e.message).join('; ')}`);
+  if (!c.set || errors.length > 0) throw new Error(`${name} does not compile: ${errors.map((e) => e.message).join('; ')}`);
   return c.set;
 }
 

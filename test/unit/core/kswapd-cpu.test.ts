@@ -3,7 +3,7 @@
 // allocation made from another node's CPU; with a spare CPU on the node it keeps up.
 
 import * as assert from 'node:assert/strict';
-import { compile } from '../../../src/language';
+import { compileText } from './helpers';
 import { runScenarioSet } from '../../../src/core';
 import { runVariant } from '../../../src/core/engine';
 import { kswapdCpuShare } from '../../../src/core/kswapd_cpu';
@@ -46,9 +46,7 @@ run {
   seed = 1
 }
 `;
-  const c = compile(src, 'kswapd-cpu.numa');
-  assert.ok(c.set, c.diagnostics.map((d) => d.message).join('; '));
-  return runScenarioSet(c.set).variants[0];
+  return runScenarioSet(compileText(src, 'kswapd-cpu.numa')).variants[0];
 }
 
 describe('core/kswapd shares its node\'s CPUs with the threads there', () => {
@@ -98,10 +96,8 @@ run {
   seed = 1
 }
 `;
-    const c = compile(src, 'shares.numa');
-    assert.ok(c.set, c.diagnostics.map((d) => d.message).join('; '));
     let seen: number[] = [];
-    runVariant(c.set.variants[0], { inspect: (sim, t) => { if (t === 1e9) seen = [0, 1, 2].map((n) => kswapdCpuShare(sim, n)); } });
+    runVariant(compileText(src, 'shares.numa').variants[0], { inspect: (sim, t) => { if (t === 1e9) seen = [0, 1, 2].map((n) => kswapdCpuShare(sim, n)); } });
     return seen;
   }
 
