@@ -42,8 +42,13 @@ export const NODE_SETTINGS: Record<string, string> = {
   reserved: 'memory the kernel keeps at boot, not in MemTotal (size)',
 };
 export const SWAP_SETTINGS: Record<string, string> = {
-  size: 'swap device size', latency: 'time to read one page back (major fault)', bandwidth: 'swap-out bandwidth',
+  size: 'swap device size',
+  latency: 'time to read one page back (major fault); default 85 us, a data-centre NVMe SSD\'s random 4 KiB read (docs/model.md)',
+  bandwidth: 'swap-out bandwidth; default 1.05 GB/s, the same SSD\'s sequential write (docs/model.md)',
 };
+/** The swap device when `swap { }` does not give its latency or bandwidth: Intel P4500 2.0 TB
+ *  NVMe SSD (Lenovo product guide): random read latency 85 us, sequential write 1.05 GB/s. */
+const SWAP_DEFAULT = { latencyNs: 85_000 * NS, bandwidthBytesPerSec: 1.05 * GB };
 export const RUN_SETTINGS: Record<string, string> = {
   duration: 'simulated time to run', sample: 'interval between samples of the series', seed: 'random seed',
 };
@@ -799,8 +804,8 @@ class Checker {
       const bw = cfg.swap.get('bandwidth')?.value;
       swap = {
         sizeBytes: size ?? 0,
-        latencyNs: lat && lat.kind === 'quantity' ? this.bounded(lat, RANGES.swapLatency, 'swap latency') ?? 80e3 : 80e3,
-        bandwidthBytesPerSec: bw && bw.kind === 'quantity' ? this.bounded(bw, RANGES.swapBandwidth, 'swap bandwidth') ?? 1 * GB : 1 * GB,
+        latencyNs: lat && lat.kind === 'quantity' ? this.bounded(lat, RANGES.swapLatency, 'swap latency') ?? SWAP_DEFAULT.latencyNs : SWAP_DEFAULT.latencyNs,
+        bandwidthBytesPerSec: bw && bw.kind === 'quantity' ? this.bounded(bw, RANGES.swapBandwidth, 'swap bandwidth') ?? SWAP_DEFAULT.bandwidthBytesPerSec : SWAP_DEFAULT.bandwidthBytesPerSec,
       };
     }
     return { preset: this.machine.preset?.text, nodes, distance, latencyNs, swap };
