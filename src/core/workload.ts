@@ -306,7 +306,7 @@ export function startPhase(sim: Sim, wl: WorkloadState, i: number, startNs: numb
       wl.accesses.push({
         region, phase: i, ratePerNs: p.accessesPerSec / 1e9, writeFraction: p.writeFraction, pattern: p,
         endNs: work !== null || p.durationNs === null ? Infinity : startNs + p.durationNs, workLeft: work, cursorNs: startNs,
-        hotStart: 0, nextMoveNs: startNs + move.everyNs, moveEveryNs: move.everyNs, nextMoveWork: move.everyWork, moveEveryWork: move.everyWork, workDone: 0, seqPos: 0,
+        hotStart: pat.kind === 'hotset' ? hotSetStart(pat, region.pages) : 0, nextMoveNs: startNs + move.everyNs, moveEveryNs: move.everyNs, nextMoveWork: move.everyWork, moveEveryWork: move.everyWork, workDone: 0, seqPos: 0,
         moveRng: new Rng((sim.scenario.run.seed * 7919 + region.id * 104729 + wl.accesses.length) >>> 0),
       });
       break;
@@ -357,7 +357,11 @@ function regionCuts(sim: Sim, workloads: WorkloadState[], name: string, bytes: n
     for (const p of w.spec.phases) {
       if (p.kind === 'access' && p.region === name) {
         const pat = p.pattern;
-        if (pat.kind === 'hotset') cuts.push(Math.ceil(pat.bytes / PAGE_SIZE));
+        if (pat.kind === 'hotset') {
+          const first = hotSetStart(pat, pages);
+          if (first > 0) cuts.push(first);
+          cuts.push(first + Math.ceil(pat.bytes / PAGE_SIZE));
+        }
         if (pat.kind === 'zipf') {
           for (let j = 0; HPAGE_NR * 2 ** (j / sim.resolution.bandsPerOctave) < firstSlice; j++) cuts.push(HPAGE_NR * 2 ** (j / sim.resolution.bandsPerOctave));
         }
@@ -368,6 +372,12 @@ function regionCuts(sim: Sim, workloads: WorkloadState[], name: string, bytes: n
     }
   }
   return cuts;
+}
+
+/** The first page of a hot set before it ever moves: the region's start, or the middle of the
+ *  region for a `centered` one (pmbench's normal patterns put their mean at the map's middle). */
+function hotSetStart(pat: Extract<AccessPattern, { kind: 'hotset' }>, pages: number): number {
+  return pat.centered ? Math.max(0, Math.floor((pages - Math.ceil(pat.bytes / PAGE_SIZE)) / 2)) : 0;
 }
 
 /**

@@ -281,7 +281,8 @@ function phaseLine(w: string, p: Phase): string | null {
     case 'access': {
       const pt = p.pattern;
       const [p1, p2, p3] = pt.kind === 'zipf' ? [pt.exponent, 0, 0] : pt.kind === 'hotset' ? [pt.bytes, pt.hotFraction, guestMoveNs(pt, p.accessesPerSec)] : [0, 0, 0];
-      return `access ${w} ${at} ${p.region} ${pt.kind} ${p1} ${p2} ${p3} ${rate(p.accessesPerSec)} ${+(p.writeFraction * 100).toFixed(3)} ${p.durationNs === null ? -1 : Math.round(p.durationNs)}`;
+      const centered = pt.kind === 'hotset' && pt.centered ? ' 1' : '';
+      return `access ${w} ${at} ${p.region} ${pt.kind} ${p1} ${p2} ${p3} ${rate(p.accessesPerSec)} ${+(p.writeFraction * 100).toFixed(3)} ${p.durationNs === null ? -1 : Math.round(p.durationNs)}${centered}`;
     }
     case 'dontneed': return `dontneed ${w} ${at} ${p.region} ${Math.round(p.offsetBytes)} ${Math.round(p.bytes)} ${p.perBytes === null ? -1 : Math.round(p.perBytes)}`;
     case 'free': return `free ${w} ${at} ${p.region}`;

@@ -152,6 +152,8 @@ export interface PatternNode extends Span {
   /** zipf exponent, hotset size. */
   arg: QuantityValue | null;
   hot: QuantityValue | null;
+  /** `centered`: the hot set starts in the middle of the region (pmbench's normal patterns). */
+  centered: Name | null;
   /** `moves every TIME`, or the count of `moves every N accesses|passes` (with `movesWork`). */
   movesEvery: QuantityValue | null;
   /** `accesses` or `passes` after the count of `moves every N`, or null for a time. */

@@ -1024,7 +1024,7 @@ class Checker {
             if (bytes === null) { ok = false; break; }
             const hot = p.hot ? (p.hot.unit === '%' ? p.hot.number / 100 : p.hot.number) : 0.9;
             const moveEveryWork: M.AccessWork | null = p.movesEvery && p.movesWork ? { kind: p.movesWork.text as 'accesses' | 'passes', count: p.movesEvery.number } : null;
-            pattern = { kind: 'hotset', bytes, hotFraction: hot, moveEveryNs: moveEveryWork ? null : q(p.movesEvery, 'time', 'move interval'), moveEveryWork };
+            pattern = { kind: 'hotset', bytes, hotFraction: hot, centered: p.centered !== null, moveEveryNs: moveEveryWork ? null : q(p.movesEvery, 'time', 'move interval'), moveEveryWork };
           } else pattern = { kind: p.name.text as 'uniform' | 'sequential' };
           const rate = a.rate ? (a.rate.unit === '/s' ? a.rate.number : null) : 10e6;
           if (a.rate && a.rate.unit !== '/s') this.error(a.rate.unitSpan ?? a.rate, 'an access rate is a count per second, e.g. 50M/s', 'unit');

@@ -75,10 +75,10 @@ export interface Cgroup {
 export type AccessPattern =
   | { kind: 'uniform' }
   | { kind: 'zipf'; exponent: number }
-  /** A hot set of `bytes` that takes `hotFraction` of accesses; it moves to a new place in
-   *  the region every `moveEveryNs` or after every `moveEveryWork` of the phase's accesses (both
-   *  null: never). */
-  | { kind: 'hotset'; bytes: number; hotFraction: number; moveEveryNs: number | null; moveEveryWork: AccessWork | null }
+  /** A hot set of `bytes` that takes `hotFraction` of accesses, first at the start of the
+   *  region or, `centered`, in its middle; it moves to a new place in the region every
+   *  `moveEveryNs` or after every `moveEveryWork` of the phase's accesses (both null: never). */
+  | { kind: 'hotset'; bytes: number; hotFraction: number; centered: boolean; moveEveryNs: number | null; moveEveryWork: AccessWork | null }
   | { kind: 'sequential' };
 
 /** When a phase starts: at `atNs` from the start of the run, or, when `after` is set, when the

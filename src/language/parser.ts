@@ -570,12 +570,16 @@ class Parser {
         this.onSameLine() ? t : { start: this.prevEnd(), end: this.prevEnd() }, guess ? [{ title: `Change to '${guess}'`, span: t, newText: guess }] : []);
     }
     this.next();
-    const node: A.PatternNode = { name: { text: t.text, start: t.start, end: t.end }, arg: null, hot: null, movesEvery: null, movesWork: null, start: t.start, end: t.end };
+    const node: A.PatternNode = { name: { text: t.text, start: t.start, end: t.end }, arg: null, hot: null, centered: null, movesEvery: null, movesWork: null, start: t.start, end: t.end };
     if (t.text === 'zipf') node.arg = this.optionalQuantity();
     if (t.text === 'hotset') {
       node.arg = this.optionalQuantity();
       if (!node.arg) this.fail("expected the hot set's size after 'hotset', e.g. hotset 8 GiB", { start: this.prevEnd(), end: this.prevEnd() });
       node.hot = this.keywordValue('hot');
+      if (this.is('centered') && this.onSameLine()) {
+        const c = this.next();
+        node.centered = { text: c.text, start: c.start, end: c.end };
+      }
       if (this.is('moves') && this.onSameLine()) {
         this.next();
         if (!(this.is('every') && this.onSameLine())) this.fail("expected 'every' after 'moves', e.g. moves every 20 s or moves every 2G accesses");

@@ -11,8 +11,9 @@
  *   workload NAME CGROUP|- CPUS POLICY NODES   CPUS/NODES "0,2" or "-"; POLICY a mempolicy mode
  *   alloc W AT REGION BYTES HUGE RATE          RATE bytes/s, -1 = as fast as possible
  *   file W AT read|write NAME BYTES RATE
- *   access W AT REGION PATTERN P1 P2 P3 RATE WRITE_PCT DURATION
- *        PATTERN uniform|sequential|zipf (P1 exponent)|hotset (P1 bytes, P2 hot fraction, P3 move ns)
+ *   access W AT REGION PATTERN P1 P2 P3 RATE WRITE_PCT DURATION [CENTERED]
+ *        PATTERN uniform|sequential|zipf (P1 exponent)|hotset (P1 bytes, P2 hot fraction, P3 move ns;
+ *        CENTERED 1: the hot set starts in the middle of the region, else at its start)
  *   dontneed W AT REGION OFFSET BYTES PER      PER -1 = one range
  *   free W AT REGION
  *   drop_caches W AT MODE                      echo MODE > /proc/sys/vm/drop_caches
@@ -99,7 +100,7 @@ struct phase {
 	double rate;        /* bytes/s or accesses/s; < 0 = unlimited */
 	char pattern[16];
 	double p1, p2, p3;
-	double write_pct, duration;
+	double write_pct, duration, centered;
 	/* progress */
 	int started, finished;
 	long long done;     /* bytes or accesses done */
@@ -226,8 +227,8 @@ static int load_plan(const char *path)
 			else if (!strcmp(a[0], "file"))
 				sscanf(line, "%*s %*s %*s %7s %95s %lld %lf", p->op, p->region, &p->bytes, &p->rate);
 			else if (!strcmp(a[0], "access")) {
-				sscanf(line, "%*s %*s %*s %95s %15s %lf %lf %lf %lf %lf %lf", p->region, p->pattern, &p->p1, &p->p2,
-				       &p->p3, &p->rate, &p->write_pct, &p->duration);
+				sscanf(line, "%*s %*s %*s %95s %15s %lf %lf %lf %lf %lf %lf %lf", p->region, p->pattern, &p->p1, &p->p2,
+				       &p->p3, &p->rate, &p->write_pct, &p->duration, &p->centered);
 				if (p->duration > 0)
 					p->duration /= 1e9;
 				if (p->p3 > 0)
@@ -518,6 +519,10 @@ static int step_phase(struct workload *w, struct phase *p, double t)
 		long long total = (long long)9e18;
 		n = due(p, t, total, 200000);
 		long long hot_pages = (long long)(p->p1 / PG);
+		if (!strcmp(p->pattern, "hotset") && p->centered > 0 && p->next_move == 0 && pages > hot_pages) {
+			p->hot_off = (pages - hot_pages) / 2 * PG; /* placed once: the first move draws anew */
+			p->next_move = p->p3 > 0 ? t + p->p3 : -1;
+		}
 		if (!strcmp(p->pattern, "hotset") && p->p3 > 0 && t >= p->next_move) {
 			if (p->next_move > 0 && pages > hot_pages)
 				p->hot_off = (long long)(rnd() % (uint64_t)(pages - hot_pages)) * PG;

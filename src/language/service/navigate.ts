@@ -30,7 +30,7 @@ export function prepareRename(c: Compilation, offset: number): { span: Span; pla
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_+-]*$/;
-const RESERVED = new Set([...TOP_KEYWORDS, ...ACTIONS, ...PATTERNS, 'at', 'after', 'mbind', 'accesses', 'passes', 'file', 'preset', 'node', 'base', 'max', 'none', 'to', 'step', 'rate', 'writes', 'for', 'per', 'from', 'hot', 'moves', 'every', 'MADV_HUGEPAGE', 'swap', 'distance', 'access_latency_ns']);
+const RESERVED = new Set([...TOP_KEYWORDS, ...ACTIONS, ...PATTERNS, 'at', 'after', 'mbind', 'accesses', 'passes', 'file', 'preset', 'node', 'base', 'max', 'none', 'to', 'step', 'rate', 'writes', 'for', 'per', 'from', 'hot', 'centered', 'moves', 'every', 'MADV_HUGEPAGE', 'swap', 'distance', 'access_latency_ns']);
 
 export function rename(c: Compilation, offset: number, newName: string): { edits: TextEdit[] } | { error: string } {
   const sym = symbolAt(c, offset);

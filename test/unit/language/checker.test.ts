@@ -276,7 +276,7 @@ describe('checker: lowering to the resolved scenario', () => {
     assert.deepEqual(db.phases.map((p) => p.kind), ['alloc', 'file', 'access', 'access', 'dontneed', 'free', 'exit']);
     const at = (atNs: number, label: string) => ({ atNs, after: null, label });
     assert.deepEqual(db.phases[0], { ...at(0, 'alloc table'), kind: 'alloc', region: 'table', bytes: 24 * GiB, hugepage: true, rateBytesPerSec: 8e9, mbind: null });
-    assert.deepEqual(db.phases[2], { ...at(5e9, 'access table'), kind: 'access', region: 'table', pattern: { kind: 'hotset', bytes: 4 * GiB, hotFraction: 0.8, moveEveryNs: 10e9, moveEveryWork: null }, accessesPerSec: 20e6, writeFraction: 0.1, durationNs: 40e9, work: null });
+    assert.deepEqual(db.phases[2], { ...at(5e9, 'access table'), kind: 'access', region: 'table', pattern: { kind: 'hotset', bytes: 4 * GiB, hotFraction: 0.8, centered: false, moveEveryNs: 10e9, moveEveryWork: null }, accessesPerSec: 20e6, writeFraction: 0.1, durationNs: 40e9, work: null });
     assert.deepEqual(db.phases[3], { ...at(5e9, 'access wal'), kind: 'access', region: 'wal', pattern: { kind: 'sequential' }, accessesPerSec: 1e6, writeFraction: 0, durationNs: null, work: null });
     assert.deepEqual(db.phases[4], { ...at(30e9, 'dontneed table'), kind: 'dontneed', region: 'table', offsetBytes: 0, bytes: 1024 ** 2, perBytes: 2 * 1024 ** 2 });
     assert.deepEqual(db.phases[6], { ...at(50e9, 'exit'), kind: 'exit' });
