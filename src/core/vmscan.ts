@@ -8,6 +8,7 @@
 
 import { kswapdSleeps, wakeupKcompactd } from './compaction';
 import { activeToHead, type Cohort, type LruQueue, type LruSegment, evict, folioLooks, inactiveIsLow, lruPages, type NodeLru, noteCost, pushInactive, sround, syncInactive, takeFromCohort, youngChance, youngShare } from './lru';
+import { busyThreads } from './kswapd_cpu';
 import { HPAGE_NR, PAGE_SIZE, SWAP_CLUSTER_MAX } from './machine';
 import type { Region, Slice } from './memory';
 import type { CgroupState, Sim, WorkloadState } from './sim';
@@ -374,6 +375,45 @@ function demote(sim: Sim, region: Region, s: Slice, n: number, k: number, sc: Sc
   return 0;
 }
 
+/** Pages migrated per second with the TLB flush batched (6.3) over one flush per page before:
+ *  1 + 291.7%, Huang Ying's migratepages of a running pmbench on a 2-socket Intel server
+ *  (7e12beb8ca2a, docs/model.md). Unbatched, a page costs this many times a batched one. */
+export const UNBATCHED_FLUSH_RATIO = 3.917;
+
+/** Before 6.3, the extra reclaim time for demoting `moved` pages of a slice on node n: each page
+ *  whose PTE is present (mapped anon, not PROT_NONE from a NUMA scan: ptep_clear_flush() skips an
+ *  inaccessible PTE) is unmapped with its own flush, waited for on every other CPU that runs the
+ *  owner's mm. None when the owner runs nowhere else than the reclaimer (its one CPU). */
+export function unbatchedFlushNs(sim: Sim, region: Region, s: Slice, n: number, moved: number, accessibleShare: number, sc: ScanControl): number {
+  if (sim.kernel.batchedMigrateFlush || moved <= 0 || region.kind !== 'anon') return 0;
+  if (remoteCpusOfMm(sim, region.owner, n, sc) <= 0) return 0;
+  return moved * accessibleShare * (UNBATCHED_FLUSH_RATIO - 1) * sim.costs.demotePage;
+}
+
+/** kswapd's time to demote one mapped page of node n, for the length of its cycles: with the
+ *  per-page flush before 6.3 while a workload runs on CPUs other than kswapd's. */
+function kswapdDemoteNsPerPage(sim: Sim, n: number): number {
+  const c = sim.costs;
+  if (sim.kernel.batchedMigrateFlush) return c.demotePage;
+  const sc = { who: 'kswapd' } as ScanControl;
+  return sim.workloads.some((w) => remoteCpusOfMm(sim, w.name, n, sc) > 0) ? UNBATCHED_FLUSH_RATIO * c.demotePage : c.demotePage;
+}
+
+/** CPUs running the mm of workload `owner` other than the reclaimer's: its busy threads, less
+ *  the one the reclaimer shares (a task reclaiming for itself is one of them; kswapd of node n runs on one
+ *  of their CPUs when they keep every CPU of n busy). */
+function remoteCpusOfMm(sim: Sim, owner: string, n: number, sc: ScanControl): number {
+  const wl = sim.workloads.find((w) => w.name === owner);
+  if (!wl) return 0;
+  // A thread busy part of the time still holds its CPU in the mm's cpumask.
+  const busy = busyThreads(sim, wl);
+  const running = Math.ceil(busy - 1e-9);
+  if (sc.who !== 'kswapd') return sc.workload === wl ? running - 1 : running;
+  const onNode = Math.ceil(busy * wl.cpuNodes.reduce((t, c) => t + (c.node === n ? c.weight : 0), 0) - 1e-9);
+  const cpus = sim.nodes[n].spec.cpus.length;
+  return cpus > 0 && onNode >= cpus ? running - 1 : running;
+}
+
 /** One reclaim's work on node n: shrink_list() over the lists, shrink_slab() after them. */
 class NodeReclaim {
   reclaimed = 0;
@@ -504,8 +544,9 @@ class NodeReclaim {
     const { sim, n, sc } = this;
     const c = sim.costs;
     const wsShare = Math.min(1, s.lru.workingset[n] / Math.max(1, lruPages(s, n)));
+    const accessible = 1 - Math.min(1, s.protnone[n] / Math.max(1, s.mapped(n)));
     const demoted = this.demotion ? demote(sim, region, s, n, k, sc) : 0;
-    this.spend(demoted * c.demotePage);
+    this.spend(demoted * c.demotePage + unbatchedFlushNs(sim, region, s, n, demoted, accessible, sc));
     this.reclaimed += demoted;
     this.lruReclaimed += demoted;
     let left = k - demoted;
@@ -882,7 +923,7 @@ export function kswapdCyclesForPromotion(sim: Sim, n: number, want: number, stre
   const perCycle = Math.max(0, node.level(k.target) - node.level('high')) + SWAP_CLUSTER_MAX;
   const lru = node.totalPages - node.free - node.pcpPages - node.kernelPages;
   const demotion = isDemotionOn(sim, n);
-  const perPage = demotion ? sim.costs.demotePage : sim.costs.reclaimPage;
+  const perPage = demotion ? kswapdDemoteNsPerPage(sim, n) : sim.costs.reclaimPage;
   const passNs = (lru >> DEF_PRIORITY) * sim.costs.reclaimPage;
   const cycleNs = passNs + perCycle * perPage;
   if (k.promoRun !== k.runs) {
