@@ -14,12 +14,17 @@ import { runVariant } from '../../../src/core/engine';
 import type { Scenario } from '../../../src/language/model';
 
 /** 8 GiB written at 4 GB/s into a 4 GiB fast node with a PMEM node below it: kswapd demotes
- *  the oldest pages while the writer's threads run on the fast node's CPUs (`cpus`). */
+ *  the oldest pages while the writer's threads run on the fast node's CPUs (`cpus`). At 1 us a
+ *  fault the writing keeps one thread busy 98% of the time. */
 function variant(version: string, cpus: string): Scenario {
   const src = `scenario "demotion flushes"
 machine {
   node 0 { memory = 4 GiB  cpus = ${cpus} }
   node 1 { memory = 32 GiB  cpus = none  tier = 1  latency = 320 ns }
+}
+costs {
+  cost.minor_fault = 1 us
+  cost.demote_page = 1800 ns
 }
 kernel {
   version = ${version}
