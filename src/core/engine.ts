@@ -318,7 +318,7 @@ export function assertFinite(v: VariantResult): void {
 /** Pages accounted on each node: free + kernel + every resident page. For invariant checks. */
 export function nodeAccounting(sim: Sim): { total: number; free: number; used: number }[] {
   return sim.nodes.map((node, n) => {
-    let used = node.kernelPages + node.pcpPages;
+    let used = node.kernelPages + node.pcpPages + sim.swapDev.nodes[n].pages();
     for (const r of sim.regions) for (const s of r.slices) used += s.resident(n);
     return { total: node.totalPages, free: node.free, used };
   });

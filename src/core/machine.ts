@@ -153,6 +153,8 @@ export interface KswapdState {
   promoRoom: number;
   /** Cycles this run did for promotions (its first is the wakeup itself). */
   promoCycles: number;
+  /** Until when kswapd sleeps in a writeback throttle (congestion_wait, reclaim_throttle), ns. */
+  throttledUntilNs: number;
 }
 
 /** The node's pageblocks as counts (pageblock_nr_pages = HPAGE_NR on x86-64): how many carry each
@@ -198,7 +200,7 @@ export class NodeState {
   kernelPages: number;
   /** Free pages that sit in whole free 2 MiB blocks; the rest of free memory is scattered. */
   freeBlocks = 0;
-  readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, cpuShare: 1, failures: 0, passLeft: 0, cause: '', boostReclaim: 0, boostSnapshot: [], order: 0, runs: 0, promoRun: -1, promoRoom: 0, promoCycles: 0 };
+  readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, cpuShare: 1, failures: 0, passLeft: 0, cause: '', boostReclaim: 0, boostSnapshot: [], order: 0, runs: 0, promoRun: -1, promoRoom: 0, promoCycles: 0, throttledUntilNs: 0 };
   /** ZONE_BOOSTED_WATERMARK on any of the node's zones: the next rmqueue() from the node wakes
    *  kswapd. */
   boostedWake = false;

@@ -10,7 +10,7 @@ import { HPAGE_NR, HPAGE_ORDER, SWAP_CLUSTER_MAX, Wmark, wmarkPages } from './ma
 import type { Region, Slice } from './memory';
 import { nodeReclaimForFaults } from './node_reclaim';
 import type { Sim, WorkloadState } from './sim';
-import { kswapdRun, lruPassNs, tryToFreePages, unreferencedReclaimable, wakeupKswapd, wakeupKswapdHighOrder } from './vmscan';
+import { kswapdRun, lruPassNs, tryToFreePages, unreferencedReclaimable, wakeupKswapd, wakeupKswapdHighOrder, writebackRetryWaitNs } from './vmscan';
 
 export interface AllocRequest {
   wl: WorkloadState | null;
@@ -142,11 +142,23 @@ export function allocPages(sim: Sim, a: AllocRequest): number {
 
   // Order-0: direct reclaim and retry while reclaim makes progress (should_reclaim_retry).
   let drained = false;
+  // The task's time: it moves on when it waits for writeback before a retry.
+  let atNs = Math.max(sim.nowNs, sim.lru[a.zonelist[0]].clockNs);
   for (let round = 0; round < 16 && placed < a.pages; round++) {
     const need = a.pages - placed;
     const deficit = Math.max(0, Math.max(...a.zonelist.map((n) => sim.nodes[n].level('min') + 1 - sim.nodes[n].free)));
-    const got = tryToFreePages(sim, a.zonelist, need + deficit + SWAP_CLUSTER_MAX, a.wl, a.cause);
+    const want = need + deficit + SWAP_CLUSTER_MAX;
+    const got = tryToFreePages(sim, a.zonelist, want, a.wl, a.cause, atNs);
     placed += getPageFromFreelist(sim, a, 'min', a.pages - placed, false);
+    if (got < want && placed < a.pages) {
+      // Its writes to swap are not done yet: retry once they are (should_reclaim_retry).
+      const wait = writebackRetryWaitNs(sim, a.zonelist, want - got, atNs);
+      if (wait !== null) {
+        atNs += wait;
+        a.wl?.stall('reclaim', wait);
+        if (got === 0) continue;
+      }
+    }
     if (got === 0) break;
     // __alloc_pages_direct_reclaim(): reclaim made progress but the retry still failed, so the
     // other CPUs' pcp lists are drained (drain_all_pages) and it retries once more.

@@ -5,6 +5,7 @@
 
 import type { Phase, Scenario } from '../language/model';
 import { HPAGE_NR, PAGE_SIZE } from './machine';
+import { QUEUE_BYTES } from './swap_io';
 
 const round = (x: number) => Math.max(1, Math.round(x));
 /** Knobs scaled with memory; a value that would round to 0 is kept at 1. */
@@ -35,7 +36,8 @@ export function scaleScenario(s: Scenario, factor: number): Scenario {
     machine: {
       ...m,
       nodes: m.nodes.map((n) => ({ ...n, memoryBytes: round(n.memoryBytes * factor), reservedBytes: Math.round((n.reservedBytes ?? 0) * factor) })),
-      swap: m.swap ? { ...m.swap, sizeBytes: round(m.swap.sizeBytes * factor), bandwidthBytesPerSec: m.swap.bandwidthBytesPerSec * factor } : null,
+      // The device's request queue scales with its bandwidth, so it holds the same time of writes.
+      swap: m.swap ? { ...m.swap, sizeBytes: round(m.swap.sizeBytes * factor), bandwidthBytesPerSec: m.swap.bandwidthBytesPerSec * factor, queueBytes: (m.swap.queueBytes ?? QUEUE_BYTES) * factor } : null,
     },
     knobs,
     cgroups: s.cgroups.map((c) => ({ ...c, max: limit(c.max), high: limit(c.high), low: limit(c.low) })),

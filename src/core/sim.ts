@@ -9,6 +9,7 @@ import { buildNodes, HPAGE_NR, NodeState, PAGE_SIZE } from './machine';
 import { lruAdd, NodeLru } from './lru';
 import { DEFAULT_RESOLUTION, Region, Resolution, Slice } from './memory';
 import { Rng } from './rng';
+import { SwapDevice } from './swap_io';
 import { DEFAULT_KERNEL, KernelBehaviour, kernelBehaviour } from './versions';
 import { Vmstat } from './vmstat';
 
@@ -192,6 +193,8 @@ export class Sim {
   readonly distance: number[][];
   readonly swapTotalPages: number;
   swapUsedPages = 0;
+  /** The swap device's queue and each node's pages under swap writeback (src/core/swap_io.ts). */
+  readonly swapDev: SwapDevice;
   /** Bytes each node's memory moved in the current step, counted as STREAM counts them (an
    *  access's line once, a page copy's bytes on both nodes), and of them the bytes written: they
    *  make its bandwidth load for the next step. */
@@ -227,6 +230,7 @@ export class Sim {
     this.latency = scenario.machine.latencyNs;
     this.distance = scenario.machine.distance;
     this.swapTotalPages = scenario.machine.swap ? Math.floor(scenario.machine.swap.sizeBytes / PAGE_SIZE) : 0;
+    this.swapDev = new SwapDevice(this.nodes.length);
     for (const cg of scenario.cgroups) this.cgroups.set(cg.name, new CgroupState(cg));
   }
 
@@ -333,6 +337,26 @@ export class Sim {
     s.dropStates(n, k, before, false);
     this.giveToNode(n, k, 1);
     this.charge(region, -k);
+  }
+
+  /** try_to_unmap() and add_to_swap() of `thps` whole THPs and `base` pages of a slice on node n
+   *  for swap-out: they leave the slice (and its cgroup's charge) but stay in the node's memory
+   *  until their write completes and reclaim frees them (src/core/swap_io.ts). */
+  unmapForSwap(region: Region, s: Slice, n: number, thps: number, base: number): { thps: number; base: number } {
+    const h = Math.min(thps * HPAGE_NR, s.huge[n]);
+    const b = Math.min(base, s.base[n]);
+    if (h > 0) {
+      const before = s.mapped(n);
+      s.huge[n] -= h;
+      s.dropStates(n, h, before, false);
+    }
+    if (b > 0) {
+      const before = s.mapped(n);
+      s.base[n] -= b;
+      s.dropStates(n, b, before, true);
+    }
+    this.charge(region, -(h + b));
+    return { thps: h / HPAGE_NR, base: b };
   }
 
   /** Splits THPs of a slice on node n into base pages (split_huge_page). Every split the

@@ -243,6 +243,17 @@ export const VERSION_TABLE: readonly VersionRow[] = [
     modelled: 'yes: 4.14+ swaps a reclaimed THP whole while a free cluster (512 free swap slots, taken as packed) remains, else splits it and counts thp_swpout_fallback; earlier versions split first. The counters are in results from 4.14 only',
   },
   {
+    id: 'reclaim-throttle',
+    title: 'How kswapd waits for pages under writeback',
+    governs: 'how long kswapd stalls when the pages it scanned were all under writeback and marked for immediate reclaim (nr_immediate)',
+    eras: [
+      { since: '4.0', value: 'congestion_wait', commit: '', note: 'Before 5.16, shrink_node() (shrink_zone() before 4.8) calls congestion_wait(BLK_RW_ASYNC, HZ/10) for kswapd when sc->nr.immediate: it sleeps until a backing device leaves congestion or 100 ms pass, and a blk-mq queue is never marked congested, so it sleeps the whole 100 ms.' },
+      { since: '5.16-rc1', value: 'until writeback progress', commit: '8cd7c588decf', note: '"mm/vmscan: throttle reclaim until some writeback completes if congested" (Mel Gorman, the series that removed congestion_wait from mm/): reclaim_throttle(pgdat, VMSCAN_THROTTLE_WRITEBACK) sleeps until SWAP_CLUSTER_MAX pages per throttled task of the node end writeback (acct_reclaim_writeback from __folio_end_writeback), or HZ/10.' },
+    ],
+    certainty: 'The commit id and its place in the 5.16 merge (with 69392a403f49 and d818fca1cac3 of the same series) from the kernel history and Mel Gorman\'s own reference to it on linux-mm; the 4.19 code (shrink_node, page_check_dirty_writeback: anon pages never count as dirty or congested, so direct reclaim does not wait_iff_congested for swap) read in mm/vmscan.c of that era.',
+    modelled: 'yes: a kswapd pass that frees nothing while pages of its node are under swap writeback stalls kswapd for 100 ms before 5.16, and until 32 of them complete (at most 100 ms) from 5.16; direct reclaim itself is not throttled for swap writeback in either, and an order-0 allocation whose reclaim fell short waits for the writes it needs (at most 100 ms a retry) in both',
+  },
+  {
     id: 'khugepaged-alloc-nodes',
     title: 'Where khugepaged allocates the huge page it collapses into',
     governs: 'the nodes a khugepaged collapse may allocate on',
@@ -303,6 +314,8 @@ export interface KernelBehaviour {
   collapseTiedNodes: boolean;
   /** 6.3+: migrate_pages() flushes the TLB once per batch; before, once per mapped page. */
   batchedMigrateFlush: boolean;
+  /** 5.16+: kswapd meeting writeback waits for writeback progress, not a whole HZ/10. */
+  writebackThrottle: boolean;
 }
 
 export function kernelBehaviour(version: string): KernelBehaviour {
@@ -318,6 +331,7 @@ export function kernelBehaviour(version: string): KernelBehaviour {
     proactiveDaemonCounters: eraAt('proactive-compaction', version)?.value === 'proactive, counted as kcompactd work',
     collapseTiedNodes: eraAt('khugepaged-alloc-nodes', version)?.value === 'nodes tied for most',
     batchedMigrateFlush: eraAt('migrate-flush-batching', version)?.value === 'batched',
+    writebackThrottle: eraAt('reclaim-throttle', version)?.value === 'until writeback progress',
   };
 }
 

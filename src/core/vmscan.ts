@@ -12,6 +12,7 @@ import { busyThreads } from './kswapd_cpu';
 import { HPAGE_NR, PAGE_SIZE, SWAP_CLUSTER_MAX } from './machine';
 import type { Region, Slice } from './memory';
 import type { CgroupState, Sim, WorkloadState } from './sim';
+import { completeSwapWrites, freeWrittenPages, nextSwapWriteDone, submitSwapWrite, swapQueueWaitNs, swapWritesDoneBy, WRITEBACK_THROTTLE_NS } from './swap_io';
 
 export type Reclaimer = 'kswapd' | 'direct' | 'node' | 'memcg';
 
@@ -29,6 +30,8 @@ export interface ScanControl {
   fileOnly: boolean;
   cause: string;
   workload?: WorkloadState;
+  /** The reclaimer starts no earlier than this (a task that waited for writeback), ns. */
+  atNs?: number;
 }
 
 export interface ReclaimResult {
@@ -417,15 +420,22 @@ function remoteCpusOfMm(sim: Sim, owner: string, n: number, sc: ScanControl): nu
 /** One reclaim's work on node n: shrink_list() over the lists, shrink_slab() after them. */
 class NodeReclaim {
   reclaimed = 0;
+  /** Asleep for a swap request past the end of the step (swapRequest). */
+  blocked = false;
+  /** Pages this reclaim sent to swap, and written pages it freed. */
+  private written = 0;
+  private writtenFreed = 0;
   lruReclaimed = 0;
   scanned = 0;
   timeNs = 0;
   private readonly L: NodeLru;
   private readonly demotion: boolean;
   private readonly swapNsPerPage: number;
+  private readonly startNs: number;
 
   constructor(private sim: Sim, private n: number, private sc: ScanControl, private view: ListView) {
     this.L = sim.lru[n];
+    this.startNs = Math.max(this.L.clockNs, sc.atNs ?? 0);
     this.demotion = isDemotionOn(sim, n);
     const swap = sim.scenario.machine.swap;
     this.swapNsPerPage = swap ? (4096 / swap.bandwidthBytesPerSec) * 1e9 : 0;
@@ -447,6 +457,10 @@ class NodeReclaim {
     const { sim, n, view } = this;
     const file = l === INACTIVE_FILE;
     let activated = 0, pagedOut = 0;
+    if (!file) {
+      k -= this.freeWritten(Math.min(k, Math.max(SWAP_CLUSTER_MAX, goal - this.reclaimed)));
+      if (k <= 0 || this.reclaimed >= goal) return;
+    }
     view.take(l, k, (seg, want) => {
       const s = seg.slice, c = seg.cohort!;
       // Cohorts follow removals lazily: never more than the slice's inactive pages now.
@@ -456,7 +470,10 @@ class NodeReclaim {
       // Stop near the goal: shrink_lruvec() ends a pass once nr_to_reclaim is met.
       const huge = s.huge[n] / Math.max(1, lruPages(s, n));
       const recShare = file ? 1 : (1 - c.fresh / Math.max(1, c.pages)) * (1 - huge * y.thp - (1 - huge) * y.base);
-      const t = Math.min(want, Math.max(SWAP_CLUSTER_MAX, Math.ceil((goal - this.reclaimed) / Math.max(1e-3, recShare))));
+      // Pages this reclaim wrote that are still in flight will be freed as their writes end:
+      // it takes no more than the goal wants besides them (kswapd_shrink_node() counts what it
+      // scanned, writes included, as enough; shrink_lruvec() isolates SWAP_CLUSTER_MAX at a time).
+      const t = Math.min(want, Math.max(SWAP_CLUSTER_MAX, Math.ceil((goal - this.reclaimed - this.inFlight()) / Math.max(1e-3, recShare))));
       const { marked, fresh } = takeFromCohort(c, t);
       this.scanned += t;
       this.spend(folioLooks(s, n, t) * sim.costs.reclaimPage);
@@ -506,12 +523,63 @@ class NodeReclaim {
       if (splitBack > 0) {
         view.putHead(l, seg.region, s, pushInactive(sim, s, n, splitBack, 0, 0, this.L.clockNs), splitBack);
       }
-      if (rec > 0) pagedOut += this.reclaimPages(seg.region, s, rec, file, recThps);
+      if (rec > 0 && !file && !this.swapRequest()) {
+        view.putHead(l, seg.region, s, pushInactive(sim, s, n, rec, 0, 0, this.L.clockNs), rec);
+      } else if (rec > 0) pagedOut += this.reclaimPages(seg.region, s, rec, file, recThps);
       return t;
-    }, () => this.reclaimed >= goal);
+    }, () => {
+      // Each isolation batch starts at the tail again, where completed writes were rotated to.
+      if (!file && this.reclaimed < goal) this.freeWritten(goal - this.reclaimed);
+      return this.reclaimed >= goal || this.blocked;
+    });
     sim.vmstat.add('pgactivate', activated);
     // lru_note_cost(): the I/O this list cost (pages written to swap or back to their file).
     noteCost(sim, n, file, pagedOut);
+  }
+
+  /** Pages this reclaim wrote that no scan has freed yet (those of other reclaims it frees
+   *  count against them). */
+  private inFlight(): number {
+    return Math.max(0, this.written - this.writtenFreed);
+  }
+
+  /** This reclaimer's own time: when it began plus what it spent. The node's reclaim clock
+   *  stays inside the step (reclaims of a step run side by side); the swap device's writes
+   *  complete in the time of the reclaimer that waits for them. */
+  private nowNs(): number {
+    return this.startNs + this.timeNs;
+  }
+
+  /** get_request(): a reclaimer about to write waits while the swap device's queue is full.
+   *  Past the end of the step the device has not made room yet: the reclaimer sleeps there,
+   *  its pages stay on the list, and its reclaim ends (`blocked`), so the writes a step admits
+   *  never outrun the device by more than its queue. Returns whether it may write. */
+  private swapRequest(): boolean {
+    if (this.blocked) return false;
+    const waitNs = swapQueueWaitNs(this.sim, this.nowNs());
+    const endNs = this.sim.nowNs + this.sim.dtNs;
+    if (waitNs > 0 && this.nowNs() + waitNs > endNs) {
+      this.spend(Math.max(0, endNs - this.nowNs()));
+      this.blocked = true;
+      return false;
+    }
+    this.spend(waitNs);
+    return true;
+  }
+
+  /** Swapped-out pages whose write completed by the reclaim clock were rotated to the inactive
+   *  tail: the scan reaches and frees them first (clean, unmapped, in the swap cache). Returns
+   *  the pages freed, which the scan counts as scanned. */
+  private freeWritten(want: number): number {
+    const { sim, n } = this;
+    completeSwapWrites(sim, n, this.nowNs());
+    const f = freeWrittenPages(sim, n, want, RECLAIM_CONTIGUITY);
+    this.scanned += f.freed;
+    this.spend(f.folios * sim.costs.reclaimPage);
+    this.reclaimed += f.freed;
+    this.lruReclaimed += f.freed;
+    this.writtenFreed += f.freed;
+    return f.freed;
   }
 
   /** shrink_active_list(): `k` pages from the active tail go to the inactive head with
@@ -574,10 +642,7 @@ class NodeReclaim {
       let whole = 0;
       if (units > 0 && sim.kernel.thpSwap) {
         whole = Math.min(units, freeSwapClusters(sim));
-        if (whole > 0) {
-          sim.freeHuge(region, s, n, whole * HPAGE_NR);
-          sim.vmstat.add('thp_swpout', whole);
-        }
+        if (whole > 0) sim.vmstat.add('thp_swpout', whole);
         sim.vmstat.add('thp_swpout_fallback', units - whole);
         units -= whole;
       }
@@ -586,15 +651,22 @@ class NodeReclaim {
         base += units * HPAGE_NR;
       }
       base = Math.min(base, s.base[n], sim.swapTotalPages - sim.swapUsedPages - whole * HPAGE_NR);
-      sim.freeBase(region, s, n, base, RECLAIM_CONTIGUITY, true);
-      left = whole * HPAGE_NR + base;
+      // pageout() starts the write and shrink_page_list() keeps the page under writeback: it
+      // is unmapped and has its swap slot now, and is freed by a later scan once the write is
+      // done (src/core/swap_io.ts). The submitter waits only when the device's queue is full.
+      const out = sim.unmapForSwap(region, s, n, whole, base);
+      left = out.thps * HPAGE_NR + out.base;
       // The page stays charged to nothing in memory.current (swap is accounted apart).
       s.swapped += left;
       sim.swapUsedPages += left;
       sim.vmstat.add('pswpout', left);
-      this.spend(left * this.swapNsPerPage);
+      submitSwapWrite(sim, n, out.thps, out.base, this.nowNs());
+      this.written += left;
       written = left;
       sim.events.record(sim.nowNs, 'swap_out', sim.nodes[n].id, left, `${sc.who} reclaim: ${sc.cause}${whole > 0 ? ` (${whole} THPs whole)` : ''}`, sc.workload?.name);
+      s.lru.workingset[n] = Math.max(0, s.lru.workingset[n] - Math.round(left * wsShare));
+      evict(sim, s, n, left, wsShare);
+      return written;
     }
     s.lru.workingset[n] = Math.max(0, s.lru.workingset[n] - Math.round(left * wsShare));
     evict(sim, s, n, left, wsShare);
@@ -683,7 +755,7 @@ function shrinkNodeOnce(sim: Sim, n: number, nrToReclaim: number, sc: ScanContro
   const view = new ListView(sim, n, sc, respectLow);
   const rc = new NodeReclaim(sim, n, sc, view);
   const ageAnon = canReclaimAnon(sim, n, sc) || (!sc.fileOnly && sim.swapTotalPages > 0);
-  for (let priority = DEF_PRIORITY; priority >= 0 && rc.reclaimed < nrToReclaim; priority--) {
+  for (let priority = DEF_PRIORITY; priority >= 0 && rc.reclaimed < nrToReclaim && !rc.blocked; priority--) {
     // shrink_node_memcgs() in the memcg_low_reclaim retry: a cgroup reclaimed although under
     // its memory.low counts a MEMCG_LOW event (memory.events low), once per pass.
     if (!respectLow && !sc.memcg) countLowEvents(sim);
@@ -731,7 +803,10 @@ function shrinkNodeOnce(sim: Sim, n: number, nrToReclaim: number, sc: ScanContro
 export function unreferencedReclaimable(sim: Sim, n: number): number {
   const anonOk = isDemotionOn(sim, n) || sim.swapTotalPages > sim.swapUsedPages;
   const clock = Math.max(sim.nowNs, sim.lru[n].clockNs);
-  let t = 0;
+  // Swapped-out pages written and rotated to the inactive tail are freed on sight.
+  completeSwapWrites(sim, n, clock);
+  const wb = sim.swapDev.nodes[n];
+  let t = wb.rotatedThps * HPAGE_NR + wb.rotatedBase;
   for (const r of sim.regions) {
     if (!r.alive || (r.kind === 'anon' && !anonOk)) continue;
     for (const s of r.slices) {
@@ -838,7 +913,7 @@ function kswapdSleep(sim: Sim, n: number): void {
 export function kswapdRun(sim: Sim, n: number, sliceNs = Infinity): void {
   const node = sim.nodes[n];
   const k = node.kswapd;
-  if (!k.awake) return;
+  if (!k.awake || Math.max(sim.nowNs, sim.lru[n].clockNs) < k.throttledUntilNs) return;
   // Spend at most `sliceNs` of the step's budget now; the rest stays for later in the step.
   const keep = Math.max(0, k.budgetNs - sliceNs);
   k.budgetNs -= keep;
@@ -892,6 +967,7 @@ function balance(sim: Sim, n: number): void {
     k.budgetNs -= Math.max(r.timeNs, 1);
     k.reclaimedThisRun += r.reclaimed;
     k.passLeft -= Math.max(r.reclaimed, 1);
+    if (r.reclaimed === 0 && kswapdThrottled(sim, n)) return;
     if (r.reclaimed === 0) {
       k.passLeft = 0;
       k.failures++;
@@ -900,6 +976,25 @@ function balance(sim: Sim, n: number): void {
     }
     k.failures = 0;
   }
+}
+
+/**
+ * kswapd found nothing to free but pages under writeback: shrink_page_list() counted them in
+ * nr_writeback (all it took, so PGDAT_WRITEBACK) and, marked PG_reclaim, in nr_immediate, and
+ * shrink_node() stalls kswapd instead of letting it fail. Before 5.16, congestion_wait(BLK_RW_ASYNC,
+ * HZ/10) sleeps the whole timeout (nothing marks a blk-mq queue congested); from 5.16
+ * (8cd7c588decf) reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK) is woken once SWAP_CLUSTER_MAX
+ * pages of the node complete writeback, or at the same timeout. Returns whether kswapd waits.
+ */
+function kswapdThrottled(sim: Sim, n: number): boolean {
+  const wb = sim.swapDev.nodes[n];
+  if (wb.inflight <= 0) return false;
+  const now = Math.max(sim.nowNs, sim.lru[n].clockNs);
+  const until = sim.kernel.writebackThrottle
+    ? Math.min(now + WRITEBACK_THROTTLE_NS, swapWritesDoneBy(sim, n, SWAP_CLUSTER_MAX))
+    : now + WRITEBACK_THROTTLE_NS;
+  sim.nodes[n].kswapd.throttledUntilNs = until;
+  return true;
 }
 
 /**
@@ -961,9 +1056,33 @@ export function kswapdCyclesForPromotion(sim: Sim, n: number, want: number, stre
   return freed;
 }
 
+/**
+ * should_reclaim_retry() after a direct reclaim that fell short while pages of the zonelist's
+ * nodes are under swap writeback: the task retries once the writes that cover what it still
+ * needs have ended, waiting at most HZ/10 (4.19 sleeps in congestion_wait() there; from 5.16,
+ * 132b0d21d21f and 69392a403f49, reclaim_throttle() does in the reclaim itself). The requests
+ * are bulk, so one wait stands for the retries of the many faults they hold. Returns the wait,
+ * or null when nothing is in flight (no progress to wait for: the allocation fails).
+ */
+export function writebackRetryWaitNs(sim: Sim, zonelist: number[], need: number, atNs: number): number | null {
+  let until = Infinity;
+  let any = false;
+  for (const n of zonelist) {
+    completeSwapWrites(sim, n, atNs);
+    const wb = sim.swapDev.nodes[n];
+    const ready = wb.rotatedThps * HPAGE_NR + wb.rotatedBase;
+    if (ready >= need) return 0;
+    if (wb.inflight <= 0) continue;
+    any = true;
+    until = Math.min(until, swapWritesDoneBy(sim, n, need - ready), nextSwapWriteDone(sim, n) + WRITEBACK_THROTTLE_NS);
+  }
+  if (!any) return null;
+  return Math.min(WRITEBACK_THROTTLE_NS, Math.max(0, until - atNs));
+}
+
 /** try_to_free_pages(): direct reclaim by the allocating task over its zonelist. */
-export function tryToFreePages(sim: Sim, zonelist: number[], need: number, wl: WorkloadState | null, cause: string): number {
-  const sc: ScanControl = { who: 'direct', mayUnmap: true, mayWrite: true, maySwap: true, memcg: null, fileOnly: false, cause, workload: wl ?? undefined };
+export function tryToFreePages(sim: Sim, zonelist: number[], need: number, wl: WorkloadState | null, cause: string, atNs?: number): number {
+  const sc: ScanControl = { who: 'direct', mayUnmap: true, mayWrite: true, maySwap: true, memcg: null, fileOnly: false, cause, workload: wl ?? undefined, atNs };
   let got = 0;
   let timeNs = 0;
   for (const n of zonelist) {

@@ -34,6 +34,9 @@ export interface SwapSpec {
   latencyNs: number;
   /** Sustained write bandwidth for swap-out, bytes per second. */
   bandwidthBytesPerSec: number;
+  /** Bytes of writes the device's request queue holds (--scale scales it with the bandwidth);
+   *  absent: the block layer's default (src/core/swap_io.ts QUEUE_BYTES). */
+  queueBytes?: number;
 }
 
 export interface Machine {
