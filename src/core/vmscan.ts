@@ -986,7 +986,7 @@ function balance(sim: Sim, n: number): void {
  * (8cd7c588decf) reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK) is woken once SWAP_CLUSTER_MAX
  * pages of the node complete writeback, or at the same timeout. Returns whether kswapd waits.
  */
-function kswapdThrottled(sim: Sim, n: number): boolean {
+export function kswapdThrottled(sim: Sim, n: number): boolean {
   const wb = sim.swapDev.nodes[n];
   if (wb.inflight <= 0) return false;
   const now = Math.max(sim.nowNs, sim.lru[n].clockNs);
@@ -1058,11 +1058,12 @@ export function kswapdCyclesForPromotion(sim: Sim, n: number, want: number, stre
 
 /**
  * should_reclaim_retry() after a direct reclaim that fell short while pages of the zonelist's
- * nodes are under swap writeback: the task retries once the writes that cover what it still
- * needs have ended, waiting at most HZ/10 (4.19 sleeps in congestion_wait() there; from 5.16,
- * 132b0d21d21f and 69392a403f49, reclaim_throttle() does in the reclaim itself). The requests
- * are bulk, so one wait stands for the retries of the many faults they hold. Returns the wait,
- * or null when nothing is in flight (no progress to wait for: the allocation fails).
+ * nodes are under swap writeback: each fault retries, sleeping at most HZ/10 a time (4.19 in
+ * congestion_wait() there; from 5.16, 132b0d21d21f and 69392a403f49, reclaim_throttle() in the
+ * reclaim itself), and a retry whose reclaim frees written pages is progress, which resets
+ * no_progress_loops. So the faults a bulk request stands for wait, together, until the writes
+ * that cover what they still need have ended (all of them, if those do not suffice). Returns
+ * the wait, or null when nothing is in flight (no progress to wait for: the allocation fails).
  */
 export function writebackRetryWaitNs(sim: Sim, zonelist: number[], need: number, atNs: number): number | null {
   let until = Infinity;
@@ -1074,10 +1075,10 @@ export function writebackRetryWaitNs(sim: Sim, zonelist: number[], need: number,
     if (ready >= need) return 0;
     if (wb.inflight <= 0) continue;
     any = true;
-    until = Math.min(until, swapWritesDoneBy(sim, n, need - ready), nextSwapWriteDone(sim, n) + WRITEBACK_THROTTLE_NS);
+    until = Math.min(until, Math.min(swapWritesDoneBy(sim, n, need - ready), swapWritesDoneBy(sim, n, wb.inflight)));
   }
   if (!any) return null;
-  return Math.min(WRITEBACK_THROTTLE_NS, Math.max(0, until - atNs));
+  return Math.max(0, until - atNs);
 }
 
 /** try_to_free_pages(): direct reclaim by the allocating task over its zonelist. */
