@@ -13,6 +13,7 @@ import { countersAt, counterNameAt } from './versions';
 import { SAMPLED_COUNTERS, type VmstatCounter } from './vmstat';
 import { kcompactdRun } from './compaction';
 import { kswapdRun } from './vmscan';
+import { completeSwapWrites } from './swap_io';
 import { kswapdCpuShare, kswapdTakesNs, takeFromThreads } from './kswapd_cpu';
 import { khugepagedRun } from './khugepaged';
 import { stepWorkload } from './workload';
@@ -274,6 +275,8 @@ export function runVariant(scenario: Scenario, opts: VariantRunOptions = {}): Va
     }
     for (let n = 0; n < N; n++) load[n] = sim.bandwidthLoad(n, t1 - t0);
     sim.nowNs = t1;
+    // Swap writes that ended by now go to the inactive tail, whether or not reclaim looks.
+    for (let n = 0; n < N; n++) completeSwapWrites(sim, n, t1);
     khugepagedRun(sim);
     while (t1 >= nextSample - 1e-6 && nextSample <= duration) {
       rec.sample(nextSample);

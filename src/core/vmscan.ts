@@ -987,9 +987,10 @@ function balance(sim: Sim, n: number): void {
  * pages of the node complete writeback, or at the same timeout. Returns whether kswapd waits.
  */
 export function kswapdThrottled(sim: Sim, n: number): boolean {
+  const now = Math.max(sim.nowNs, sim.lru[n].clockNs);
+  completeSwapWrites(sim, n, now);
   const wb = sim.swapDev.nodes[n];
   if (wb.inflight <= 0) return false;
-  const now = Math.max(sim.nowNs, sim.lru[n].clockNs);
   const until = sim.kernel.writebackThrottle
     ? Math.min(now + WRITEBACK_THROTTLE_NS, swapWritesDoneBy(sim, n, SWAP_CLUSTER_MAX))
     : now + WRITEBACK_THROTTLE_NS;

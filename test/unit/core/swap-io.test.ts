@@ -78,6 +78,9 @@ describe('core/swap-io: swap writeback in flight', () => {
       for (let i = 0; i < 4 * HPAGE_NR / 32; i++) submitSwapWrite(s, 0, 0, 32, 0);
       assert.equal(kswapdThrottled(s, 0), true);
       assert.ok(Math.abs(s.nodes[0].kswapd.throttledUntilNs - expectNs) < 1, `${version}: ${s.nodes[0].kswapd.throttledUntilNs}`);
+      // Once the writes have ended there is nothing to wait for.
+      s.nowNs = 1e9;
+      assert.equal(kswapdThrottled(s, 0), false, `${version}: throttled after every write ended`);
     }
   });
 
