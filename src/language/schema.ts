@@ -33,6 +33,10 @@ const US = 1_000 * NS;
 const MS = 1_000_000 * NS;
 const S = 1_000_000_000 * NS;
 
+/** One 4 KiB page migrated between nodes (Shivank Garg's move_pages(2) runs, docs/model.md). Reclaim's
+ *  demotion is the same migrate_pages() call, so cost.demote_page starts from the same figure. */
+const MIGRATE_PAGE_NS = 1200 * NS;
+
 const int = (min: number, max: number): KnobType => ({ kind: 'int', min, max });
 const oneOf = (...values: string[]): KnobType => ({ kind: 'enum', values });
 const time = (min: number, max: number): KnobType => ({ kind: 'quantity', dimension: 'time', min, max });
@@ -216,13 +220,13 @@ export const KNOBS: readonly Knob[] = [
     kernelName: 'model cost (do_numa_page)',
   },
   {
-    name: 'cost.migrate_page', type: time(0, 1 * S), default: 1200 * NS, unit: 'us',
+    name: 'cost.migrate_page', type: time(0, 1 * S), default: MIGRATE_PAGE_NS, unit: 'us',
     doc: 'Migrating one 4 KiB page between nodes (promotion, demotion, NUMA balancing): 1.2 us from move_pages(2) throughput of 4 KiB folios between two DRAM nodes, see docs/model.md.',
     kernelName: 'model cost (migrate_pages)',
   },
   {
-    name: 'cost.demote_page', type: time(0, 1 * S), default: 1800 * NS, unit: 'ns',
-    doc: 'kswapd or direct reclaim demoting one 4 KiB page to a lower tier (isolate, unmap, migrate).',
+    name: 'cost.demote_page', type: time(0, 1 * S), default: MIGRATE_PAGE_NS, unit: 'us',
+    doc: 'kswapd or direct reclaim demoting one 4 KiB page to a lower tier: the migrate_pages() call of shrink_folio_list() (unmap, copy, remap), so cost.migrate_page\'s 1.2 us; the LRU looks before it are cost.reclaim_page, see docs/model.md.',
     kernelName: 'model cost (demote_folio_list)',
   },
   {

@@ -202,8 +202,8 @@ describe('core/examples', function () {
       assert.ok(rt('hot-threshold') < rt('promotion-wmark-promo'));
     });
     it('the hot threshold gains over no filter within half of Huang Ying\'s +12.8% either way, from the churn it removes', () => {
-      // Ying: +12.8% pmbench score (hot page selection, 6.0). The model: +14.1% with pmbench's
-      // centred, unmoving hot set and the per-page TLB flush of demotion before 6.3 (+7.3%
+      // Ying: +12.8% pmbench score (hot page selection, 6.0). The model: +13.1% with pmbench's
+      // centred, unmoving hot set and the per-page TLB flush of demotion before 6.3 (+4.3%
       // without that flush: docs/model.md).
       const rt = (n: string) => byName(r, n).summary.workloads[0].runtime_ms!;
       const gain = rt('promotion-wmark-promo') / rt('hot-threshold') - 1;

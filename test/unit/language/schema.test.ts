@@ -56,6 +56,12 @@ describe('knob schema', () => {
     }
   });
 
+  it('demotion costs what a migration costs by default: reclaim demotes through migrate_pages() (docs/model.md)', () => {
+    const d = defaultKnobs();
+    assert.equal(d['cost.demote_page'], d['cost.migrate_page']);
+    assert.equal(d['cost.demote_page'], 1200);
+  });
+
   it('knows every unit of the language and its dimension', () => {
     assert.equal(unitDimension('GiB'), 'size');
     assert.equal(unitDimension('kB'), 'size');
