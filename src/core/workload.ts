@@ -761,7 +761,8 @@ function startDuePhases(sim: Sim, wl: WorkloadState, t0: number, t1: number): bo
     const at = p.after === null ? p.atNs : wl.phaseEndNs[p.after];
     if (Number.isNaN(at) || at >= t1) continue;
     const startNs = Math.max(at, t0);
-    if (wl.closedLoop && wl.clockNs < startNs) wl.clockNs = startNs;
+    const closedAlloc = p.kind === 'alloc' && !p.rateBytesPerSec;
+    if ((wl.closedLoop || closedAlloc) && wl.clockNs < startNs) wl.clockNs = startNs;
     startPhase(sim, wl, i, startNs);
     any = true;
   }
@@ -803,7 +804,10 @@ function faultStep(sim: Sim, wl: WorkloadState, t0: number, t1: number): void {
   const endOf = (cursorNs: number, closed: boolean, done: number, asked: number) =>
     closed ? Math.min(t1, wl.clockNs) : Math.max(t0, cursorNs) + (asked > 0 ? (Math.min(done, asked) / asked) * span(cursorNs) : 0);
   wl.allocs.forEach((al, i) => {
-    if (al.region.fillCursor >= al.region.pages || !al.region.alive) wl.phaseEndNs[al.phase] = endOf(al.cursorNs, al.closed, al.region.fillCursor - before[i], alloc[i]);
+    // A closed-loop alloc is done when its pages are in and its threads have sat out every
+    // stall they took: until then it stays, faulting nothing, and pays its debt step by step.
+    const filled = al.region.fillCursor >= al.region.pages && (!al.closed || wl.debtNs <= 0);
+    if (filled || !al.region.alive) wl.phaseEndNs[al.phase] = endOf(al.cursorNs, al.closed, al.region.fillCursor - before[i], alloc[i]);
     al.cursorNs = t1;
   });
   wl.reads.forEach((rd) => {
