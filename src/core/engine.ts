@@ -109,7 +109,7 @@ function workloadSummary(sim: Sim, w: WorkloadState, resident: number[]): Worklo
     runtime_ms: runtimeMs(w),
     time_ms: {
       compute: ms(t.compute), memory: ms(t.memoryLocal + t.memoryRemote + t.memorySlowTier),
-      fault: ms(w.stallNs.fault), reclaim: ms(w.stallNs.reclaim), compaction: ms(w.stallNs.compaction),
+      fault: ms(w.stallNs.fault), reclaim: ms(w.stallNs.reclaim + w.kswapdTookNs), compaction: ms(w.stallNs.compaction),
       swapin: ms(w.stallNs.swapin), migration: ms(w.stallNs.migration),
     },
     memory_ms: { local: ms(t.memoryLocal), remote: ms(t.memoryRemote), slow_tier: ms(t.memorySlowTier) },

@@ -57,6 +57,8 @@ export function takeFromThreads(sim: Sim, n: number, ns: number): void {
   const onNode = (wl: WorkloadState) => (sim.nodes[n].hasCpu ? wl.cpuNodes.reduce((t, c) => t + (c.node === n ? c.weight : 0), 0) : 1);
   for (const wl of sim.workloads) {
     const mine = busyThreads(sim, wl) * onNode(wl);
-    if (mine > 0) wl.debtNs += (ns * mine) / busy;
+    if (mine <= 0) continue;
+    wl.debtNs += (ns * mine) / busy;
+    wl.kswapdTookNs += (ns * mine) / busy;
   }
 }

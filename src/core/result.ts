@@ -120,7 +120,8 @@ export interface WorkloadSummary {
   /** End of its last phase minus its start, ms; null if it did not finish within the run. */
   runtime_ms: number | null;
   /** Where its time went, ms of run time (thread time over threads): compute, memory (latency
-   *  over memory-level parallelism) and each stall cause. */
+   *  over memory-level parallelism) and each stall cause; reclaim adds the CPU time kswapd took
+   *  from its threads. */
   time_ms: { compute: number; memory: number; fault: number; reclaim: number; compaction: number; swapin: number; migration: number };
   /** The memory part of time_ms by where the memory was. */
   memory_ms: { local: number; remote: number; slow_tier: number };

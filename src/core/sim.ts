@@ -126,6 +126,9 @@ export class WorkloadState {
   clockNs = 0;
   /** Stall time (thread-ns) not yet paid by the threads' clock. */
   debtNs = 0;
+  /** CPU time (thread-ns) kswapd took from the workload's busy threads (src/core/kswapd_cpu.ts):
+   *  not a stall of its own, but time it lost to reclaim, so its time split counts it as such. */
+  kswapdTookNs = 0;
   interleaveNext = 0;
   numab: NumaScanState;
   accessCount = 0;
