@@ -316,20 +316,6 @@ export function clearShadows(s: Slice): void {
   s.lru.shadowWs.fill(0);
 }
 
-/** `k` of a slice's `out` pages out of memory were found in the swap cache, never evicted: the
- *  shadow entries the model left when they were unmapped go (the kernel leaves one only when
- *  the page leaves the swap cache, __remove_mapping). */
-export function dropShadows(sim: Sim, s: Slice, k: number, out: number): void {
-  const st = s.lru;
-  if (k <= 0 || out <= 0) return;
-  for (let n = 0; n < st.shadow.length; n++) {
-    if (st.shadow[n] <= 0) continue;
-    const d = Math.min(st.shadow[n], sround(sim, (st.shadow[n] * Math.min(k, out)) / out));
-    st.shadowWs[n] = Math.max(0, st.shadowWs[n] - (st.shadowWs[n] * d) / st.shadow[n]);
-    st.shadow[n] -= d;
-  }
-}
-
 /** The workingset size a refault is compared with (workingset_refault()): the active file
  *  list, plus the inactive file list for an anon refault, plus the anon lists (only the active
  *  one for an anon refault) while swap has room. */

@@ -37,11 +37,10 @@ export const DEFAULT_RESOLUTION: Resolution = { slicesPerRegion: SLICES_PER_REGI
  *   pages were;
  * - scalar-pages: a count over all nodes, divided by content;
  * - scalar-mapped-subset: a count over all nodes of mapped pages, divided as the mapped pages were;
- * - swapped-subset: per-node counts of swapped pages, divided as `swapped` was;
  * - copy: a property of every page of the slice (times, states), the same in both parts;
  * - lru: the LRU state (src/core/lru.ts splitLru), after the counts.
  */
-export type SplitRule = 'position' | 'thp' | 'pages' | 'deferred-subset' | 'mapped-subset' | 'scalar-pages' | 'scalar-mapped-subset' | 'swapped-subset' | 'copy' | 'lru';
+export type SplitRule = 'position' | 'thp' | 'pages' | 'deferred-subset' | 'mapped-subset' | 'scalar-pages' | 'scalar-mapped-subset' | 'copy' | 'lru';
 export const SPLIT_RULES: Readonly<Record<string, SplitRule>> = {
   index: 'position', pages: 'position', firstPage: 'position',
   huge: 'thp', deferred: 'thp',
@@ -50,7 +49,6 @@ export const SPLIT_RULES: Readonly<Record<string, SplitRule>> = {
   active: 'mapped-subset', protnone: 'mapped-subset', demoted: 'mapped-subset', promoted: 'mapped-subset',
   swapped: 'scalar-pages', holes: 'scalar-pages',
   dirty: 'scalar-mapped-subset',
-  swapCache: 'swapped-subset',
   protnoneAtNs: 'copy', lastAccessNs: 'copy',
   lru: 'lru',
 };
@@ -76,10 +74,6 @@ export class Slice {
   /** Pages that came here by promotion (a later demotion of them is a ping-pong). */
   readonly promoted: number[];
   swapped = 0;
-  /** Of `swapped`, pages still in node n's memory, in the swap cache: under writeback, or
-   *  written and waiting for a scan to free them (src/core/swap_io.ts). An access maps them
-   *  again without I/O. */
-  readonly swapCache: number[];
   /** Dirty page-cache pages (file slices), over all nodes. */
   dirty = 0;
   /** Pages released by MADV_DONTNEED/free and not faulted again. */
@@ -96,7 +90,6 @@ export class Slice {
     const z = () => new Array<number>(nodes).fill(0);
     this.base = z(); this.huge = z(); this.deferred = z(); this.deferredMapped = z();
     this.active = z(); this.protnone = z(); this.demoted = z(); this.promoted = z();
-    this.swapCache = z();
     this.lru = new SliceLru(nodes);
   }
 
@@ -283,9 +276,6 @@ export class Region {
       splitSubset([get(s, k) as number], l, r, 0, left.mappedTotal(), right.mappedTotal());
       set(left, k, l[0]);
       set(right, k, r[0]);
-    }
-    for (const k of fields('swapped-subset')) {
-      splitPerNode(get(s, k) as number[], get(left, k) as number[], get(right, k) as number[], s.swapped > 0 ? left.swapped / s.swapped : f, 1);
     }
     for (const k of fields('copy')) {
       set(left, k, get(s, k));

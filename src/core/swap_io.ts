@@ -6,15 +6,8 @@
 // PG_reclaim and rotate_reclaimable_page() moves the page to the inactive tail, where the next
 // reclaim that scans the list frees it (clean, in the swap cache, unmapped) and counts it in
 // nr_reclaimed. So the memory a reclaim writes out is free only a write later, for someone else.
-//
-// Until that scan the page is in the swap cache: do_swap_page() finds it there
-// (lookup_swap_cache, swap_cache_get_folio from 6.1) and maps it again without I/O, a minor
-// fault (workload.ts remapSwapCached). Each write remembers the address range of the slice it
-// came from, so the scan that frees it takes the pages from those slices' swap-cache counts
-// (Slice.swapCache) and skips the ones mapped again meanwhile.
 
 import { HPAGE_NR, PAGE_SIZE } from './machine';
-import type { Region } from './memory';
 import type { Sim } from './sim';
 
 /** BLKDEV_MAX_RQ (include/linux/blkdev.h): requests a block queue holds by default. */
@@ -35,11 +28,6 @@ interface SwapWrite {
   /** Whole THPs written (THP_SWAP) and base pages, of node `node`. */
   thps: number;
   base: number;
-  /** The pages [first, end) of the region whose slice they came from: slices are split as the
-   *  run goes, an address range stays valid. */
-  region: Region | null;
-  first: number;
-  end: number;
 }
 
 /** A node's swapped-out pages still in memory: under writeback, or written and rotated to the
@@ -50,20 +38,13 @@ export class NodeWriteback {
   head = 0;
   /** Pages under writeback (NR_WRITEBACK of swap). */
   inflight = 0;
-  /** Written and at the inactive tail: whole THPs and base pages, and the writes they came
-   *  from in the order they completed. */
+  /** Written and at the inactive tail: whole THPs and base pages. */
   rotatedThps = 0;
   rotatedBase = 0;
-  readonly rotated: SwapWrite[] = [];
-  rotatedHead = 0;
-  /** Pages of these writes a fault mapped again from the swap cache: they are the slices'
-   *  mapped pages now (PG_writeback stays set until the write ends, so `inflight` still counts
-   *  them), and the scan skips them. */
-  remapped = 0;
 
   /** Pages the node holds for swap-out that are not free yet. */
   pages(): number {
-    return this.inflight + this.rotatedThps * HPAGE_NR + this.rotatedBase - this.remapped;
+    return this.inflight + this.rotatedThps * HPAGE_NR + this.rotatedBase;
   }
 }
 
@@ -89,7 +70,7 @@ export function swapQueueWaitNs(sim: Sim, nowNs: number): number {
  * the submitter's wait for a request, swapQueueWaitNs): the device writes them after what it
  * has queued, at its bandwidth, and completes them a service latency later.
  */
-export function submitSwapWrite(sim: Sim, n: number, thps: number, base: number, nowNs: number, from: { region: Region; first: number; end: number } | null = null): void {
+export function submitSwapWrite(sim: Sim, n: number, thps: number, base: number, nowNs: number): void {
   const pages = thps * HPAGE_NR + base;
   const swap = sim.scenario.machine.swap;
   if (pages <= 0 || !swap) return;
@@ -97,7 +78,7 @@ export function submitSwapWrite(sim: Sim, n: number, thps: number, base: number,
   const start = Math.max(nowNs, dev.busyUntilNs);
   dev.busyUntilNs = start + (pages * PAGE_SIZE * 1e9) / swap.bandwidthBytesPerSec;
   const wb = dev.nodes[n];
-  wb.queue.push({ doneNs: dev.busyUntilNs + swap.latencyNs, thps, base, region: from?.region ?? null, first: from?.first ?? 0, end: from?.end ?? 0 });
+  wb.queue.push({ doneNs: dev.busyUntilNs + swap.latencyNs, thps, base });
   wb.inflight += pages;
 }
 
@@ -110,7 +91,6 @@ export function completeSwapWrites(sim: Sim, n: number, nowNs: number): void {
     wb.inflight -= w.thps * HPAGE_NR + w.base;
     wb.rotatedThps += w.thps;
     wb.rotatedBase += w.base;
-    wb.rotated.push(w);
   }
   if (wb.head > 256 && wb.head * 2 > wb.queue.length) {
     wb.queue.splice(0, wb.head);
@@ -136,79 +116,18 @@ export function swapWritesDoneBy(sim: Sim, n: number, pages: number): number {
 }
 
 /**
- * shrink_page_list() reaching the rotated pages at the inactive tail, oldest write first: up to
- * `want` pages are freed, whole THPs back as free 2 MiB blocks, base pages as reclaim frees them
- * (`contiguity`). Pages of a write that a fault mapped again are no longer there to free (a THP
- * with a subpage mapped again is freed as base pages). Returns the pages freed and the folios
- * looked at.
+ * shrink_page_list() reaching the rotated pages at the inactive tail: up to `want` pages are
+ * freed, whole THPs back as free 2 MiB blocks, base pages as reclaim frees them (`contiguity`).
+ * Returns the pages freed and the folios looked at.
  */
 export function freeWrittenPages(sim: Sim, n: number, want: number, contiguity: number): { freed: number; folios: number } {
   const wb = sim.swapDev.nodes[n];
-  let thps = 0, base = 0;
-  while (wb.rotatedHead < wb.rotated.length && thps * HPAGE_NR + base < want) {
-    const w = wb.rotated[wb.rotatedHead];
-    dropRemapped(n, wb, w);
-    const left = want - thps * HPAGE_NR - base;
-    const t = Math.min(w.thps, Math.ceil(left / HPAGE_NR));
-    const b = Math.min(w.base, Math.max(0, left - t * HPAGE_NR));
-    w.thps -= t;
-    w.base -= b;
-    wb.rotatedThps -= t;
-    wb.rotatedBase -= b;
-    takeSwapCached(w, n, t * HPAGE_NR + b);
-    thps += t;
-    base += b;
-    if (w.thps + w.base === 0) wb.rotatedHead++;
-  }
-  if (wb.rotatedHead > 256 && wb.rotatedHead * 2 > wb.rotated.length) {
-    wb.rotated.splice(0, wb.rotatedHead);
-    wb.rotatedHead = 0;
-  }
+  if (want <= 0 || wb.rotatedThps + wb.rotatedBase === 0) return { freed: 0, folios: 0 };
+  const thps = Math.min(wb.rotatedThps, Math.ceil(want / HPAGE_NR));
+  const base = Math.min(wb.rotatedBase, Math.max(0, want - thps * HPAGE_NR));
+  wb.rotatedThps -= thps;
+  wb.rotatedBase -= base;
   if (thps > 0) sim.giveToNode(n, thps * HPAGE_NR, 1);
   if (base > 0) sim.giveToNode(n, base, contiguity);
   return { freed: thps * HPAGE_NR + base, folios: thps + base };
-}
-
-/** Pages of the slices in a write's range still in node n's swap cache. */
-function swapCachedIn(w: SwapWrite, n: number): number {
-  if (!w.region) return w.thps * HPAGE_NR + w.base;
-  let t = 0;
-  for (const s of slicesIn(w)) t += s.swapCache[n];
-  return t;
-}
-
-/** Takes `pages` freed by the scan from the swap-cache counts of the slices in a write's range. */
-function takeSwapCached(w: SwapWrite, n: number, pages: number): void {
-  if (!w.region) return;
-  let left = pages;
-  for (const s of slicesIn(w)) {
-    const k = Math.min(left, s.swapCache[n]);
-    s.swapCache[n] -= k;
-    left -= k;
-    if (left <= 0) return;
-  }
-}
-
-function slicesIn(w: SwapWrite): Region['slices'] {
-  const r = w.region!;
-  const out: Region['slices'] = [];
-  for (let s = r.sliceOf(w.first); ; s = r.slices[s.index + 1]) {
-    out.push(s);
-    if (s.index + 1 >= r.slices.length || r.slices[s.index + 1].firstPage >= w.end) return out;
-  }
-}
-
-/** A write's pages that its range's slices no longer hold in the swap cache were mapped again:
- *  they leave the write (base pages first; a THP with a page mapped again splits, its other
- *  pages freed one by one) and the node's count of pages mapped again. */
-function dropRemapped(n: number, wb: NodeWriteback, w: SwapWrite): void {
-  const gone = Math.min(wb.remapped, w.thps * HPAGE_NR + w.base - swapCachedIn(w, n));
-  if (gone <= 0) return;
-  const b = Math.min(w.base, gone);
-  const t = Math.ceil((gone - b) / HPAGE_NR);
-  w.base += t * HPAGE_NR - gone;
-  w.thps -= t;
-  wb.rotatedBase += t * HPAGE_NR - gone;
-  wb.rotatedThps -= t;
-  wb.remapped -= gone;
 }

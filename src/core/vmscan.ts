@@ -658,10 +658,9 @@ class NodeReclaim {
       left = out.thps * HPAGE_NR + out.base;
       // The page stays charged to nothing in memory.current (swap is accounted apart).
       s.swapped += left;
-      s.swapCache[n] += left;
       sim.swapUsedPages += left;
       sim.vmstat.add('pswpout', left);
-      submitSwapWrite(sim, n, out.thps, out.base, this.nowNs(), { region, first: s.firstPage, end: s.firstPage + s.pages });
+      submitSwapWrite(sim, n, out.thps, out.base, this.nowNs());
       this.written += left;
       written = left;
       sim.events.record(sim.nowNs, 'swap_out', sim.nodes[n].id, left, `${sc.who} reclaim: ${sc.cause}${whole > 0 ? ` (${whole} THPs whole)` : ''}`, sc.workload?.name);

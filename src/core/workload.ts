@@ -13,7 +13,7 @@ import { policyTargets } from './mempolicy';
 import { hintFaults } from './numa_balancing';
 import { allocPages, kernelAlloc, kernelFree } from './page_alloc';
 import { dontneedSlice, thpEligible, thpFault } from './huge_memory';
-import { clearShadows, dropShadows, reclaimClockAtLeast, refault, touch } from './lru';
+import { clearShadows, reclaimClockAtLeast, refault, touch } from './lru';
 import { Rng } from './rng';
 import type { AccessState, Sim, WorkloadState } from './sim';
 import { dropCaches, kswapdRun } from './vmscan';
@@ -686,14 +686,7 @@ export function applyAccesses(sim: Sim, wl: WorkloadState, a: AccessState, w: Fl
       // TPP keeps a demoted page inactive until a hint fault: it counts as accessed only then.
       if (touched > 0 && !(tieringTpp && !sim.isTopTier(n))) s.demoted[n] = 0;
     }
-    // do_swap_page(): a swapped-out page still in the swap cache (its write in flight, or
-    // written and not freed yet) is found there and mapped again; the others are read back.
-    const cached = r.kind === 'file' ? 0 : Math.min(s.swapped, swapCached(s));
-    if (cached > 0) {
-      const h = Math.min(cached, stochasticRound(sim, cached * touched));
-      if (h > 0) remapSwapCached(sim, wl, r, s, h);
-    }
-    const missing = r.kind === 'file' ? Math.max(0, s.pages - s.mappedTotal()) : Math.max(0, s.swapped - Math.min(s.swapped, swapCached(s)));
+    const missing = r.kind === 'file' ? Math.max(0, s.pages - s.mappedTotal()) : s.swapped;
     if (missing > 0) {
       const k = Math.min(missing, stochasticRound(sim, missing * touched));
       if (k > 0) bringIn(sim, wl, r, s, k);
@@ -713,47 +706,6 @@ function bookAccesses(wl: WorkloadState, cost: AccessCost, accesses: number): vo
   wl.time.memoryLocal += (accesses * cost.local) / mlp;
   wl.time.memoryRemote += (accesses * cost.remote) / mlp;
   wl.time.memorySlowTier += (accesses * cost.slowTier) / mlp;
-}
-
-/** A slice's swapped pages still in memory, in the swap cache, over all nodes. */
-function swapCached(s: Slice): number {
-  let t = 0;
-  for (let n = 0; n < s.swapCache.length; n++) t += s.swapCache[n];
-  return t;
-}
-
-/**
- * do_swap_page() finding `k` swapped pages of a slice in the swap cache (lookup_swap_cache in
- * 4.19, swap_cache_get_folio in 6.1): no read, no pswpin, no major fault; each page is mapped
- * again by a minor fault, on the node it never left. It is still on the LRU, now with a young
- * PTE, so the scan that would have freed it keeps it (folio_check_references). Its write, if
- * still in flight, goes on: the device time is spent and pswpout has counted it. The slot is
- * released at once, as for a swap-in (the model does not keep swap slots of pages in memory).
- */
-function remapSwapCached(sim: Sim, wl: WorkloadState, r: Region, s: Slice, k: number): void {
-  if (tryCharge(sim, r, k, wl) === 'oom') {
-    outOfMemory(sim, wl, r.cgroup, `memory.max of cgroup ${r.cgroup}`);
-    return;
-  }
-  // memory.max reclaim may have freed some of them meanwhile.
-  const total = swapCached(s);
-  const want = Math.min(k, total, s.swapped);
-  let cum = 0;
-  let done = 0;
-  for (let n = 0; n < s.swapCache.length && done < want; n++) {
-    cum += s.swapCache[n];
-    const take = Math.min(s.swapCache[n], Math.round((want * cum) / total) - done);
-    if (take <= 0) continue;
-    s.swapCache[n] -= take;
-    sim.swapDev.nodes[n].remapped += take;
-    sim.place(r, s, n, take, false);
-    done += take;
-  }
-  dropShadows(sim, s, done, s.swapped);
-  s.swapped -= done;
-  sim.swapUsedPages -= done;
-  sim.vmstat.add('pgfault', done);
-  wl.stall('fault', done * sim.costs.minorFault);
 }
 
 /** Swap-in (do_swap_page, a major fault) or page-cache read of `k` pages of a slice. */

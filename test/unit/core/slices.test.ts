@@ -32,8 +32,6 @@ function filledRegion(): Region {
     s.swapped = 200;
     s.holes = 50;
     s.dirty = 10;
-    s.swapCache[0] = 120;
-    s.swapCache[2] = 30;
     s.lastAccessNs = 1000 + i;
     s.lru.exposure = 5;
     s.lru.inactive[1].push({ pages: s.base[1] - s.active[1], seq: i, e0: 1, marked: 3, fresh: 2 });

@@ -18,7 +18,7 @@ describe('core/workload: THP fills at a slow rate', () => {
     assert.equal(s.vmstat.thp_fault_alloc, kB / 2048);
   });
 
-  it('thp-numa at --scale 1/128 still swaps under thisnode and keeps its expectations but pswpin (every page written is touched again in the swap cache)', () => {
+  it('thp-numa at --scale 1/128 still swaps under thisnode and keeps its expectations', () => {
     const full = compileFile('examples/thp-numa.numa');
     // At 1/128 node 0 is 256 MiB and its last ~20 MiB of free memory is scattered by 17 s: from
     // 5.9 proactive compaction (vm.compaction_proactiveness) makes two free blocks there, the app
@@ -27,14 +27,7 @@ describe('core/workload: THP fills at a slow rate', () => {
     const small = { ...full, variants: full.variants.map((v) => { const sv = scaleScenario(v, 1 / 128); return { ...sv, knobs: { ...sv.knobs, 'vm.compaction_proactiveness': 0 } }; }) };
     const r = runScenarioSet(small);
     for (const v of r.variants) assert.ok(v.summary.avg_access_ns > 0, `${v.name} accessed memory`);
-    const vm = r.variants[0].summary.vmstat;
-    assert.ok(vm.pswpout > 0);
-    // The access count is not scaled: each page is touched 128 times as often as at full size,
-    // while a write takes as long (a 128th of the data at a 128th of the bandwidth). So every
-    // page written out is touched while still in the swap cache and mapped again by a minor
-    // fault (do_swap_page finds it there): no read, no pswpin.
-    assert.equal(vm.pswpin, 0);
-    assert.equal(vm.pgfault - r.variants[1].summary.vmstat.pgfault, vm.pswpout, 'one minor fault per page found in the swap cache');
-    assert.deepEqual((r.expectations ?? []).filter((e) => !e.passed).map((e) => e.text), ['thisnode.pswpin > 0']);
+    assert.ok(r.variants[0].summary.vmstat.pswpout > 0);
+    assert.deepEqual((r.expectations ?? []).filter((e) => !e.passed), []);
   });
 });
