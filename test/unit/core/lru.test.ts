@@ -102,3 +102,43 @@ describe('core/lru: a slice whose access phase has begun but taken no access yet
     assert.ok(youngShare(sim, region, s, 0, c, later + dtNs) > 0.9);
   });
 });
+
+describe('core/lru: pages put at the inactive head are behind every page already on the list', () => {
+  // In the kernel a page put at the list head is reached after every page that was there before
+  // it. The model keeps at most MAX_COHORTS (4) cohorts per slice and node; a fifth push used to
+  // be merged into the slice's newest cohort at their mean list position, nearer the tail, so
+  // pages kept by reclaim got their second look before pages kept ahead of them.
+  it('keeps the head exact past MAX_COHORTS: the list, ordered as reclaim scans it, is FIFO with the newest push last', () => {
+    const sim = { nowNs: 0, dtNs: 50e6, lru: [new NodeLru()] } as unknown as Sim;
+    const a = new Slice(0, 0, 1 << 20, 1);
+    const b = new Slice(1, 1 << 20, 1 << 20, 1);
+    // Alternate pushes of two slices, slice a pushing 8 times: the pages of each push must be
+    // behind every page pushed before it.
+    const pushes: { slice: Slice; pages: number }[] = [];
+    for (let i = 0; i < 8; i++) pushes.push({ slice: a, pages: 1000 + 100 * i }, { slice: b, pages: 10 });
+    let total = 0, fresh = 0;
+    for (const [i, p] of pushes.entries()) {
+      const before = sim.lru[0].seq;
+      const c = pushInactive(sim, p.slice, 0, p.pages, 0, i)!;
+      total += p.pages;
+      fresh += Math.min(p.pages, i);
+      // A cohort of its own, at exactly the place it went to.
+      assert.equal(c.pages, p.pages, `push ${i} joined a cohort of ${c.pages} pages`);
+      assert.equal(c.seq, before + p.pages / 2);
+      for (const s of [a, b]) for (const o of s.lru.inactive[0]) {
+        if (o !== c) assert.ok(o.seq < c.seq, `push ${i} (list position ${c.seq}) is reached before a cohort at ${o.seq}`);
+      }
+    }
+    assert.ok(a.lru.inactive[0].length <= 4 && b.lru.inactive[0].length <= 4);
+    // Merging loses no page, no PG_referenced and no young PTE.
+    const all = [...a.lru.inactive[0], ...b.lru.inactive[0]];
+    assert.equal(all.reduce((x, c) => x + c.pages, 0), total);
+    assert.equal(all.reduce((x, c) => x + c.fresh, 0), fresh);
+    // Reclaim scans cohorts by list position (vmscan.ts ListView.rebuild): the last pushes come
+    // last, each slice's newest cohort in the order it was pushed.
+    const order = all.slice().sort((x, y) => x.seq - y.seq);
+    assert.equal(order[order.length - 1].pages, pushes[pushes.length - 1].pages);
+    assert.equal(order[order.length - 2].pages, pushes[pushes.length - 2].pages);
+    assert.equal(order[order.length - 3].pages, pushes[pushes.length - 3].pages);
+  });
+});

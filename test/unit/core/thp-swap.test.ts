@@ -6,20 +6,18 @@ import { runScenarioSet } from '../../../src/core';
 import { compile } from '../../../src/language';
 import { compileFile } from './helpers';
 
-/** 600 MiB of THPs on a 1 GiB node, left idle; at 2 s a filler needs 500 MiB more. The filler
- *  faults at 1 us a page, the cost.minor_fault default this was written for: at the sourced
- *  2.9 us the model swaps only the filler's own 4 KiB pages and never reaches the idle THPs,
- *  because a kept page that joins a slice's full cohort list (MAX_COHORTS) is merged into the
- *  newest cohort at their mean list position, nearer the tail than the head it went to, so the
- *  filler's kept pages get their second look before the THPs kept ahead of them (src/core/lru.ts
- *  pushInactive; reported, not fixed here). */
+/** 600 MiB of THPs on a 1 GiB node, left idle; at 2 s a filler needs 500 MiB more. Reclaim
+ *  keeps the filler's young 4 KiB pages at their first look and puts them at the inactive head,
+ *  behind the idle THPs, so the THPs are reached first and swapped. (Until a kept page got a
+ *  cohort of its own, src/core/lru.ts pushInactive merged it into the slice's newest cohort at
+ *  their mean list position when the list was full, and at the default fault cost the model
+ *  swapped only the filler.) */
 function swapRun(version: string, swap: string, fillerAdvice = '') {
   const text = `machine {
   node 0 { memory = 1 GiB  cpus = 0 }
   swap { size = ${swap} }
 }
 kernel { transparent_hugepage.enabled = madvise }
-costs { cost.minor_fault = 1 us }
 workload app {
   cpus = 0
   at 0 s  alloc heap 600 MiB MADV_HUGEPAGE
