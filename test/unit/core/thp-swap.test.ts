@@ -12,7 +12,7 @@ import { compileFile } from './helpers';
  *  cohort of its own, src/core/lru.ts pushInactive merged it into the slice's newest cohort at
  *  their mean list position when the list was full, and at the default fault cost the model
  *  swapped only the filler.) */
-function swapRun(version: string, swap: string, fillerAdvice = '') {
+function swapVariant(version: string, swap: string, fillerAdvice = '') {
   const text = `machine {
   node 0 { memory = 1 GiB  cpus = 0 }
   swap { size = ${swap} }
@@ -31,28 +31,16 @@ variant v { version = ${version} }
 `;
   const c = compile(text);
   assert.deepEqual(c.diagnostics.filter((d) => d.severity === 'error'), []);
-  return runScenarioSet(c.set!).variants[0].summary.vmstat;
+  return runScenarioSet(c.set!).variants[0];
+}
+
+function swapRun(version: string, swap: string, fillerAdvice = '') {
+  return swapVariant(version, swap, fillerAdvice).summary.vmstat;
 }
 
 /** The same run's swap-outs before its first OOM kill. */
 function swapOutsBeforeOom(version: string, swap: string, fillerAdvice = '') {
-  const text = `machine {
-  node 0 { memory = 1 GiB  cpus = 0 }
-  swap { size = ${swap} }
-}
-kernel { transparent_hugepage.enabled = madvise }
-workload app {
-  cpus = 0
-  at 0 s  alloc heap 600 MiB MADV_HUGEPAGE
-}
-workload filler {
-  cpus = 0
-  at 2 s  alloc fill 500 MiB ${fillerAdvice}
-}
-run { duration = 6 s }
-variant v { version = ${version} }
-`;
-  const events = runScenarioSet(compile(text).set!).variants[0].events;
+  const events = swapVariant(version, swap, fillerAdvice).events;
   const oom = events.findIndex((e) => e.kind === 'oom_kill');
   return events.slice(0, oom < 0 ? events.length : oom).filter((e) => e.kind === 'swap_out').map((e) => e.pages);
 }
