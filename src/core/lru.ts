@@ -157,41 +157,41 @@ function exposureNow(sim: Sim, s: Slice, clockNs: number): number {
 /** Puts `pages` at the head of node n's inactive list for slice s, and returns the cohort that
  *  holds them: always a cohort of their own, so pages put at a head are behind every page
  *  already on the list, as in the kernel. A full list first merges two of its older cohorts
- *  (mergeClosest). */
+ *  (mergeOlder). */
 export function pushInactive(sim: Sim, s: Slice, n: number, pages: number, marked: number, fresh: number, clockNs = sim.nowNs): Cohort | null {
   if (pages <= 0) return null;
   const L = sim.lru[n];
   const list = s.lru.inactive[n];
   const c: Cohort = { pages, seq: L.seq + pages / 2, e0: exposureNow(sim, s, clockNs), marked: Math.min(pages, marked), fresh: Math.min(pages, fresh) };
   L.seq += pages;
-  if (list.length >= MAX_COHORTS) mergeClosest(list);
+  if (list.length >= MAX_COHORTS) mergeOlder(list);
   list.push(c);
   return c;
 }
 
 /**
- * Merges the two neighbouring cohorts of a slice's list whose merge moves the fewest pages the
- * shortest way along the node's list (the smaller cohort's pages times the distance between
- * the two), at the larger one's place. The pages being put at the head are never merged, so
- * the head stays exact; of the older cohorts, an emptied one or two close together go first,
- * so the order reclaim meets at the tail changes as little as the count allows. The merged
- * pages take the mean exposure; the survivor keeps its place in the reclaim queues (a segment
- * of the merged-away cohort is skipped: vmscan.ts ListView.unscaled).
+ * Makes room in a full list: merges two neighbouring older cohorts at the newer one's place.
+ * The pages being put at the head are never merged, so the head stays exact. Merging only
+ * delays pages, never advances them: no page is reached before its place on the kernel's list
+ * (advanced pages were the artifact: kept 4 KiB pages looked at again, and swapped, before THPs
+ * kept ahead of them). The pair is the one that delays the fewest pages the shortest way (the
+ * older cohort's pages times the distance between the two): an emptied cohort, or two close
+ * together, go first. The merged pages take the mean exposure; the newer cohort keeps its place
+ * in the reclaim queues, where the older one's segment is skipped (vmscan.ts ListView.unscaled).
  */
-function mergeClosest(list: Cohort[]): void {
+function mergeOlder(list: Cohort[]): void {
   let best = 0, bestCost = Infinity;
   for (let i = 0; i + 1 < list.length; i++) {
-    const cost = Math.min(list[i].pages, list[i + 1].pages) * (list[i + 1].seq - list[i].seq);
+    const cost = list[i].pages * (list[i + 1].seq - list[i].seq);
     if (cost < bestCost) { best = i; bestCost = cost; }
   }
   const a = list[best], b = list[best + 1];
-  const keep = a.pages > b.pages ? a : b;
   const p = a.pages + b.pages;
-  if (p > 0) keep.e0 = (a.e0 * a.pages + b.e0 * b.pages) / p;
-  keep.pages = p;
-  keep.marked = a.marked + b.marked;
-  keep.fresh = a.fresh + b.fresh;
-  list.splice(keep === a ? best + 1 : best, 1);
+  if (p > 0) b.e0 = (a.e0 * a.pages + b.e0 * b.pages) / p;
+  b.pages = p;
+  b.marked += a.marked;
+  b.fresh += a.fresh;
+  list.splice(best, 1);
 }
 
 /** Takes `k` pages out of a cohort, its marked and fresh pages in proportion. */

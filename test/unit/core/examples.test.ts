@@ -202,7 +202,7 @@ describe('core/examples', function () {
       assert.ok(rt('hot-threshold') < rt('promotion-wmark-promo'));
     });
     it('the hot threshold gains over no filter within half of Huang Ying\'s +12.8% either way, from the churn it removes', () => {
-      // Ying: +12.8% pmbench score (hot page selection, 6.0). The model: +13.1% with pmbench's
+      // Ying: +12.8% pmbench score (hot page selection, 6.0). The model: +8.0% with pmbench's
       // centred, unmoving hot set and the per-page TLB flush of demotion before 6.3 (+4.3%
       // without that flush: docs/model.md).
       const rt = (n: string) => byName(r, n).summary.workloads[0].runtime_ms!;
