@@ -8,9 +8,12 @@ import * as path from 'node:path';
 import { CATEGORIES, corpusCases, formatTable, runCase, totals, type CaseResult } from '../../../src/fidelity/fidelity';
 import { ROOT } from '../core/helpers';
 
-/** K / N of the whole corpus when last raised (870 of 960 over 50 cases: kcompactd, with the
- *  thp cases' compact_daemon_wake; 861 of 950 before, with reclaim splitting queued THPs). */
-const BASELINE = 0.906;
+/** K / N of the whole corpus (869 of 960 over 50 cases). Lowered from 870 once: an exact LRU
+ *  head (a page put at the head is reached after every page already there) replaced a cohort
+ *  merge that pulled kept pages toward the tail; that artifact scored one more quantity
+ *  (tier-hot256's hint faults) while 35 errors grew and 24 shrank, and no merge rule that only
+ *  delays pages keeps it. Raise it again when a mechanism earns it. */
+const BASELINE = 0.905;
 
 describe('fidelity: the model against the real-kernel corpus', function () {
   this.timeout(600000);
