@@ -63,7 +63,10 @@ describe('budget', function () {
       assert.deepEqual(c.diagnostics.filter((d) => d.code === 'budget'), [], f);
       if (!c.set) continue;
       const e = estimateBudget(c.set);
-      assert.ok(e.resultBytes < DEFAULT_BUDGET.resultBytes / 3 && e.work < DEFAULT_BUDGET.work / 3 && e.workloads < DEFAULT_BUDGET.workloads / 3, `${f}: ${JSON.stringify(e)}`);
+      // The live-panel fixture is slow on purpose (a test watches its variants run one after
+      // another): it need only fit the limits (its check above is clean).
+      const share = f === 'test/e2e/fixtures/run-variants.numa' ? 1 : 1 / 3;
+      assert.ok(e.resultBytes < DEFAULT_BUDGET.resultBytes * share && e.work < DEFAULT_BUDGET.work * share && e.workloads < DEFAULT_BUDGET.workloads * share, `${f}: ${JSON.stringify(e)}`);
       checked++;
     }
     assert.ok(checked >= 12, `${checked} files resolved`);
