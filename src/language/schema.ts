@@ -240,8 +240,8 @@ export const KNOBS: readonly Knob[] = [
     kernelName: 'model cost (try_to_compact_pages)',
   },
   {
-    name: 'cost.split_thp', type: time(0, 1 * S), default: 20 * US, unit: 'us',
-    doc: 'Splitting one huge page into 512 base pages.',
+    name: 'cost.split_thp', type: time(0, 1 * S), default: 100 * US, unit: 'us',
+    doc: 'Splitting one huge page into 512 base pages: 100 us, split_folio() of a PMD-mapped anonymous THP holding data, timed on Linux 6.18 by bench/kernel-costs (our own runs), see docs/model.md.',
     kernelName: 'model cost (split_huge_page)',
   },
   {
