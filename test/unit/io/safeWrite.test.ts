@@ -163,10 +163,24 @@ describe('io/jsonStream', () => {
       { series: { t_ms: [0, 100.5], nodes: [{ node: 0, MemFree: [1, 2] }] }, toJSONless: { toJSON: () => 'custom' } },
       'plain', 42, null,
     ];
-    for (const v of values) {
-      let out = '';
-      writeJson(v, (s) => { out += String(s); });
-      assert.equal(out, JSON.stringify(v));
+    // Whole (the default), walked piece by piece (0), and split between the two (40).
+    for (const whole of [undefined, 0, 40]) {
+      for (const v of values) {
+        let out = '';
+        writeJson(v, (s) => { out += String(s); }, whole);
+        assert.equal(out, JSON.stringify(v), `wholeChars ${whole}`);
+      }
     }
+  });
+
+  it('never hands the sink one string for a value past the whole-part limit', () => {
+    // 3 series of 400 000 numbers of 20 characters: about 24 MB of JSON.
+    const series = [0, 1, 2].map((k) => Array.from({ length: 400_000 }, (_, i) => k + i / 3 + 1e6));
+    const value = { t_ms: series[0], nodes: [{ node: 0, MemFree: series[1] }, { node: 1, MemFree: series[2] }] };
+    const pieces: number[] = [];
+    let out = '';
+    writeJson(value, (s) => { pieces.push(String(s).length); out += String(s); });
+    assert.equal(out, JSON.stringify(value));
+    assert.ok(pieces.length > 1 && Math.max(...pieces) < out.length / 2, `pieces ${pieces.join(', ')} of ${out.length}`);
   });
 });
