@@ -248,7 +248,7 @@ export function youngShare(sim: Sim, region: Region, s: Slice, n: number, c: Coh
 }
 
 /** New pages on node n of a slice (fault, page-cache read, swap-in, migration target): they go
- *  to the inactive list head (anon too since 5.9, b518154e59aa; a migration target by
+ *  to the inactive list head (anon faults too since 5.9, b518154e59aa; before, the active head; a migration target by
  *  folio_add_lru() with the PG_active it copied from the source, and the source pages the model
  *  migrates are inactive). A fault's PTE starts young; a read marks its page accessed; a page
  *  moved by reclaim or placement arrives with an old PTE (remove_migration_pte()); a page moved
@@ -256,6 +256,14 @@ export function youngShare(sim: Sim, region: Region, s: Slice, n: number, c: Coh
 export function lruAdd(sim: Sim, s: Slice, n: number, pages: number, how: 'fault' | 'read' | 'migrated' | 'hinted'): void {
   if (pages <= 0) return;
   syncInactive(sim, s, n, pages);
+  if (how === 'fault' && !sim.kernel.anonInactiveFirst) {
+    // Before 5.9 a faulted anon page, and the page do_swap_page() maps, join the active list
+    // (lru_cache_add_active_or_unevictable, activate_page): they reach the inactive list only
+    // by deactivation, which clears their young bits.
+    s.active[n] += pages;
+    activeToHead(sim, s, n, pages);
+    return;
+  }
   pushInactive(sim, s, n, pages, how === 'read' ? pages : 0, how === 'fault' || how === 'hinted' ? pages : 0);
 }
 
@@ -314,8 +322,9 @@ export function touch(sim: Sim, region: Region, s: Slice, perPage: number, activ
 
 /** workingset_eviction() for `pages` of slice s evicted from node n: each leaves a shadow with
  *  the node's nonresident age after its own eviction, and whether it was workingset. */
-export function evict(sim: Sim, s: Slice, n: number, pages: number, wsShare: number): void {
-  if (pages <= 0) return;
+export function evict(sim: Sim, s: Slice, n: number, pages: number, wsShare: number, file: boolean): void {
+  // Before 5.9 (aae466b0052e) an anon eviction leaves no shadow and does not age the lruvec.
+  if (pages <= 0 || (!file && !sim.kernel.anonInactiveFirst)) return;
   const L = sim.lru[n];
   const st = s.lru;
   const age = L.nonresidentAge + (pages + 1) / 2;
@@ -367,6 +376,7 @@ function workingsetSize(sim: Sim, n: number, file: boolean): number {
 export function refault(sim: Sim, region: Region, s: Slice, k: number, missing: number, placed: number[]): void {
   const st = s.lru;
   const file = region.kind === 'file';
+  if (!file && !sim.kernel.anonInactiveFirst) return;
   const total = placed.reduce((a, b) => a + b, 0);
   if (k <= 0 || total <= 0 || missing <= 0) return;
   for (let n = 0; n < st.shadow.length; n++) {

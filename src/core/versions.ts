@@ -243,6 +243,17 @@ export const VERSION_TABLE: readonly VersionRow[] = [
     modelled: 'yes: 4.14+ swaps a reclaimed THP whole while a free cluster (512 free swap slots, taken as packed) remains, else splits it and counts thp_swpout_fallback; earlier versions split first. The counters are in results from 4.14 only',
   },
   {
+    id: 'anon-lru',
+    title: 'Where new anon pages start on the LRU, and what a referenced one gets',
+    governs: 'which list a faulted or swapped-in anon page joins, whether a referenced anon page on the inactive list gets a second trip or is activated at once, and whether swapped-out pages leave workingset shadow entries; counters workingset_*_anon',
+    eras: [
+      { since: '4.0', value: 'active first', commit: '', note: 'Before 5.9, do_anonymous_page() and do_huge_pmd_anonymous_page() put a new anon page on the active list (lru_cache_add_active_or_unevictable), do_swap_page() activates the page it maps (activate_page), and page_check_references() activates a swap-backed page with a young PTE at once (PageSwapBacked: PAGEREF_ACTIVATE, no PAGEREF_KEEP trip). Workingset detection is for page cache only: an anon eviction leaves no shadow entry.' },
+      { since: '5.9', value: 'inactive first', commit: 'b518154e59aa', note: '"mm/vmscan: protect the workingset on anonymous LRU" (Joonsoo Kim): new and swapped-in anon pages go to the inactive list, and a referenced anon page gets the look-twice rule mapped page cache had. aae466b0052e ("mm/swap: implement workingset detection for anonymous LRU", same series) makes a swapped-out page leave a shadow entry and activates a swap-in by its refault distance, with the workingset_*_anon counters.' },
+    ],
+    certainty: 'The 4.19 page_check_references() (the PageSwapBacked early activation) read in mm/vmscan.c of a 4.19 tree; the do_swap_page()/do_anonymous_page() lines from b518154e59aa\'s own diff (lru_cache_add_active_or_unevictable becomes lru_cache_add_inactive_or_unevictable, activate_page removed). Both commits are in the 5.9 merge (Joonsoo Kim\'s series, August 2020).',
+    modelled: 'yes: src/core/lru.ts lruAdd (a fault or swap-in joins the active list before 5.9), src/core/vmscan.ts shrinkInactive (a young anon page is activated at once before 5.9) and evict/refault (no anon shadows before 5.9); the counters are in results from 5.9 only. get_scan_count()\'s pre-5.9 balance (recent_rotated/recent_scanned) is not modelled: every version uses lru_note_cost',
+  },
+  {
     id: 'reclaim-throttle',
     title: 'How kswapd waits for pages under writeback',
     governs: 'how long kswapd stalls when the pages it scanned were all under writeback and marked for immediate reclaim (nr_immediate)',
@@ -316,6 +327,9 @@ export interface KernelBehaviour {
   batchedMigrateFlush: boolean;
   /** 5.16+: kswapd meeting writeback waits for writeback progress, not a whole HZ/10. */
   writebackThrottle: boolean;
+  /** 5.9+: new anon pages start inactive and get a second look; anon evictions leave shadow
+   *  entries. Before, they start active and a referenced one is activated at once. */
+  anonInactiveFirst: boolean;
 }
 
 export function kernelBehaviour(version: string): KernelBehaviour {
@@ -332,6 +346,7 @@ export function kernelBehaviour(version: string): KernelBehaviour {
     collapseTiedNodes: eraAt('khugepaged-alloc-nodes', version)?.value === 'nodes tied for most',
     batchedMigrateFlush: eraAt('migrate-flush-batching', version)?.value === 'batched',
     writebackThrottle: eraAt('reclaim-throttle', version)?.value === 'until writeback progress',
+    anonInactiveFirst: eraAt('anon-lru', version)?.value === 'inactive first',
   };
 }
 
@@ -408,6 +423,9 @@ const COUNTER_ROWS: Record<string, string> = {
   compact_daemon_wake: 'kcompactd',
   compact_daemon_migrate_scanned: 'kcompactd',
   compact_daemon_free_scanned: 'kcompactd',
+  workingset_refault_anon: 'anon-lru',
+  workingset_activate_anon: 'anon-lru',
+  workingset_restore_anon: 'anon-lru',
 };
 
 /** The first version with a counter (null: every version in the table has it). */
@@ -418,6 +436,7 @@ export function counterSince(counter: string): string | null {
   if (rowId === 'hot-page-selection') return row.eras[1].since;
   if (rowId === 'deferred-split') return row.eras[1].since;
   if (rowId === 'thp-swap') return row.eras[2].since;
+  if (rowId === 'anon-lru') return row.eras[1].since;
   return row.eras[0].since;
 }
 

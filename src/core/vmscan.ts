@@ -451,7 +451,8 @@ class NodeReclaim {
 
   /** shrink_inactive_list(): folio_check_references() on `k` pages from the tail. Anon: young
    *  and PG_referenced -> activate; young -> keep (PG_referenced set, back to the head); not
-   *  young -> reclaim. Page cache is unmapped: it is reclaimed referenced or not
+   *  young -> reclaim. Before 5.9 (page_check_references' PageSwapBacked test) young anon ->
+   *  activate. Page cache is unmapped: it is reclaimed referenced or not
    *  (FOLIOREF_RECLAIM_CLEAN); its protection is activation when read again. */
   shrinkInactive(l: number, k: number, goal: number): void {
     const { sim, n, view } = this;
@@ -489,18 +490,22 @@ class NodeReclaim {
       const base = old - (thps + queued) * HPAGE_NR;
       const youngThps = Math.min(thps, sround(sim, thps * y.thp));
       const youngBase = Math.min(base, sround(sim, base * y.base));
-      const actThps = Math.min(youngThps, sround(sim, youngThps * mFrac));
-      const actBase = Math.min(youngBase, sround(sim, youngBase * mFrac));
+      // Before 5.9 a young swap-backed page is activated at once (PAGEREF_ACTIVATE), its PTE
+      // young from the fault or not; from 5.9 only a second young look activates it.
+      const activateYoung = !file && !sim.kernel.anonInactiveFirst;
+      const actThps = activateYoung ? youngThps : Math.min(youngThps, sround(sim, youngThps * mFrac));
+      const actBase = activateYoung ? youngBase : Math.min(youngBase, sround(sim, youngBase * mFrac));
+      const actFresh = activateYoung ? fresh : 0;
       // Active pages are mapped pages: the list's share of queued THPs' unmapped subpages that
       // rounding put among the base pages is kept, not activated.
-      const act = Math.min(actThps * HPAGE_NR + actBase, Math.max(0, s.mapped(n) - s.active[n]));
-      const notActivated = actThps * HPAGE_NR + actBase - act;
+      const act = Math.min(actThps * HPAGE_NR + actBase + actFresh, Math.max(0, s.mapped(n) - s.active[n]));
+      const notActivated = actThps * HPAGE_NR + actBase + actFresh - act;
       // A queued THP with a young PTE is kept (not activated: its unmapped half is no active
       // page); one without is split at once (shrink_folio_list: a folio without a PMD map is
       // split before add_to_swap): its unmapped subpages are freed without I/O, the mapped ones
       // go back to the list as base pages.
       const youngQueued = Math.min(queued, sround(sim, queued * y.thp));
-      const keep = (file ? 0 : fresh) + (youngThps - actThps) * HPAGE_NR + youngBase - actBase + youngQueued * HPAGE_NR + notActivated;
+      const keep = (file ? 0 : fresh - actFresh) + (youngThps - actThps) * HPAGE_NR + youngBase - actBase + youngQueued * HPAGE_NR + notActivated;
       let splitBack = 0;
       if (queued > youngQueued) {
         const split = queued - youngQueued;
@@ -665,11 +670,11 @@ class NodeReclaim {
       written = left;
       sim.events.record(sim.nowNs, 'swap_out', sim.nodes[n].id, left, `${sc.who} reclaim: ${sc.cause}${whole > 0 ? ` (${whole} THPs whole)` : ''}`, sc.workload?.name);
       s.lru.workingset[n] = Math.max(0, s.lru.workingset[n] - Math.round(left * wsShare));
-      evict(sim, s, n, left, wsShare);
+      evict(sim, s, n, left, wsShare, false);
       return written;
     }
     s.lru.workingset[n] = Math.max(0, s.lru.workingset[n] - Math.round(left * wsShare));
-    evict(sim, s, n, left, wsShare);
+    evict(sim, s, n, left, wsShare, true);
     this.reclaimed += left;
     this.lruReclaimed += left;
     return written;

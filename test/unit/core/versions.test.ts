@@ -148,13 +148,17 @@ describe('core/versions: the table itself', () => {
 describe('core/versions: each row changes the run where the table says, and nowhere else', function () {
   this.timeout(120000);
 
-  it('THP NUMA placement: 4.0 | 4.1 .. 4.19 | 4.20-rc1 | 4.20-rc6 .. 5.3-rc4 | 5.3-rc5, 5.3 | 5.4-rc1 .. 6.9', () => {
-    const vs = ['4.0', '4.1', '4.19', '4.20-rc1', '4.20-rc5', '4.20-rc6', '4.20', '5.2', '5.3-rc4', '5.3-rc5', '5.3', '5.4-rc1', '5.4', '6.1', '6.9'];
+  it('THP NUMA placement: 4.0 | 4.1 .. 4.19 | 4.20-rc1 | 4.20-rc6 .. 5.3-rc4 | 5.3-rc5, 5.3 | 5.4-rc1 .. 6.9 (anon LRU order changes at 5.9)', () => {
+    const vs = ['4.0', '4.1', '4.19', '4.20-rc1', '4.20-rc5', '4.20-rc6', '4.20', '5.2', '5.3-rc4', '5.3-rc5', '5.3', '5.4-rc1', '5.4', '5.8', '5.9', '6.1', '6.9'];
     // Without watermark boosting (5.0), which changes the run on its own (test below).
     const { results } = atVersions(THP_PRESSURE('vm.watermark_boost_factor = 0'), vs);
     // 4.0 and 4.20-rc1 take remote huge pages at once, as 5.3-rc5 does; but 4.0 and 4.20-rc1
     // also lack later rows (deferred split, counters), which this scenario does not touch.
-    groups(results, [['4.0', '4.20-rc1', '4.20-rc5', '5.3-rc5', '5.3'], ['4.1', '4.19', '4.20-rc6', '4.20', '5.2', '5.3-rc4'], ['5.4-rc1', '5.4', '6.1', '6.9']]);
+    // 5.9 (anon-lru) puts new anon pages on the inactive list: the placement is 5.4's, the
+    // Active/Inactive split is not.
+    groups(results, [['4.0', '4.20-rc1', '4.20-rc5', '5.3-rc5', '5.3'], ['4.1', '4.19', '4.20-rc6', '4.20', '5.2', '5.3-rc4'], ['5.4-rc1', '5.4', '5.8'], ['5.9', '6.1', '6.9']]);
+    const resident = (v: string) => JSON.stringify(results.get(v)!.summary.workloads.map((w) => w.resident_kB_by_node));
+    assert.equal(resident('6.1'), resident('5.4'));
     const vm = (v: string) => results.get(v)!.summary.vmstat;
     // __GFP_THISNODE reclaims node 0's page cache and falls back to base pages; the others
     // leave the cache and take huge pages from node 1.
@@ -210,8 +214,8 @@ run { duration = 4 s  sample = 50 ms  seed = 3 }
   });
 
   it('per-memcg deferred split queues (5.4): before, memory.max reclaim cannot split, and the cgroup OOMs', () => {
-    const { results } = atVersions(DONTNEED, ['4.5', '5.3', '5.4-rc1', '6.1']);
-    groups(results, [['4.5', '5.3'], ['5.4-rc1', '6.1']]);
+    const { results } = atVersions(DONTNEED, ['4.5', '5.3', '5.4-rc1', '5.8', '6.1']);
+    groups(results, [['4.5', '5.3'], ['5.4-rc1', '5.8']]);
     const vm = (v: string) => results.get(v)!.summary.vmstat;
     assert.ok(vm('5.3').oom_kill > 0, `5.3 oom_kill ${vm('5.3').oom_kill}`);
     assert.equal(vm('5.3').thp_split_page, 0);
@@ -278,11 +282,40 @@ run { duration = 4 s  sample = 50 ms  seed = 3 }
   it('zone_reclaim_success (6.12) and oom_kill (4.13): the counter appears, nothing else changes', () => {
     const text = `scenario "zr"\n${TWO_NODES}kernel { vm.zone_reclaim_mode = 1\n  vm.watermark_boost_factor = 0 }\nworkload f { node = 0\n  at 0 s read file f 1800 MiB rate 4 GB/s\n  at 1 s exit\n}\nworkload a { node = 0\n  at 2 s alloc a 1 GiB rate 2 GB/s\n}\nrun { duration = 3 s }\n`;
     const { results } = atVersions(text, ['4.12', '4.13', '6.11', '6.12']);
-    groups(results, [['4.12', '4.13', '6.11', '6.12']]);
+    // The two pairs differ by the anon LRU order (5.9) only.
+    groups(results, [['4.12', '4.13'], ['6.11', '6.12']]);
     const has = (v: string, c: string) => c in results.get(v)!.summary.vmstat;
     assert.ok(!has('4.12', 'oom_kill') && has('4.13', 'oom_kill'));
     assert.ok(!has('6.11', 'zone_reclaim_success') && has('6.12', 'zone_reclaim_success'));
     assert.ok(results.get('6.12')!.summary.vmstat.zone_reclaim_success > 0);
+  });
+
+  it('anon LRU order (5.9): before, faulted anon pages start active, a young one is activated at once, and swap-outs leave no shadow', () => {
+    // 1300 MiB used uniformly on a 1 GiB node with swap: reclaim swaps the workload's own pages.
+    const text = `scenario "lru"
+machine {
+  node 0 { memory = 1 GiB  cpus = 0-3 }
+  swap { size = 2 GiB  latency = 80 us  bandwidth = 1 GB/s }
+}
+kernel { transparent_hugepage.enabled = never }
+workload app { node = 0
+  at 0 s  alloc heap 1300 MiB rate 2 GB/s
+  at 1 s  access heap uniform rate 2M/s writes 50% for 3 s
+}
+run { duration = 4 s  sample = 100 ms  seed = 5 }
+`;
+    const { results } = atVersions(text, ['5.4', '5.8', '5.9', '5.15']);
+    groups(results, [['5.4', '5.8'], ['5.9', '5.15']]);
+    const old = results.get('5.8')!, now = results.get('5.9')!;
+    // Half a second in, node 0 holds only faulted pages: all active before 5.9, all inactive after.
+    const at = (v: VariantResult, key: 'Active' | 'Inactive') => v.series.nodes[0][key][v.series.t_ms.findIndex((t) => t >= 400)];
+    assert.ok(at(old, 'Active') > 0 && at(old, 'Inactive') === 0, `5.8 Active ${at(old, 'Active')} Inactive ${at(old, 'Inactive')}`);
+    assert.ok(at(now, 'Active') === 0 && at(now, 'Inactive') > 0, `5.9 Active ${at(now, 'Active')} Inactive ${at(now, 'Inactive')}`);
+    // Both swap; only 5.9 has anon workingset counters, and it counts refaults.
+    assert.ok(old.summary.vmstat.pswpout > 0 && now.summary.vmstat.pswpout > 0);
+    assert.ok(!('workingset_refault_anon' in old.summary.vmstat));
+    assert.ok(now.summary.vmstat.workingset_refault_anon > 0);
+    assert.equal(counterNameAt('workingset_activate_anon', '5.8'), null);
   });
 
   it('the version a result names is the variant\'s, and 6.1 when the file sets none', () => {
