@@ -443,10 +443,14 @@ class NodeReclaim {
 
   /** Reclaim time so far moves the node's reclaim clock: pages looked at again later in the
    *  same reclaim had that long to be referenced. The reclaims of a step happen within it (its
-   *  faulting threads reclaim side by side), so the clock stays inside the step. */
+   *  faulting threads reclaim side by side), so the clock stays inside the step. A workload's
+   *  direct reclaim stands for its threads' faults, which reclaim side by side as they pay the
+   *  stall from their clock (thread time / threads): the list turns over in wall time at that
+   *  rate, not at the sum of their times. */
   private spend(ns: number): void {
     this.timeNs += ns;
-    this.L.clockNs = Math.min(this.L.clockNs + ns, this.sim.nowNs + this.sim.dtNs);
+    const side = this.sc.who === 'direct' && this.sc.workload ? Math.max(1, this.sc.workload.threads) : 1;
+    this.L.clockNs = Math.min(this.L.clockNs + ns / side, this.sim.nowNs + this.sim.dtNs);
   }
 
   /** shrink_inactive_list(): folio_check_references() on `k` pages from the tail. Anon: young
