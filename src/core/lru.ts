@@ -320,6 +320,17 @@ export function touch(sim: Sim, region: Region, s: Slice, perPage: number, activ
   }
 }
 
+/** A slice that has taken no access yet, under a phase whose threads were stalled this whole
+ *  step: from now on it counts as accessed at `perPageNs` accesses per page per ns, as a slice
+ *  accessed in an earlier step counts at its own last rate (exposureAt). */
+export function assumeRate(sim: Sim, s: Slice, perPageNs: number): void {
+  const st = s.lru;
+  if (perPageNs <= 0) return;
+  st.rate = perPageNs;
+  st.rateStepNs = sim.nowNs - sim.dtNs;
+  st.stepBase = st.exposure;
+}
+
 /** workingset_eviction() for `pages` of slice s evicted from node n: each leaves a shadow with
  *  the node's nonresident age after its own eviction, and whether it was workingset. */
 export function evict(sim: Sim, s: Slice, n: number, pages: number, wsShare: number, file: boolean): void {

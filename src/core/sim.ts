@@ -74,6 +74,8 @@ export interface AccessState {
   moveRng: Rng;
   /** Sequential pattern: page the sweep is at. */
   seqPos: number;
+  /** Accesses per ns in the last step the phase issued any (0: none yet). */
+  lastRatePerNs: number;
 }
 
 export interface AllocState {

@@ -13,7 +13,7 @@ import { policyTargets } from './mempolicy';
 import { hintFaults } from './numa_balancing';
 import { allocPages, kernelAlloc, kernelFree } from './page_alloc';
 import { dontneedSlice, thpEligible, thpFault } from './huge_memory';
-import { clearShadows, reclaimClockAtLeast, refault, touch } from './lru';
+import { assumeRate, clearShadows, reclaimClockAtLeast, refault, touch } from './lru';
 import { Rng } from './rng';
 import type { AccessState, Sim, WorkloadState } from './sim';
 import { dropCaches, kswapdRun } from './vmscan';
@@ -306,7 +306,7 @@ export function startPhase(sim: Sim, wl: WorkloadState, i: number, startNs: numb
       wl.accesses.push({
         region, phase: i, ratePerNs: p.accessesPerSec / 1e9, writeFraction: p.writeFraction, pattern: p,
         endNs: work !== null || p.durationNs === null ? Infinity : startNs + p.durationNs, workLeft: work, cursorNs: startNs,
-        hotStart: pat.kind === 'hotset' ? hotSetStart(pat, region.pages) : 0, nextMoveNs: startNs + move.everyNs, moveEveryNs: move.everyNs, nextMoveWork: move.everyWork, moveEveryWork: move.everyWork, workDone: 0, seqPos: 0,
+        hotStart: pat.kind === 'hotset' ? hotSetStart(pat, region.pages) : 0, nextMoveNs: startNs + move.everyNs, moveEveryNs: move.everyNs, nextMoveWork: move.everyWork, moveEveryWork: move.everyWork, workDone: 0, seqPos: 0, lastRatePerNs: 0,
         moveRng: new Rng((sim.scenario.run.seed * 7919 + region.id * 104729 + wl.accesses.length) >>> 0),
       });
       break;
@@ -661,6 +661,7 @@ export function accessCost(sim: Sim, wl: WorkloadState, a: AccessState, w: Float
 export function applyAccesses(sim: Sim, wl: WorkloadState, a: AccessState, w: Float64Array, accesses: number, fromNs: number, activeNs: number): void {
   const r = a.region;
   const ratePerNs = accesses / Math.max(1, activeNs);
+  if (accesses > 0) a.lastRatePerNs = ratePerNs;
   const tieringTpp = sim.scenario.knobs['patch.tpp_active_lru_filter'] === true;
   for (let i = 0; i < r.slices.length; i++) {
     if (w[i] <= 0) continue;
@@ -670,6 +671,10 @@ export function applyAccesses(sim: Sim, wl: WorkloadState, a: AccessState, w: Fl
     s.lastAccessNs = sim.nowNs;
     // Referenced bits (and page-cache activation) from the share of pages the accesses touched.
     touch(sim, r, s, (accesses * w[i]) / pop, activeNs);
+    // A step with no access (the threads stalled throughout) leaves every slice at the rate it
+    // was last accessed at; one populated since takes its share of the phase's last rate, as
+    // the accesses between the stalls spread over it like the rest.
+    if (accesses <= 0 && s.lru.rate === 0 && a.lastRatePerNs > 0) assumeRate(sim, s, (a.lastRatePerNs * w[i]) / pop);
     if (accesses <= 0) continue;
     const acc = accesses * w[i];
     const reuse = pop / (ratePerNs * w[i]);
