@@ -10,6 +10,10 @@
 //   reclaim-large  the same on the large folios ext4's readahead makes: time per folio.
 //   invalidate  POSIX_FADV_DONTNEED of clean, unmapped order-0 page cache: invalidation
 //               (mapping_evict_folio, no LRU isolation or reference check), not reclaim.
+//   rmap-walk   fsync of page cache written through a shared mapping, less fsync of the same pages
+//               written by pwrite(): folio_clear_dirty_for_io() -> folio_mkclean() walks the rmap to
+//               the one PTE of each folio and write-protects and cleans it (with a flush); an
+//               unmapped folio has no walk. The walk folio_referenced() makes at an LRU look.
 //   split       MADV_COLD on the first 4 KiB of each PMD-mapped THP: madvise_cold_or_pageout_pte_range()
 //               splits a partly covered THP with split_folio(); minus the same madvise on 4 KiB pages.
 //
@@ -262,7 +266,8 @@ static void bench_invalidate(void) {
     struct timer t1 = stop(t0);
     size_t after = resident(p, len);
     munmap(p, len);
-    if (before != pages || before - after < pages * 9 / 10) {
+    // A few pages may be gone already on a busy machine (seen: 65,527 of 65,536); the time is per page dropped.
+    if (before < pages * 99 / 100 || before - after < pages * 9 / 10) {
       fprintf(stderr, "invalidate: %zu resident before, %zu after\n", before, after);
       exit(1);
     }
@@ -270,6 +275,55 @@ static void bench_invalidate(void) {
   }
   printf("check invalidate: %zu unmapped order-0 pages a run, >= 90%% gone after (mincore)\n", pages);
   report("invalidate_page", per, runs, "POSIX_FADV_DONTNEED of a clean unmapped page-cache page (invalidation, not reclaim)");
+}
+
+// One fsync of the whole file after dirtying every page, through a shared mapping (mapped) or
+// by pwrite() (unmapped). Returns the fsync's time and the pages written (nr_written).
+static struct timer dirty_fsync(size_t len, int mapped, long *written, size_t *resident_pages) {
+  size_t pages = len / PAGE;
+  load_file(len, 1);
+  char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, file_fd, 0);
+  if (p == MAP_FAILED) die("mmap file");
+  if (mapped) {
+    for (size_t i = 0; i < pages; i++) p[i * PAGE] = 0x3c; // write fault: page_mkwrite, PTE writable and dirty
+  } else {
+    char c = 0x3c;
+    for (size_t i = 0; i < pages; i++)
+      if (pwrite(file_fd, &c, 1, i * PAGE) != 1) die("pwrite");
+  }
+  *resident_pages = resident(p, len);
+  long w0 = vmstat("nr_written");
+  struct timer t0 = start();
+  if (fsync(file_fd)) die("fsync");
+  struct timer t = stop(t0);
+  *written = vmstat("nr_written") - w0;
+  munmap(p, len);
+  return t;
+}
+
+static void bench_rmap_walk(void) {
+  size_t len = mib << 20, pages = len / PAGE;
+  double per[MAX_RUNS], map_us[MAX_RUNS], unmap_us[MAX_RUNS];
+  long wm = 0, wu = 0;
+  size_t rm = 0, ru = 0;
+  for (int r = -1; r < runs; r++) { // run -1 warms the file's blocks and the journal
+    struct timer u = dirty_fsync(len, 0, &wu, &ru);
+    struct timer m = dirty_fsync(len, 1, &wm, &rm);
+    // nr_written is read from the folded per-CPU counters: a few pages may not show yet.
+    if (rm != pages || ru != pages || wm < (long)pages * 9 / 10 || wu < (long)pages * 9 / 10) {
+      fprintf(stderr, "rmap-walk: resident %zu/%zu of %zu, nr_written +%ld/+%ld\n", rm, ru, pages, wm, wu);
+      exit(1);
+    }
+    if (r < 0) continue;
+    per[r] = (m.cpu - u.cpu) / pages / 1e3;
+    map_us[r] = m.cpu / pages / 1e3;
+    unmap_us[r] = u.cpu / pages / 1e3;
+  }
+  printf("check rmap-walk: %zu order-0 pages a run, all resident, nr_written +%ld (mapped) and +%ld (unmapped)\n",
+         pages, wm, wu);
+  report("rmap_walk", per, runs, "fsync of a page written through its one mapping less one written by pwrite: folio_mkclean()'s rmap walk");
+  report("fsync_mapped_page", map_us, runs, "fsync per page dirtied through a shared mapping (CPU time)");
+  report("fsync_unmapped_page", unmap_us, runs, "fsync per page dirtied by pwrite (CPU time)");
 }
 
 // --- THP split ------------------------------------------------------------------------------
@@ -352,6 +406,7 @@ int main(int argc, char **argv) {
   bench_reclaim(1);
   bench_reclaim(0);
   bench_invalidate();
+  bench_rmap_walk();
   close(file_fd);
   rmdir(dir_path);
   bench_split(0x5a, "split_thp", "split_folio() of a PMD-mapped anonymous THP of data, per THP, less the 4 KiB baseline");

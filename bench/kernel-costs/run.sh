@@ -3,7 +3,8 @@
 # (scripts/setup-kernel.sh installs it) into a temp folder and runs it on this machine's kernel.
 #   bash bench/kernel-costs/run.sh [--runs N] [--mib M] [--dir DIR]
 # Defaults: 9 runs of 256 MiB. Uses at most about 2 x M MiB of memory and an M MiB temp file
-# (in $TMPDIR or /tmp, or DIR; removed at the end). Changes no sysctl, cgroup or mount.
+# (in $TMPDIR or /tmp, or DIR; removed at the end), which the rmap-walk test writes back to disk
+# 2 x (N + 1) times. Changes no sysctl, cgroup or mount.
 # Prints the machine, the load before and after, and one `result` line per figure.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

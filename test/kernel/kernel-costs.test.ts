@@ -1,6 +1,6 @@
 // bench/kernel-costs on this machine's own kernel, for correctness only (no time is asserted): it
 // builds with the gcc scripts/setup-kernel.sh installs, each path does what it is timed for
-// (the program checks residency, folio orders and THP splits itself and exits 1 if one did not),
+// (the program checks residency, folio orders, pages written and THP splits itself and exits 1 if one did not),
 // and every figure it prints is a positive number of microseconds.
 
 import * as assert from 'node:assert/strict';
@@ -30,11 +30,14 @@ describe('bench/kernel-costs (this machine\'s kernel)', function () {
         assert.ok(m, `no ${name} line in:\n${r.stdout}`);
         return Number(m[1]);
       };
-      for (const name of ['fault_touch', 'fault_with_munmap', 'reclaim_mapped_page', 'reclaim_large_per_page', 'invalidate_page']) {
+      for (const name of ['fault_touch', 'fault_with_munmap', 'reclaim_mapped_page', 'reclaim_large_per_page', 'invalidate_page', 'fsync_mapped_page', 'fsync_unmapped_page']) {
         assert.ok(figure(name) > 0, name);
       }
       assert.ok(figure('fault_with_munmap') >= figure('fault_touch'), 'the munmap share only adds');
       assert.match(r.stdout, /^check reclaim: \d+ pages a run, all resident before/m);
+      // The rmap walk is a difference of two fsyncs: at one small run it may come out at or below 0.
+      assert.match(r.stdout, /^check rmap-walk: \d+ order-0 pages a run, all resident, nr_written \+\d+ \(mapped\) and \+\d+ \(unmapped\)$/m);
+      assert.match(r.stdout, /^result rmap_walk +median=-?[0-9.]+ /m);
       assert.match(r.stdout, /^load before: [0-9.]+ [0-9.]+ [0-9.]+$/m);
       // With transparent_hugepage off the split is reported skipped; otherwise it is measured.
       if (!/^check split_thp: skipped/m.test(r.stdout)) {
