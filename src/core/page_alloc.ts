@@ -10,6 +10,7 @@ import { HPAGE_NR, HPAGE_ORDER, SWAP_CLUSTER_MAX, Wmark, wmarkPages } from './ma
 import type { Region, Slice } from './memory';
 import { nodeReclaimForFaults } from './node_reclaim';
 import type { Sim, WorkloadState } from './sim';
+import { swapQueueWaitNs } from './swap_io';
 import { kswapdRun, lruPassNs, tryToFreePages, unreferencedReclaimable, wakeupKswapd, wakeupKswapdHighOrder, writebackRetryWaitNs } from './vmscan';
 
 export interface AllocRequest {
@@ -151,8 +152,11 @@ export function allocPages(sim: Sim, a: AllocRequest): number {
     const got = tryToFreePages(sim, a.zonelist, want, a.wl, a.cause, atNs);
     placed += getPageFromFreelist(sim, a, 'min', a.pages - placed, false);
     if (got < want && placed < a.pages) {
-      // Its writes to swap are not done yet: retry once they are (should_reclaim_retry).
-      const wait = writebackRetryWaitNs(sim, a.zonelist, want - got, atNs);
+      // Its writes to swap are not done yet: retry once they are (should_reclaim_retry). A
+      // reclaim that stopped at the swap device's full request queue (get_request) was waiting
+      // for writeback too, though other faults' writes it waited behind may have ended already.
+      const queued = swapQueueWaitNs(sim, atNs);
+      const wait = writebackRetryWaitNs(sim, a.zonelist, want - got, atNs) ?? (queued > 0 ? queued : null);
       if (wait !== null) {
         atNs += wait;
         a.wl?.stall('reclaim', wait);

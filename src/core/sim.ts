@@ -17,7 +17,7 @@ export type StallCause = 'fault' | 'compaction' | 'reclaim' | 'swapin' | 'migrat
 
 export interface Costs {
   tlb4k: number; tlb2m: number; minorFault: number; thpFault: number; hintFault: number;
-  migratePage: number; demotePage: number; reclaimPage: number; compactStall: number; splitThp: number; fileRead: number;
+  migratePage: number; demotePage: number; reclaimPage: number; rmapWalk: number; unmapPage: number; compactStall: number; splitThp: number; fileRead: number;
 }
 
 export interface NumaScanState {
@@ -229,7 +229,7 @@ export class Sim {
     this.costs = {
       tlb4k: n('cost.tlb_miss_4k'), tlb2m: n('cost.tlb_miss_2m'), minorFault: n('cost.minor_fault'),
       thpFault: n('cost.thp_fault'), hintFault: n('cost.hint_fault'), migratePage: n('cost.migrate_page'), demotePage: n('cost.demote_page'),
-      reclaimPage: n('cost.reclaim_page'), compactStall: n('cost.compact_stall'), splitThp: n('cost.split_thp'),
+      reclaimPage: n('cost.reclaim_page'), rmapWalk: n('cost.rmap_walk'), unmapPage: n('cost.unmap_page'), compactStall: n('cost.compact_stall'), splitThp: n('cost.split_thp'),
       fileRead: n('cost.file_read'),
     };
     this.latency = scenario.machine.latencyNs;

