@@ -785,7 +785,13 @@ function shrinkNodeOnce(sim: Sim, n: number, nrToReclaim: number, sc: ScanContro
     const scale = passScan / Math.max(1e-9, inactiveW > 0 ? inactiveW : w[ACTIVE_ANON] + w[ACTIVE_FILE]);
     for (const [inactive, type] of [[INACTIVE_ANON, 0], [INACTIVE_FILE, 1]]) {
       if (w[inactive] + w[inactive + 1] <= 0) continue;
-      if (deactivate[type]) rc.shrinkActive(inactive + 1, Math.ceil(w[inactive + 1] * scale));
+      // get_scan_count() gives the active list its own size >> priority (times its type's
+      // share): the pass's scan, put on the inactive list, must not carry over to it, or a
+      // small inactive list beside a large active one deactivates the whole active list at
+      // a middle priority.
+      const share = type ? ff : fa;
+      const kernelActive = Math.ceil((view.size[inactive + 1] >> priority) * (fa > 0 && ff > 0 && priority > 0 ? share / (fa + ff) : 1));
+      if (deactivate[type]) rc.shrinkActive(inactive + 1, Math.min(Math.ceil(w[inactive + 1] * scale), kernelActive));
       if (rc.reclaimed < nrToReclaim) rc.shrinkInactive(inactive, Math.ceil(w[inactive] * scale), nrToReclaim);
     }
     // shrink_lruvec(): anon aging continues even when anon is not scanned.

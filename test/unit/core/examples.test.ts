@@ -204,16 +204,22 @@ describe('core/examples', function () {
       assert.ok(rt('hot-threshold') < rt('promotion-wmark-promo'));
     });
     it('the hot threshold gains over no filter, within half of Huang Ying\'s +12.8% either way on average over seeds 1-8, and at every seed', () => {
-      // Ying: +12.8% pmbench score (hot page selection, 6.0), a mean over runs. The model's gain
-      // swings with the seed: the hot-threshold run ends in one of two modes (about 214 s or
-      // 224 s), so one seed is not the measure. Over seeds 1-8: +13.2, 6.5, 10.3, 5.5, 6.8, 10.1,
-      // 5.7 (the example's seed 7) and 5.9%, mean +8.0% (docs/model.md, "Reclaim by kind of page").
+      // Ying: +12.8% pmbench score (hot page selection, 6.0), a mean over runs. Over seeds 1-8:
+      // +8.6, 8.7, 9.2, 9.0, 9.3, 9.1, 7.9 (the example's seed 7) and 6.6%, mean +8.5%
+      // (docs/model.md, "Reclaim by kind of page"). The hot-threshold run once ended in one of
+      // two modes (about 214 s or 224 s) by whether one kswapd cycle deactivated nearly all of
+      // node 0's active list at once (3 s of kswapd time, promotions stalled meanwhile); with the
+      // active list scanned at its own size >> priority the seeds lie within 2% of each other.
       const variant = (name: string) => set.variants.find((v) => v.variant === name)!;
       const gains: number[] = [];
+      const hot: number[] = [];
       for (let seed = 1; seed <= 8; seed++) {
         const rt = (name: string) => runVariant({ ...variant(name), run: { ...variant(name).run, seed } }).summary.workloads[0].runtime_ms!;
-        gains.push(rt('promotion-wmark-promo') / rt('hot-threshold') - 1);
+        hot.push(rt('hot-threshold'));
+        gains.push(rt('promotion-wmark-promo') / hot[seed - 1] - 1);
       }
+      // No bimodality: the slowest seed's hot-threshold run is within 3% of the fastest's (it was 5.2%).
+      assert.ok(Math.max(...hot) <= 1.03 * Math.min(...hot), `hot-threshold run times ${hot.map((t) => (t / 1000).toFixed(1)).join(', ')} s`);
       const mean = gains.reduce((a, b) => a + b, 0) / gains.length;
       const shown = gains.map((g) => (g * 100).toFixed(1)).join(', ');
       assert.ok(mean >= 0.064 && mean <= 0.192, `mean gain ${(mean * 100).toFixed(1)}% (${shown})`);
