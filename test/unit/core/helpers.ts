@@ -6,6 +6,9 @@ import * as path from 'node:path';
 import { compile } from '../../../src/language';
 import type { Machine, Phase, Scenario, ScenarioSet, Workload } from '../../../src/language/model';
 import { defaultKnobs } from '../../../src/language/schema';
+import { stepNs } from '../../../src/language/budget';
+import { Sim, WorkloadState } from '../../../src/core/sim';
+import { stepWorkload } from '../../../src/core/workload';
 
 export const ROOT = path.resolve(__dirname, '../../../..');
 export const GiB = 1024 ** 3;
@@ -62,3 +65,23 @@ export function set(variants: Scenario[]): ScenarioSet {
 }
 
 export const S = 1e9;
+
+/** A scenario written in a test, its one (first) workload on node 0 and a step function that
+ *  advances that workload as the engine's loop does (kswapd has no budget: only the workload's
+ *  own reclaim runs), for tests that look at the state between steps. */
+export function stepByHand(src: string, file: string): { sim: Sim; wl: WorkloadState; step: () => void } {
+  const sc = compileText(src, file).variants[0];
+  const sim = new Sim(sc);
+  sim.dtNs = stepNs(sc.run);
+  const wl = new WorkloadState(sc.workloads[0], [{ node: 0, weight: 1 }], 0, null);
+  sim.workloads.push(wl);
+  const load = new Float64Array(sim.nodes.length);
+  let t0 = 0;
+  const step = () => {
+    sim.nowNs = t0;
+    stepWorkload(sim, wl, t0, t0 + sim.dtNs, load);
+    t0 += sim.dtNs;
+    sim.nowNs = t0;
+  };
+  return { sim, wl, step };
+}
