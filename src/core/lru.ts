@@ -72,6 +72,9 @@ export interface LruSegment {
   slice: Slice;
   cohort: Cohort | null;
   pages: number;
+  /** For a cgroup over its memory.low: what this trip along the list may still scan of the
+   *  segment (its scaled share, fixed when a scan first reaches it). */
+  quota?: number;
 }
 
 /** One list of a node in scan order, kept between reclaims; `cursor` is its tail. */

@@ -133,8 +133,13 @@ export interface KswapdState {
   cpuShare: number;
   /** Consecutive runs that reclaimed nothing (kswapd_failures): it stops trying. */
   failures: number;
-  /** Pages the current balance_pgdat pass still asks for. */
+  /** Pages a high-order run still reclaims before it drops to order 0 (compact_gap). */
   passLeft: number;
+  /** sc.priority of the running balance_pgdat(): DEF_PRIORITY at its start, lowered after a
+   *  pass that scanned less than it was asked to reclaim or reclaimed nothing. */
+  priority: number;
+  /** reclaimedThisRun when the running balance_pgdat() began (a wake can hold several). */
+  runStartReclaimed: number;
   cause: string;
   /** nr_boost_reclaim of the running balance_pgdat(): boosted pages still to reclaim without
    *  swap or writeback (0: an ordinary pass). */
@@ -200,7 +205,7 @@ export class NodeState {
   kernelPages: number;
   /** Free pages that sit in whole free 2 MiB blocks; the rest of free memory is scattered. */
   freeBlocks = 0;
-  readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, cpuShare: 1, failures: 0, passLeft: 0, cause: '', boostReclaim: 0, boostSnapshot: [], order: 0, runs: 0, promoRun: -1, promoRoom: 0, promoCycles: 0, throttledUntilNs: 0 };
+  readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, cpuShare: 1, failures: 0, passLeft: 0, priority: 12, runStartReclaimed: 0, cause: '', boostReclaim: 0, boostSnapshot: [], order: 0, runs: 0, promoRun: -1, promoRoom: 0, promoCycles: 0, throttledUntilNs: 0 };
   /** ZONE_BOOSTED_WATERMARK on any of the node's zones: the next rmqueue() from the node wakes
    *  kswapd. */
   boostedWake = false;

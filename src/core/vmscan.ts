@@ -9,7 +9,7 @@
 import { kswapdSleeps, wakeupKcompactd } from './compaction';
 import { activeToHead, type Cohort, type LruQueue, type LruSegment, evict, folioLooks, inactiveIsLow, lruPages, type NodeLru, noteCost, pushInactive, sround, syncInactive, takeFromCohort, youngChance, youngShare } from './lru';
 import { busyThreads } from './kswapd_cpu';
-import { HPAGE_NR, PAGE_SIZE, SWAP_CLUSTER_MAX } from './machine';
+import { HPAGE_NR, PAGE_SIZE, SWAP_CLUSTER_MAX, wmarkPages } from './machine';
 import type { Region, Slice } from './memory';
 import type { CgroupState, Sim, WorkloadState } from './sim';
 import { completeSwapWrites, freeWrittenPages, nextSwapWriteDone, submitSwapWrite, swapQueueWaitNs, swapWritesDoneBy, WRITEBACK_THROTTLE_NS } from './swap_io';
@@ -37,6 +37,8 @@ export interface ScanControl {
 export interface ReclaimResult {
   reclaimed: number;
   timeNs: number;
+  /** Pages the reclaim looked at on the LRU lists (sc->nr_scanned). */
+  scanned: number;
 }
 
 /** DEF_PRIORITY: a reclaim pass first scans lru_size >> 12 pages of each list. */
@@ -289,11 +291,17 @@ class ListView {
     }
   }
 
-  /** Pages of a segment still there to scan: a protected cgroup's share of them, as its
-   *  charge is now (scanShare). */
+  /** Pages of a segment still there to scan: a protected cgroup's share of them (scanShare), as
+   *  its charge was when a scan first reached the segment, and what scans since left of it: how
+   *  many passes the trip along the list takes does not change the share. */
   private available(seg: LruSegment, l: number): number {
-    const share = this.scanShare(seg.region);
-    return share >= 1 ? this.unscaled(seg, l) : Math.floor(this.unscaled(seg, l) * share);
+    const unscaled = this.unscaled(seg, l);
+    if (seg.quota === undefined) {
+      const share = this.scanShare(seg.region);
+      if (share >= 1) return unscaled;
+      seg.quota = Math.floor(unscaled * share);
+    }
+    return Math.min(seg.quota, unscaled);
   }
 
   private unscaled(seg: LruSegment, l: number): number {
@@ -331,6 +339,7 @@ class ListView {
       const t = Math.min(left, avail);
       const got = t > 0 ? each(seg, t) : 0;
       seg.pages -= got;
+      if (seg.quota !== undefined) seg.quota -= got;
       left -= got;
       this.size[l] -= got;
       // Past it when its pages are gone (a stale segment has none, or its slice has no inactive
@@ -632,7 +641,7 @@ class NodeReclaim {
     if (file) {
       const dirtyShare = Math.min(s.dirty, Math.round((s.dirty * left) / Math.max(1, s.mappedTotal())));
       s.dirty -= dirtyShare;
-      sim.freeBase(region, s, n, left, RECLAIM_CONTIGUITY, true);
+      sim.freeBase(region, s, n, left, RECLAIM_CONTIGUITY, true, reclaimerCpu(sim, sc, n));
       this.spend(dirtyShare * this.swapNsPerPage);
       written = dirtyShare;
     } else {
@@ -693,6 +702,14 @@ class NodeReclaim {
   }
 }
 
+/** The CPU node whose pcp lists kswapd's frees go to (shrink_folio_list() ->
+ *  free_unref_page_list() on the CPU it runs on): its node's, or straight to the free lists for a
+ *  CPU-less node's kswapd, which runs anywhere. A task that reclaims for its own allocation takes
+ *  what it freed from its own list right after, so its frees go where that allocation looks. */
+function reclaimerCpu(sim: Sim, sc: ScanControl, n: number): number {
+  return sc.who === 'kswapd' && sim.nodes[n].hasCpu ? n : -1;
+}
+
 /** Free swap clusters (SWAPFILE_CLUSTER = HPAGE_PMD_NR slots with THP_SWAP): the free slots
  *  in whole clusters, taken as packed (slots freed by swap-ins are not tracked by position, so
  *  this is an upper bound). */
@@ -742,14 +759,14 @@ function scanWeights(sim: Sim, n: number, sc: ScanControl, view: ListView, prior
  * drops, which makes the next pass scan more and the shrinkers give more. Returns pages freed
  * on n and the reclaimer's time.
  */
-export function shrinkNode(sim: Sim, n: number, nrToReclaim: number, sc: ScanControl): ReclaimResult {
+export function shrinkNode(sim: Sim, n: number, nrToReclaim: number, sc: ScanControl, priority: number | null = null): ReclaimResult {
   const L = sim.lru[n];
   L.clockNs = Math.max(L.clockNs, sim.nowNs);
-  let r = shrinkNodeOnce(sim, n, nrToReclaim, sc, true);
+  let r = shrinkNodeOnce(sim, n, nrToReclaim, sc, true, priority);
   // Every cgroup under memory.low and nothing reclaimed: reclaim again ignoring the protection.
   if (r.reclaimed === 0 && !sc.memcg && [...sim.cgroups.values()].some((cg) => cg.spec.low !== null)) {
-    const again = shrinkNodeOnce(sim, n, nrToReclaim, sc, false);
-    r = { ...again, timeNs: again.timeNs + r.timeNs };
+    const again = shrinkNodeOnce(sim, n, nrToReclaim, sc, false, priority);
+    r = { ...again, timeNs: again.timeNs + r.timeNs, scanned: again.scanned + r.scanned };
   }
   // snapshot_refaults(): the next reclaim deactivates when refaults activated pages since.
   L.activateSeen[0] = L.activate[0];
@@ -761,18 +778,24 @@ function countLowEvents(sim: Sim): void {
   for (const cg of sim.cgroups.values()) if (cg.spec.low !== null && cg.charged > 0 && cg.charged * PAGE_SIZE <= cg.spec.low) cg.lowEvents++;
 }
 
-function shrinkNodeOnce(sim: Sim, n: number, nrToReclaim: number, sc: ScanControl, respectLow: boolean): ReclaimResult {
+/** `onlyAt`: one shrink_node() call at that priority, as kswapd_shrink_node() makes it: the pass
+ *  scans get_scan_count()'s lru_size >> priority and stops early only at nrToReclaim; without it,
+ *  the passes go down from DEF_PRIORITY until nrToReclaim is met, each scanning at least what is
+ *  still wanted (a bulk request standing for many allocations' reclaims). */
+function shrinkNodeOnce(sim: Sim, n: number, nrToReclaim: number, sc: ScanControl, respectLow: boolean, onlyAt: number | null): ReclaimResult {
   const L = sim.lru[n];
   const view = new ListView(sim, n, sc, respectLow);
   const rc = new NodeReclaim(sim, n, sc, view);
   const ageAnon = canReclaimAnon(sim, n, sc) || (!sc.fileOnly && sim.swapTotalPages > 0);
-  for (let priority = DEF_PRIORITY; priority >= 0 && rc.reclaimed < nrToReclaim && !rc.blocked; priority--) {
+  const first = onlyAt ?? DEF_PRIORITY;
+  const last = onlyAt ?? 0;
+  for (let priority = first; priority >= last && rc.reclaimed < nrToReclaim && !rc.blocked; priority--) {
     // shrink_node_memcgs() in the memcg_low_reclaim retry: a cgroup reclaimed although under
     // its memory.low counts a MEMCG_LOW event (memory.events low), once per pass.
     if (!respectLow && !sc.memcg) countLowEvents(sim);
     const need = nrToReclaim - rc.reclaimed;
     const scannedBefore = rc.scanned;
-    if (priority < DEF_PRIORITY) view.newPass();
+    if (priority < first) view.newPass();
     const deactivate = [
       L.activate[0] !== L.activateSeen[0] || inactiveIsLow(view.size[INACTIVE_ANON], view.size[ACTIVE_ANON]),
       L.activate[1] !== L.activateSeen[1] || inactiveIsLow(view.size[INACTIVE_FILE], view.size[ACTIVE_FILE]),
@@ -780,7 +803,7 @@ function shrinkNodeOnce(sim: Sim, n: number, nrToReclaim: number, sc: ScanContro
     const [fa, ff] = scanWeights(sim, n, sc, view, priority, deactivate);
     const w = [view.size[INACTIVE_ANON] * fa, view.size[ACTIVE_ANON] * fa, view.size[INACTIVE_FILE] * ff, view.size[ACTIVE_FILE] * ff];
     const lruSize = view.size.reduce((a, b) => a + b, 0);
-    const passScan = Math.max(need, SWAP_CLUSTER_MAX, lruSize >> priority);
+    const passScan = onlyAt === null ? Math.max(need, SWAP_CLUSTER_MAX, lruSize >> priority) : lruSize >> priority;
     const inactiveW = w[INACTIVE_ANON] + w[INACTIVE_FILE];
     const scale = passScan / Math.max(1e-9, inactiveW > 0 ? inactiveW : w[ACTIVE_ANON] + w[ACTIVE_FILE]);
     for (const [inactive, type] of [[INACTIVE_ANON, 0], [INACTIVE_FILE, 1]]) {
@@ -792,7 +815,10 @@ function shrinkNodeOnce(sim: Sim, n: number, nrToReclaim: number, sc: ScanContro
       const share = type ? ff : fa;
       const kernelActive = Math.ceil((view.size[inactive + 1] >> priority) * (fa > 0 && ff > 0 && priority > 0 ? share / (fa + ff) : 1));
       if (deactivate[type]) rc.shrinkActive(inactive + 1, Math.min(Math.ceil(w[inactive + 1] * scale), kernelActive));
-      if (rc.reclaimed < nrToReclaim) rc.shrinkInactive(inactive, Math.ceil(w[inactive] * scale), nrToReclaim);
+      // kswapd's single pass scans each inactive list its own size >> priority (times its type's
+      // share), as get_scan_count() targets it.
+      const inactiveScan = onlyAt === null ? Math.ceil(w[inactive] * scale) : Math.ceil((view.size[inactive] >> priority) * (fa > 0 && ff > 0 ? share / (fa + ff) : 1));
+      if (rc.reclaimed < nrToReclaim) rc.shrinkInactive(inactive, inactiveScan, nrToReclaim);
     }
     // shrink_lruvec(): anon aging continues even when anon is not scanned.
     if (ageAnon && inactiveIsLow(view.size[INACTIVE_ANON], view.size[ACTIVE_ANON])) {
@@ -810,7 +836,7 @@ function shrinkNodeOnce(sim: Sim, n: number, nrToReclaim: number, sc: ScanContro
     sim.vmstat.add('pgscan_direct', rc.scanned);
     sim.vmstat.add('pgsteal_direct', lruFreed);
   }
-  return { reclaimed: rc.reclaimed, timeNs: rc.timeNs };
+  return { reclaimed: rc.reclaimed, timeNs: rc.timeNs, scanned: rc.scanned };
 }
 
 /** Pages on node n that an LRU pass would reclaim on sight: inactive page cache and (when anon
@@ -895,6 +921,8 @@ function startKswapd(sim: Sim, n: number, cause: string): void {
   k.boostReclaim = k.boostSnapshot.reduce((a, b) => a + b, 0);
   k.wokeAtNs = sim.nowNs;
   k.reclaimedThisRun = 0;
+  k.runStartReclaimed = 0;
+  k.priority = DEF_PRIORITY;
   k.cause = cause;
   sim.vmstat.add('pageoutrun', 1);
   sim.vmstat.add('kswapd_wakeups', 1);
@@ -971,11 +999,19 @@ function balance(sim: Sim, n: number): void {
   const boostSc: ScanControl = { ...sc, mayWrite: false, maySwap: false };
   let guard = 0;
   while (k.budgetNs > 0 && guard++ < 64) {
-    // A node not balanced even at the boosted marks restarts as an ordinary pass.
-    if (k.boostReclaim > 0 && !node.balanced(k.target)) k.boostReclaim = 0;
+    // A node not balanced even at the boosted marks restarts as an ordinary run (goto restart:
+    // DEF_PRIORITY again).
+    if (k.boostReclaim > 0 && !node.balanced(k.target)) {
+      k.boostReclaim = 0;
+      k.priority = DEF_PRIORITY;
+    }
+    // kswapd_shrink_node(): one shrink_node() pass at the run's priority, asked for every zone's
+    // high mark with its boost (at least SWAP_CLUSTER_MAX each). A pass at a high priority scans
+    // only lru_size >> priority, and balance_pgdat() checks pgdat_balanced() before every pass,
+    // so kswapd stops a pass or two past its mark rather than far beyond it.
+    const nrToReclaim = node.zones.reduce((t, z) => t + Math.max(wmarkPages(z, 'high'), SWAP_CLUSTER_MAX), 0);
     if (k.boostReclaim > 0) {
-      const byBudget = Math.max(SWAP_CLUSTER_MAX, Math.floor(k.budgetNs / Math.max(1, sim.costs.reclaimPage)));
-      const r = shrinkNode(sim, n, Math.min(k.boostReclaim, byBudget), boostSc);
+      const r = shrinkNode(sim, n, nrToReclaim, boostSc, k.priority);
       k.budgetNs -= Math.max(r.timeNs, 1);
       k.reclaimedThisRun += r.reclaimed;
       k.boostReclaim -= Math.min(k.boostReclaim, r.reclaimed);
@@ -984,35 +1020,50 @@ function balance(sim: Sim, n: number): void {
         kswapdSleep(sim, n);
         return;
       }
-      if (k.boostReclaim <= 0 && node.deficit(k.target) <= 0) {
+      k.failures = 0;
+      // Boosted reclaim's priority stops rising at DEF_PRIORITY - 2, where it would start writing.
+      if (k.priority > DEF_PRIORITY - 2 && r.scanned < nrToReclaim) k.priority--;
+      if (k.boostReclaim <= 0 && node.balanced(k.target)) {
         kswapdSleep(sim, n);
         return;
       }
       continue;
     }
-    const deficit = node.deficit(k.target);
-    if (deficit <= 0 && k.passLeft <= 0) {
+    if (node.balanced(k.target) && k.passLeft <= 0) {
       kswapdSleep(sim, n);
       return;
     }
-    // balance_pgdat() checks pgdat_balanced() after every shrink_node() pass, and a pass at a
-    // high priority scans only lru_size >> priority: kswapd stops a batch past its mark rather
-    // than far beyond it.
-    if (k.passLeft <= 0) k.passLeft = Math.ceil(deficit / SWAP_CLUSTER_MAX) * SWAP_CLUSTER_MAX;
-    const byBudget = Math.max(SWAP_CLUSTER_MAX, Math.floor(k.budgetNs / Math.max(1, sim.costs.reclaimPage)));
-    const chunk = Math.min(k.passLeft, byBudget);
-    const r = shrinkNode(sim, n, chunk, sc);
+    const r = shrinkNode(sim, n, nrToReclaim, sc, k.priority);
     k.budgetNs -= Math.max(r.timeNs, 1);
     k.reclaimedThisRun += r.reclaimed;
-    k.passLeft -= Math.max(r.reclaimed, 1);
-    if (r.reclaimed === 0 && kswapdThrottled(sim, n)) return;
-    if (r.reclaimed === 0) {
-      k.passLeft = 0;
-      k.failures++;
+    k.passLeft = Math.max(0, k.passLeft - r.reclaimed);
+    // shrink_node(): a pass that reclaimed anything clears kswapd_failures.
+    if (r.reclaimed > 0) k.failures = 0;
+    // The priority drops when the pass scanned less than nr_to_reclaim (raise_priority) or freed
+    // nothing.
+    if (r.scanned < nrToReclaim || r.reclaimed === 0) k.priority--;
+    const throttled = r.reclaimed === 0 && kswapdThrottled(sim, n);
+    if (k.priority < 1) {
+      // balance_pgdat() returns. A run that freed nothing is a failure (kswapd_failures), unless
+      // what it found is under writeback; an unbalanced node gets another run at DEF_PRIORITY
+      // at once (kswapd_try_to_sleep() does not sleep).
+      if (k.reclaimedThisRun === k.runStartReclaimed && !throttled) {
+        k.passLeft = 0;
+        k.failures++;
+        kswapdSleep(sim, n);
+        return;
+      }
+      k.priority = DEF_PRIORITY;
+      k.runStartReclaimed = k.reclaimedThisRun;
+      sim.vmstat.add('pageoutrun', 1);
+    }
+    if (throttled) return;
+    // The next iteration's pgdat_balanced() comes right after the pass, before the step's time
+    // may run out: a balanced node sleeps now rather than when kswapd next gets the CPU.
+    if (node.balanced(k.target) && k.passLeft <= 0) {
       kswapdSleep(sim, n);
       return;
     }
-    k.failures = 0;
   }
 }
 
