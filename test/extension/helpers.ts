@@ -16,13 +16,22 @@ export async function openExample(name: string): Promise<vscode.TextEditor> {
   return editor;
 }
 
-/** Opens unsaved scenario text (an untitled document) in an editor. */
+let untitledCount = 0;
+
+/** Opens unsaved scenario text (an untitled document) in an editor, each at a name of its own:
+ *  VS Code gives the next untitled document the name (Untitled-1) of one closed an instant
+ *  before, and in two CI runs at load 8 the editor then still showed the closed document's
+ *  diagnostics for the new one, so a test read another test's problems. */
 export async function openText(content: string): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ language: 'numa', content });
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(`untitled:scenario-${++untitledCount}.numa`));
   const editor = await vscode.window.showTextDocument(document);
+  await editor.edit((b) => b.insert(new vscode.Position(0, 0), content));
+  assert.strictEqual(document.languageId, 'numa');
   await activateExtension();
   // Editor commands act on the focused editor: make sure it is this one.
   await waitFor('the new editor to be active', () => vscode.window.activeTextEditor?.document === document);
+  // VS Code guesses a file's indentation when it opens with its text; this one opened empty.
+  await vscode.commands.executeCommand('editor.action.detectIndentation');
   return editor;
 }
 
