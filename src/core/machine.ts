@@ -12,6 +12,8 @@ export const HPAGE_NR = 512;
 export const HPAGE_ORDER = 9;
 /** SWAP_CLUSTER_MAX: the batch reclaim works in. */
 export const SWAP_CLUSTER_MAX = 32;
+/** DEF_PRIORITY: a reclaim pass first scans lru_size >> 12 pages of each list. */
+export const DEF_PRIORITY = 12;
 /** Nodes further than this (SLIT) are not reclaimed by node reclaim (RECLAIM_DISTANCE). */
 export const RECLAIM_DISTANCE = 30;
 
@@ -205,7 +207,7 @@ export class NodeState {
   kernelPages: number;
   /** Free pages that sit in whole free 2 MiB blocks; the rest of free memory is scattered. */
   freeBlocks = 0;
-  readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, cpuShare: 1, failures: 0, passLeft: 0, priority: 12, runStartReclaimed: 0, cause: '', boostReclaim: 0, boostSnapshot: [], order: 0, runs: 0, promoRun: -1, promoRoom: 0, promoCycles: 0, throttledUntilNs: 0 };
+  readonly kswapd: KswapdState = { awake: false, target: 'high', wokeAtNs: 0, reclaimedThisRun: 0, budgetNs: 0, cpuShare: 1, failures: 0, passLeft: 0, priority: DEF_PRIORITY, runStartReclaimed: 0, cause: '', boostReclaim: 0, boostSnapshot: [], order: 0, runs: 0, promoRun: -1, promoRoom: 0, promoCycles: 0, throttledUntilNs: 0 };
   /** ZONE_BOOSTED_WATERMARK on any of the node's zones: the next rmqueue() from the node wakes
    *  kswapd. */
   boostedWake = false;

@@ -9,7 +9,7 @@
 import { kswapdSleeps, wakeupKcompactd } from './compaction';
 import { activeToHead, type Cohort, type LruQueue, type LruSegment, evict, folioLooks, inactiveIsLow, lruPages, type NodeLru, noteCost, pushInactive, sround, syncInactive, takeFromCohort, youngChance, youngShare } from './lru';
 import { busyThreads } from './kswapd_cpu';
-import { HPAGE_NR, PAGE_SIZE, SWAP_CLUSTER_MAX, wmarkPages } from './machine';
+import { DEF_PRIORITY, HPAGE_NR, PAGE_SIZE, SWAP_CLUSTER_MAX, wmarkPages } from './machine';
 import type { Region, Slice } from './memory';
 import type { CgroupState, Sim, WorkloadState } from './sim';
 import { completeSwapWrites, freeWrittenPages, nextSwapWriteDone, submitSwapWrite, swapQueueWaitNs, swapWritesDoneBy, WRITEBACK_THROTTLE_NS } from './swap_io';
@@ -41,8 +41,6 @@ export interface ReclaimResult {
   scanned: number;
 }
 
-/** DEF_PRIORITY: a reclaim pass first scans lru_size >> 12 pages of each list. */
-const DEF_PRIORITY = 12;
 /** Share of LRU-reclaimed pages that come back as whole free 2 MiB blocks: the LRU tail holds
  *  pages allocated together, so reclaim frees runs of neighbours, but not every block empties. */
 const RECLAIM_CONTIGUITY = 0.5;
@@ -813,11 +811,11 @@ function shrinkNodeOnce(sim: Sim, n: number, nrToReclaim: number, sc: ScanContro
       // small inactive list beside a large active one deactivates the whole active list at
       // a middle priority.
       const share = type ? ff : fa;
-      const kernelActive = Math.ceil((view.size[inactive + 1] >> priority) * (fa > 0 && ff > 0 && priority > 0 ? share / (fa + ff) : 1));
-      if (deactivate[type]) rc.shrinkActive(inactive + 1, Math.min(Math.ceil(w[inactive + 1] * scale), kernelActive));
-      // kswapd's single pass scans each inactive list its own size >> priority (times its type's
-      // share), as get_scan_count() targets it.
-      const inactiveScan = onlyAt === null ? Math.ceil(w[inactive] * scale) : Math.ceil((view.size[inactive] >> priority) * (fa > 0 && ff > 0 ? share / (fa + ff) : 1));
+      // get_scan_count()'s target for one list: its own size >> priority, times its type's share.
+      const listTarget = (l: number) => Math.ceil((view.size[l] >> priority) * (fa > 0 && ff > 0 && priority > 0 ? share / (fa + ff) : 1));
+      if (deactivate[type]) rc.shrinkActive(inactive + 1, Math.min(Math.ceil(w[inactive + 1] * scale), listTarget(inactive + 1)));
+      // kswapd's single pass (priority >= 1) scans each inactive list to that target.
+      const inactiveScan = onlyAt === null ? Math.ceil(w[inactive] * scale) : listTarget(inactive);
       if (rc.reclaimed < nrToReclaim) rc.shrinkInactive(inactive, inactiveScan, nrToReclaim);
     }
     // shrink_lruvec(): anon aging continues even when anon is not scanned.
