@@ -39,9 +39,8 @@ export async function checkNow(client: LanguageClient, document: vscode.TextDocu
   try {
     const { messages } = await client.sendRequest<CheckDocumentResult>(CHECK_DOCUMENT_REQUEST, { uri } satisfies CheckDocumentParams);
     if (shows(messages)) return;
-    // The published diagnostics may still be on their way into the editor's collection; on a
-    // machine loaded to 20 that took over 5 s (an untitled file reopened at the same URI still
-    // showed the closed one's diagnostics), so the guard against a set that never comes is long.
+    // The published diagnostics may still be on their way into the editor's collection, which
+    // can take seconds on a loaded machine, so the guard against a set that never comes is long.
     await new Promise<void>((resolve) => {
       listener = vscode.languages.onDidChangeDiagnostics(() => { if (shows(messages)) resolve(); });
       timer = setTimeout(resolve, 30000);
