@@ -111,15 +111,16 @@ describe('core/examples', function () {
         assert.equal(v.summary.vmstat.thp_fault_fallback, 0);
       }
     });
-    it('thisnode takes at least 1.10 times the run time of remote-fallback (Gorman: 66.80 / 55.68 = 1.20; KNOWN MISS: the model is at 1.60, above the 1.35 bound)', () => {
+    it('thisnode takes 1.10 to 1.35 times the run time of remote-fallback (Gorman: 66.80 / 55.68 = 1.20), against his default\'s run time', () => {
       const rt = (v: VariantResult) => v.summary.workloads.find((w) => w.name === 'app')!.runtime_ms!;
       const ratio = rt(thisnode) / rt(remote);
-      // Issue 7 asks for 1.10 to 1.35. The model swaps ~4.5 GB where Gorman swapped ~1 GB, its
-      // threads sleep ~4 s each on the 1 GB/s device's full queue, and its 7.3k fallbacks fault
-      // 3.7M base pages at cost.minor_fault (docs/model.md, "Known miss"); 1.7 bounds a
-      // regression from 1.60 (1.55 before a mapped page's reclaim paid its rmap walk and unmap,
-      // 1.89 before swap writeback).
-      assert.ok(ratio >= 1.1 && ratio <= 1.7, `thisnode/remote-fallback ${ratio}`);
+      // The example's work is what takes remote-fallback Gorman's 55.68 s (his program's work is
+      // not published; its run time is). The ratio is 1.32: thisnode loses ~18 s where Gorman's
+      // lost 11.1 s, because it swaps ~4.5 GB where his swapped ~1 GB (docs/model.md, "Known
+      // miss"). 12.7 s of the 18 are stalls, which do not grow with the work, so the old 1G
+      // accesses (an unsourced count) put the ratio at 1.59.
+      assert.ok(Math.abs(rt(remote) - 55680) < 0.05 * 55680, `remote-fallback ${rt(remote)} ms, Gorman's default 55.68 s`);
+      assert.ok(ratio >= 1.1 && ratio <= 1.35, `thisnode/remote-fallback ${ratio}`);
       assert.ok(rt(thisnode) > rt(light));
       const t = thisnode.summary.workloads.find((w) => w.name === 'app')!.time_ms;
       assert.ok(t.reclaim > 0 && t.swapin > 0 && t.compaction > 0);
