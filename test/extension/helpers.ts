@@ -24,8 +24,14 @@ let untitledCount = 0;
  *  diagnostics for the new one, so a test read another test's problems. */
 export async function openText(content: string): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(`untitled:scenario-${++untitledCount}.numa`));
+  // The text goes in through the workspace, not the editor: TextEditor.edit resolves false, leaving
+  // the document empty, when its editor is no longer the visible one, which a loaded machine may
+  // reach between two awaits (a suspect for one refused-run failure at CI load 7).
+  const insert = new vscode.WorkspaceEdit();
+  insert.insert(document.uri, new vscode.Position(0, 0), content);
+  assert.ok(await vscode.workspace.applyEdit(insert), `could not insert the scenario into ${document.uri}`);
+  assert.strictEqual(document.getText(), content);
   const editor = await vscode.window.showTextDocument(document);
-  await editor.edit((b) => b.insert(new vscode.Position(0, 0), content));
   assert.strictEqual(document.languageId, 'numa');
   await activateExtension();
   // Editor commands act on the focused editor: make sure it is this one.

@@ -74,7 +74,7 @@ describe('run', () => {
   it('does not run a file with errors and publishes why', async () => {
     const editor = await openText('scenario "broken"\nkernel {\n  vm.zone_reclam_mode = 1\n}\n');
     const outcome = (await vscode.commands.executeCommand(RunCommands.runScenario, editor.document.uri)) as RunOutcome;
-    assert.strictEqual(outcome.status, 'refused');
+    assert.strictEqual(outcome.status, 'refused', `${JSON.stringify(outcome).slice(0, 300)} for ${JSON.stringify(editor.document.getText())}`);
     const diags = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
     assert.ok(diags.some((d) => d.message.includes('zone_reclam_mode')), JSON.stringify(diags.map((d) => d.message)));
   });
