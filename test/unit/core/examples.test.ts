@@ -206,7 +206,7 @@ describe('core/examples', function () {
     });
     it('the hot threshold gains over no filter, within half of Huang Ying\'s +12.8% either way on average over seeds 1-8, and at every seed', () => {
       // Ying: +12.8% pmbench score (hot page selection, 6.0), a mean over runs. Over seeds 1-8:
-      // +11.0, 11.1, 7.8, 11.7, 12.1, 9.2, 10.7 (the example's seed 7) and 9.5%, mean +10.4%
+      // +12.3, 12.4, 12.1, 10.6, 10.0, 11.8, 10.3 (the example's seed 7) and 11.6%, mean +11.4%
       // (docs/model.md, "Reclaim by kind of page"). The hot-threshold run once ended in one of
       // two modes (about 214 s or 224 s) by whether one kswapd cycle deactivated nearly all of
       // node 0's active list at once (3 s of kswapd time, promotions stalled meanwhile); with the
